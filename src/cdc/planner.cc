@@ -1,0 +1,404 @@
+#include "cdc/planner.h"
+
+#include <algorithm>
+#include <climits>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "types/temporal.h"
+
+namespace sluice::cdc {
+namespace {
+
+using config::CdcStrategy;
+
+// Smallest timestamp the custom_sql {{last_timestamp}} takes before the first run.
+constexpr int64_t kMinTimestampMicros = -62135596800LL * kMicrosPerSecond;  // 0001-01-01
+
+std::optional<double> Numeric(const Value& value) {
+  switch (value.kind()) {
+    case Value::Kind::kInt64: return static_cast<double>(value.int64());
+    case Value::Kind::kUInt64: return static_cast<double>(value.uint64());
+    case Value::Kind::kTimestamp: return static_cast<double>(value.timestamp_micros());
+    case Value::Kind::kDate: return static_cast<double>(value.date_days());
+    default: return std::nullopt;
+  }
+}
+
+std::vector<std::string> PlaceholdersIn(const std::string& sql) {
+  static const std::regex kPlaceholder(R"(\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\})");
+  std::vector<std::string> names;
+  for (auto it = std::sregex_iterator(sql.begin(), sql.end(), kPlaceholder); it != std::sregex_iterator(); ++it) {
+    names.push_back((*it)[1].str());
+  }
+  return names;
+}
+
+std::string Tuple(const std::vector<std::string>& parts) {
+  if (parts.size() == 1) return parts[0];
+  std::string out = "(";
+  for (size_t part_idx = 0; part_idx < parts.size(); ++part_idx) {
+    if (part_idx > 0) out += ", ";
+    out += parts[part_idx];
+  }
+  return out + ")";
+}
+
+}  // namespace
+
+CeilingColumns CeilingColumnsFor(const TableSpec& spec) {
+  switch (spec.strategy) {
+    case CdcStrategy::kHybrid:
+    case CdcStrategy::kTimestampOnly: return {spec.timestamp_column, ""};
+    case CdcStrategy::kIdOnly: return {"", spec.id_column};
+    case CdcStrategy::kCustomSql: return {spec.timestamp_column, spec.id_column};
+    case CdcStrategy::kFullSync: return {};
+  }
+  return {};
+}
+
+Result<ChunkPlanner> ChunkPlanner::Create(TableSpec spec, Cursor start, Ceiling ceiling,
+                                          std::optional<int64_t> row_limit) {
+  ChunkPlanner planner;
+  planner.spec_ = std::move(spec);
+  planner.start_cursor_ = std::move(start);
+  planner.cursor_ = planner.start_cursor_;
+  planner.ceiling_ = std::move(ceiling);
+  planner.row_limit_ = row_limit;
+  SLUICE_RETURN_IF_ERROR(planner.Init());
+  return planner;
+}
+
+Value ChunkPlanner::TimestampValue(int64_t micros) const {
+  if (timestamp_type_.id == TypeId::kDate) {
+    int64_t days = micros / kMicrosPerDay - (micros % kMicrosPerDay < 0 ? 1 : 0);
+    return Value::Date(static_cast<int32_t>(days));
+  }
+  return Value::Timestamp(micros);
+}
+
+Status ChunkPlanner::Init() {
+  const Schema& schema = *spec_.schema;
+  if (!spec_.timestamp_column.empty()) {
+    if (auto index = schema.FieldIndex(spec_.timestamp_column)) timestamp_type_ = schema.fields[*index].type;
+    else timestamp_type_ = DataType::Of(TypeId::kTimestamp);
+  }
+  // An id cursor must compare as the column does: text ids as text.
+  Value start_id = start_cursor_.id;
+  if (!start_id.is_null() && !spec_.id_column.empty()) {
+    auto index = schema.FieldIndex(spec_.id_column);
+    if (index && schema.fields[*index].type.id == TypeId::kString && start_id.kind() != Value::Kind::kText) {
+      start_id = Value::Text(start_id.ToString());
+    }
+  }
+  std::optional<int64_t> start_micros = start_cursor_.timestamp_micros;
+  int64_t lookback_micros = spec_.lookback_seconds * kMicrosPerSecond;
+  switch (spec_.strategy) {
+    case CdcStrategy::kHybrid:
+      mode_ = Mode::kUniqueKeyset;
+      key_columns_ = {spec_.timestamp_column, spec_.id_column};
+      upper_ = ceiling_.timestamp;
+      if (start_micros && lookback_micros > 0) lower_ = {TimestampValue(*start_micros - lookback_micros)};
+      else if (start_micros && !start_id.is_null()) lower_ = {TimestampValue(*start_micros), start_id};
+      else if (start_micros) lower_ = {TimestampValue(*start_micros)};
+      break;
+    case CdcStrategy::kTimestampOnly:
+      mode_ = Mode::kTieGroups;
+      key_columns_ = {spec_.timestamp_column};
+      upper_ = ceiling_.timestamp;
+      if (start_micros) lower_ = {TimestampValue(*start_micros - lookback_micros)};
+      break;
+    case CdcStrategy::kIdOnly:
+      mode_ = spec_.IdIsUnique() ? Mode::kUniqueKeyset : Mode::kTieGroups;
+      key_columns_ = {spec_.id_column};
+      upper_ = ceiling_.id;
+      if (!start_id.is_null()) lower_ = {start_id};
+      break;
+    case CdcStrategy::kFullSync:
+      mode_ = spec_.primary_key.empty() ? Mode::kSingleQuery : Mode::kUniqueKeyset;
+      key_columns_ = spec_.primary_key;
+      cursor_ = Cursor();
+      break;
+    case CdcStrategy::kCustomSql:
+      mode_ = Mode::kSingleQuery;
+      for (const std::string& name : PlaceholdersIn(spec_.custom_sql)) {
+        bool wants_timestamp = name == "last_timestamp" || name == "ceiling_timestamp";
+        bool wants_id = name == "last_id" || name == "ceiling_id";
+        if (wants_timestamp && spec_.timestamp_column.empty()) {
+          return InvalidArgument("table {}: custom_sql uses {{{{{}}}}} but cdc_timestamp_column is not set",
+                                 spec_.table, name);
+        }
+        if (wants_id && spec_.id_column.empty()) {
+          return InvalidArgument("table {}: custom_sql uses {{{{{}}}}} but cdc_id_column is not set", spec_.table,
+                                 name);
+        }
+      }
+      break;
+  }
+  if (mode_ != Mode::kSingleQuery && spec_.strategy != CdcStrategy::kFullSync && upper_ && upper_->is_null()) {
+    phase_ = Phase::kDone;  // empty table (or every cursor value NULL): nothing to read
+  }
+  if (upper_ && upper_->is_null()) upper_.reset();
+  for (const std::string& column : key_columns_) {
+    auto index = schema.FieldIndex(column);
+    if (!index) return InvalidArgument("table {}: key column '{}' is not in the table", spec_.table, column);
+    key_indexes_.push_back(*index);
+  }
+  return Status::Ok();
+}
+
+std::optional<int64_t> ChunkPlanner::RemainingRows() const {
+  if (!row_limit_) return std::nullopt;
+  return std::max<int64_t>(0, *row_limit_ - rows_toward_limit_);
+}
+
+bool ChunkPlanner::PastStart(const std::vector<Value>& key) const {
+  if (!start_cursor_.timestamp_micros) return true;
+  int64_t micros = key[0].AsMicros().value_or(0);
+  if (micros != *start_cursor_.timestamp_micros) return micros > *start_cursor_.timestamp_micros;
+  if (key.size() < 2 || start_cursor_.id.is_null()) return false;
+  return (key[1] <=> start_cursor_.id) == std::partial_ordering::greater;
+}
+
+Result<int64_t> ChunkPlanner::RowsTowardLimit(const ColumnBatch& batch, size_t keep) const {
+  // Rows a lookback re-reads (at or behind the start cursor) were staged
+  // before; counting them would let a small --limit stall inside the window.
+  bool rereads = spec_.lookback_seconds > 0 && start_cursor_.timestamp_micros.has_value() &&
+                 spec_.strategy != CdcStrategy::kIdOnly && mode_ != Mode::kSingleQuery;
+  if (!row_limit_ || !rereads) return static_cast<int64_t>(keep);
+  int64_t counted = 0;
+  for (size_t row = 0; row < keep; ++row) {
+    SLUICE_ASSIGN_OR_RETURN(std::vector<Value> key, KeyAt(batch, row));
+    if (PastStart(key)) ++counted;
+  }
+  return counted;
+}
+
+SelectQuery ChunkPlanner::BaseQuery() const {
+  SelectQuery query;
+  query.table = spec_.table;
+  for (const Field& field : spec_.schema->fields) query.columns.push_back(field.name);
+  query.key_columns = key_columns_;
+  return query;
+}
+
+SelectQuery ChunkPlanner::RangeQuery() const {
+  SelectQuery query = BaseQuery();
+  query.lower = lower_;
+  query.upper = upper_;
+  query.limit = query_limit_;
+  return query;
+}
+
+SelectQuery ChunkPlanner::CustomQuery() const {
+  SelectQuery query;
+  query.table = spec_.table;
+  query.custom_sql = spec_.custom_sql;
+  int64_t lookback_micros = spec_.lookback_seconds * kMicrosPerSecond;
+  Value ceiling_timestamp = ceiling_.timestamp;
+  query.parameters["last_timestamp"] =
+      start_cursor_.timestamp_micros ? TimestampValue(*start_cursor_.timestamp_micros - lookback_micros)
+                                     : TimestampValue(kMinTimestampMicros);
+  if (ceiling_timestamp.kind() == Value::Kind::kDate) {
+    int64_t micros = *query.parameters["last_timestamp"].AsMicros();
+    query.parameters["last_timestamp"] = Value::Date(static_cast<int32_t>(micros / kMicrosPerDay));
+  }
+  query.parameters["last_id"] = start_cursor_.id.is_null() ? Value::Int64(INT64_MIN) : start_cursor_.id;
+  query.parameters["ceiling_timestamp"] = ceiling_timestamp;
+  query.parameters["ceiling_id"] = ceiling_.id;
+  return query;
+}
+
+std::optional<SelectQuery> ChunkPlanner::NextQuery() {
+  query_rows_ = 0;
+  batches_in_query_ = 0;
+  page_last_key_.reset();
+  if (phase_ == Phase::kDone) return std::nullopt;
+  if (mode_ == Mode::kSingleQuery) {
+    query_limit_ = 0;
+    return spec_.strategy == CdcStrategy::kCustomSql ? CustomQuery() : BaseQuery();
+  }
+  if (phase_ == Phase::kGroup) {
+    query_limit_ = 0;
+    SelectQuery query = BaseQuery();
+    query.equal_to = group_key_;
+    return query;
+  }
+  std::optional<int64_t> remaining = RemainingRows();
+  if (remaining && *remaining <= 0) {
+    phase_ = Phase::kDone;
+    return std::nullopt;
+  }
+  query_limit_ = remaining ? std::min(spec_.batch_size, *remaining) : spec_.batch_size;
+  return RangeQuery();
+}
+
+size_t ChunkPlanner::MaxRowsPerBatch() const {
+  return static_cast<size_t>(query_limit_ > 0 ? query_limit_ : spec_.batch_size);
+}
+
+Result<std::vector<Value>> ChunkPlanner::KeyAt(const ColumnBatch& batch, size_t row) const {
+  std::vector<Value> key;
+  key.reserve(key_indexes_.size());
+  for (size_t key_idx = 0; key_idx < key_indexes_.size(); ++key_idx) {
+    SLUICE_ASSIGN_OR_RETURN(Value value, ValueAt(batch.column(key_indexes_[key_idx]), row));
+    if (value.is_null()) {
+      return DataError(
+          "table {}: key column '{}' is NULL (or a zero date turned NULL) in a row the keyset reached; "
+          "rows with NULL cursor values cannot be paged past. Fix the data, or use another cdc_strategy",
+          spec_.table, key_columns_[key_idx]);
+    }
+    key.push_back(std::move(value));
+  }
+  return key;
+}
+
+Result<size_t> ChunkPlanner::AcceptBatch(const ColumnBatch& batch) {
+  ++batches_in_query_;
+  size_t rows = batch.num_rows();
+  query_rows_ += static_cast<int64_t>(rows);
+  if (rows == 0) return size_t{0};
+  size_t keep = rows;
+  if (mode_ == Mode::kSingleQuery) {
+    if (spec_.strategy == CdcStrategy::kCustomSql) SLUICE_RETURN_IF_ERROR(AcceptCustomBatch(batch));
+  } else if (phase_ == Phase::kRange) {
+    SLUICE_ASSIGN_OR_RETURN(keep, AcceptRangeBatch(batch));
+  }
+  rows_accepted_ += static_cast<int64_t>(keep);
+  SLUICE_ASSIGN_OR_RETURN(int64_t counted, RowsTowardLimit(batch, keep));
+  rows_toward_limit_ += counted;
+  return keep;
+}
+
+Result<size_t> ChunkPlanner::AcceptRangeBatch(const ColumnBatch& batch) {
+  size_t rows = batch.num_rows();
+  SLUICE_ASSIGN_OR_RETURN(std::vector<Value> last, KeyAt(batch, rows - 1));
+  bool page_full = query_rows_ >= query_limit_;
+  if (mode_ == Mode::kUniqueKeyset || !page_full) {
+    page_last_key_ = last_key_ = std::move(last);
+    return rows;
+  }
+  if (batches_in_query_ > 1) {
+    return Internal("table {}: a range page arrived in more than one batch; the reader must return up to {} rows",
+                    spec_.table, query_limit_);
+  }
+  // The page is full and its key is not unique: the last tie group may
+  // continue past the LIMIT. Drop it here; it is read whole next.
+  size_t keep = rows - 1;
+  while (keep > 0) {
+    SLUICE_ASSIGN_OR_RETURN(std::vector<Value> key, KeyAt(batch, keep - 1));
+    if (key != last) {
+      page_last_key_ = last_key_ = std::move(key);
+      break;
+    }
+    --keep;
+  }
+  group_key_ = last[0];
+  return keep;
+}
+
+Status ChunkPlanner::AcceptCustomBatch(const ColumnBatch& batch) {
+  const Schema& schema = batch.schema();
+  auto track_max = [&](const std::string& column, std::optional<Value>* max) -> Status {
+    if (column.empty()) return Status::Ok();
+    auto index = schema.FieldIndex(column);
+    if (!index) return Status::Ok();
+    for (size_t row = 0; row < batch.num_rows(); ++row) {
+      SLUICE_ASSIGN_OR_RETURN(Value value, ValueAt(batch.column(*index), row));
+      if (value.is_null()) continue;
+      if (!*max || (**max <=> value) == std::partial_ordering::less) *max = std::move(value);
+    }
+    return Status::Ok();
+  };
+  SLUICE_RETURN_IF_ERROR(track_max(spec_.timestamp_column, &custom_max_timestamp_));
+  return track_max(spec_.id_column, &custom_max_id_);
+}
+
+void ChunkPlanner::SetCursorFromKey(const std::vector<Value>& key) {
+  Cursor next = cursor_;
+  switch (spec_.strategy) {
+    case CdcStrategy::kHybrid:
+      next.timestamp_micros = key[0].AsMicros();
+      next.id = key[1];
+      break;
+    case CdcStrategy::kTimestampOnly: next.timestamp_micros = key[0].AsMicros(); break;
+    case CdcStrategy::kIdOnly: next.id = key[0]; break;
+    default: return;
+  }
+  // A lookback re-read starts behind the cursor; the cursor itself never moves back.
+  if (start_cursor_.timestamp_micros && next.timestamp_micros) {
+    if (*next.timestamp_micros < *start_cursor_.timestamp_micros) return;
+    if (*next.timestamp_micros == *start_cursor_.timestamp_micros && !start_cursor_.id.is_null() &&
+        (next.id <=> start_cursor_.id) == std::partial_ordering::less) {
+      return;
+    }
+  }
+  cursor_ = std::move(next);
+}
+
+void ChunkPlanner::FinishQuery() {
+  if (phase_ == Phase::kDone) return;
+  if (mode_ == Mode::kSingleQuery) {
+    if (spec_.strategy == CdcStrategy::kCustomSql) {
+      const Value* timestamp = custom_max_timestamp_ ? &*custom_max_timestamp_ : &ceiling_.timestamp;
+      const Value* id = custom_max_id_ ? &*custom_max_id_ : &ceiling_.id;
+      if (auto micros = timestamp->AsMicros()) cursor_.timestamp_micros = micros;
+      if (!id->is_null()) cursor_.id = *id;
+    }
+    phase_ = Phase::kDone;
+    return;
+  }
+  if (phase_ == Phase::kGroup) {
+    lower_ = {group_key_};
+    SetCursorFromKey(lower_);
+    phase_ = Phase::kRange;
+    return;
+  }
+  bool page_full = query_limit_ > 0 && query_rows_ >= query_limit_;
+  if (page_last_key_) {
+    lower_ = *page_last_key_;
+    SetCursorFromKey(lower_);
+  }
+  if (mode_ == Mode::kTieGroups && page_full) {
+    phase_ = Phase::kGroup;  // read the tie group that was cut off, whole
+  } else if (!page_full) {
+    phase_ = Phase::kDone;
+  }
+}
+
+std::string ChunkPlanner::DescribeWindow() const {
+  if (spec_.strategy == CdcStrategy::kCustomSql) {
+    SelectQuery query = CustomQuery();
+    std::string out = "custom SQL with";
+    for (const auto& [name, value] : query.parameters) out += fmt::format(" {}={}", name, value.ToString());
+    return out;
+  }
+  if (mode_ == Mode::kSingleQuery) return "the whole table (no primary key: one streaming query)";
+  std::vector<std::string> lower_columns(key_columns_.begin(), key_columns_.begin() + lower_.size());
+  std::vector<std::string> lower_values;
+  for (const Value& value : lower_) lower_values.push_back(value.ToString());
+  std::string out = lower_.empty() ? "from the start" : fmt::format("{} > {}", Tuple(lower_columns), Tuple(lower_values));
+  if (upper_) out += fmt::format(" up to {} <= {}", key_columns_[0], upper_->ToString());
+  else if (spec_.strategy == CdcStrategy::kFullSync) out = "the whole table, paged by " + Tuple(key_columns_);
+  if (phase_ == Phase::kDone && !upper_ && spec_.strategy != CdcStrategy::kFullSync) out += " (table empty)";
+  return out;
+}
+
+std::optional<double> ChunkPlanner::Progress() const {
+  if (phase_ == Phase::kDone) return 1.0;
+  if (!upper_ || last_key_.empty()) return std::nullopt;
+  std::optional<double> high = Numeric(*upper_);
+  std::optional<double> now = Numeric(last_key_[0]);
+  if (!high || !now) return std::nullopt;
+  std::optional<double> low;
+  if (start_cursor_.timestamp_micros && spec_.strategy != CdcStrategy::kIdOnly) {
+    low = Numeric(TimestampValue(*start_cursor_.timestamp_micros));
+  } else if (!start_cursor_.id.is_null() && spec_.strategy == CdcStrategy::kIdOnly) {
+    low = Numeric(start_cursor_.id);
+  }
+  if (!low || *high <= *low) return std::nullopt;
+  return std::clamp((*now - *low) / (*high - *low), 0.0, 1.0);
+}
+
+}  // namespace sluice::cdc

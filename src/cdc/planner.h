@@ -1,0 +1,130 @@
+// ChunkPlanner: the change-capture strategies of SPEC §3 as pure logic.
+//
+// Given a table, where the last run stopped (the cursor) and the run's
+// ceiling, the planner says which query to run next and, from the rows
+// each query returns, where the run now stands. It does no I/O, so every
+// strategy is tested without a database and every source reuses it.
+//
+// The read loop (src/sync) drives it:
+//
+//   while (auto query = planner.NextQuery()) {
+//     reader = source.Read(*query) ...
+//     while (rows = reader.Next(&batch, planner.MaxRowsPerBatch())) {
+//       keep = planner.AcceptBatch(batch);   // the first `keep` rows are output
+//     }
+//     planner.FinishQuery();                 // a safe point: cursor() is exact
+//   }
+//
+// How each strategy reads (all in key order, never OFFSET):
+//   id_only         key (id) in (cursor, ceiling]; pages of LIMIT batch_size.
+//   timestamp_only  key (ts) in (cursor - lookback, ceiling].
+//   hybrid          key (ts, id) > (cursor.ts, cursor.id), ts <= ceiling;
+//                   with lookback: ts > cursor.ts - lookback instead.
+//   full_sync       the whole table, paged by primary key (one query if none).
+//   custom_sql      the user's query once, with {{last_*}}/{{ceiling_*}} bound.
+//
+// Ties: a key that is not unique (timestamp_only; id_only on a non-key
+// column) is read in whole tie groups: when a page ends inside a group,
+// that group's rows are dropped from the page and the group is re-read by
+// itself (`key = X`), so a cursor never lands inside a group.
+//
+// Thread-compatible.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cdc/table_spec.h"
+#include "types/column_batch.h"
+#include "types/cursor.h"
+#include "types/select_query.h"
+
+namespace sluice::cdc {
+
+// The maximum of a cursor column at run start; reads stop there.
+struct Ceiling {
+  Value timestamp;  // NULL: not used, or the table is empty
+  Value id;
+};
+
+// Columns whose MAX() the run needs before planning: {timestamp, id} as used.
+struct CeilingColumns {
+  std::string timestamp_column;
+  std::string id_column;
+};
+CeilingColumns CeilingColumnsFor(const TableSpec& spec);
+
+class ChunkPlanner {
+ public:
+  // `row_limit`: stop after about this many rows (--limit); tie groups are
+  // kept whole, so a run may exceed it by the rest of one group, and rows a
+  // lookback re-reads behind the start cursor do not count.
+  static Result<ChunkPlanner> Create(TableSpec spec, Cursor start, Ceiling ceiling,
+                                     std::optional<int64_t> row_limit = std::nullopt);
+
+  // The next query, or nullopt when the run has read all it should.
+  std::optional<SelectQuery> NextQuery();
+  // Batch size to ask the reader for while the current query runs.
+  size_t MaxRowsPerBatch() const;
+  // Takes the next batch of the current query. Returns how many leading
+  // rows are this run's output; the rest will be read again.
+  Result<size_t> AcceptBatch(const ColumnBatch& batch);
+  // The current query is exhausted.
+  void FinishQuery();
+
+  // The position after every row accepted so far. Exact at safe points:
+  // before the first query and after each FinishQuery().
+  const Cursor& cursor() const { return cursor_; }
+  int64_t rows_accepted() const { return rows_accepted_; }
+  // "(2025-11-27T15:30:00.000000Z, 42) < (updated_at, id) and updated_at <= 2025-11-28T…"
+  std::string DescribeWindow() const;
+  // Fraction of the key range from start to ceiling done (0..1), when the key is numeric or a time.
+  std::optional<double> Progress() const;
+  const TableSpec& spec() const { return spec_; }
+
+ private:
+  enum class Mode { kUniqueKeyset, kTieGroups, kSingleQuery };
+  enum class Phase { kRange, kGroup, kDone };
+
+  ChunkPlanner() = default;
+  Status Init();
+  SelectQuery BaseQuery() const;
+  SelectQuery RangeQuery() const;
+  SelectQuery CustomQuery() const;
+  Result<std::vector<Value>> KeyAt(const ColumnBatch& batch, size_t row) const;
+  Result<size_t> AcceptRangeBatch(const ColumnBatch& batch);
+  Status AcceptCustomBatch(const ColumnBatch& batch);
+  void SetCursorFromKey(const std::vector<Value>& key);
+  Value TimestampValue(int64_t micros) const;
+  std::optional<int64_t> RemainingRows() const;
+  bool PastStart(const std::vector<Value>& key) const;
+  Result<int64_t> RowsTowardLimit(const ColumnBatch& batch, size_t keep) const;
+
+  TableSpec spec_;
+  Ceiling ceiling_;
+  std::optional<int64_t> row_limit_;
+  Mode mode_ = Mode::kSingleQuery;
+  Phase phase_ = Phase::kRange;
+  std::vector<std::string> key_columns_;
+  std::vector<size_t> key_indexes_;  // into the schema
+  DataType timestamp_type_;
+
+  std::vector<Value> lower_;  // exclusive lower bound, a prefix of the key
+  std::optional<Value> upper_;
+  Value group_key_;           // kGroup: the tie group being read whole
+  int64_t query_limit_ = 0;   // LIMIT of the current range query (0: none)
+  int64_t query_rows_ = 0;    // rows the current query returned
+  int batches_in_query_ = 0;
+  std::vector<Value> last_key_;  // key of the last accepted row
+  std::optional<std::vector<Value>> page_last_key_;  // ... in the current range query
+
+  Cursor cursor_;
+  Cursor start_cursor_;
+  int64_t rows_accepted_ = 0;
+  int64_t rows_toward_limit_ = 0;  // accepted rows past the start cursor
+  std::optional<Value> custom_max_timestamp_;
+  std::optional<Value> custom_max_id_;
+};
+
+}  // namespace sluice::cdc

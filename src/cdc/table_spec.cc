@@ -1,0 +1,93 @@
+#include "cdc/table_spec.h"
+
+#include <fmt/ranges.h>
+
+namespace sluice::cdc {
+namespace {
+
+bool IsTimestampType(TypeId id) {
+  return id == TypeId::kTimestamp || id == TypeId::kTimestampTz || id == TypeId::kDate;
+}
+
+bool IsIdType(const DataType& type) {
+  switch (type.id) {
+    case TypeId::kInt8:
+    case TypeId::kInt16:
+    case TypeId::kInt32:
+    case TypeId::kInt64:
+    case TypeId::kUInt8:
+    case TypeId::kUInt16:
+    case TypeId::kUInt32:
+    case TypeId::kUInt64:
+    case TypeId::kString: return true;
+    case TypeId::kDecimal: return type.scale == 0 && type.storage() != Storage::kBytes;
+    default: return false;
+  }
+}
+
+std::string ColumnList(const Schema& schema) {
+  std::vector<std::string> names;
+  for (const Field& field : schema.fields) names.push_back(field.name);
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
+Status CheckColumn(const TableSpec& spec, const std::string& key, const std::string& column, bool timestamp) {
+  std::optional<size_t> index = spec.schema->FieldIndex(column);
+  if (!index) {
+    return InvalidArgument("table {}: {} '{}' is not a column of the table (columns: {})", spec.table, key, column,
+                           ColumnList(*spec.schema));
+  }
+  const Field& field = spec.schema->fields[*index];
+  if (timestamp && !IsTimestampType(field.type.id)) {
+    return InvalidArgument(
+        "table {}: {} '{}' is {} ({}); it must be a DATE, DATETIME or TIMESTAMP column (or use cdc_strategy: id_only)",
+        spec.table, key, column, field.type.ToString(), field.source_type);
+  }
+  if (!timestamp && !IsIdType(field.type)) {
+    return InvalidArgument("table {}: {} '{}' is {} ({}); it must be an integer or string column", spec.table, key,
+                           column, field.type.ToString(), field.source_type);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<TableSpec> MakeTableSpec(const config::TableConfig& table, SchemaPtr schema) {
+  TableSpec spec;
+  spec.strategy = table.cdc_strategy;
+  spec.table = table.name;
+  spec.schema = std::move(schema);
+  spec.lookback_seconds = table.lookback_seconds;
+  spec.batch_size = table.processing.batch_size;
+  spec.custom_sql = table.custom_sql;
+  spec.primary_key = table.primary_key.empty() ? spec.schema->primary_key : table.primary_key;
+  for (const std::string& column : spec.primary_key) {
+    if (!spec.schema->FieldIndex(column)) {
+      return InvalidArgument("table {}: primary_key column '{}' is not a column of the table (columns: {})",
+                             spec.table, column, ColumnList(*spec.schema));
+    }
+  }
+  using config::CdcStrategy;
+  bool uses_timestamp = spec.strategy == CdcStrategy::kHybrid || spec.strategy == CdcStrategy::kTimestampOnly;
+  bool uses_id = spec.strategy == CdcStrategy::kHybrid || spec.strategy == CdcStrategy::kIdOnly;
+  if (spec.strategy == CdcStrategy::kCustomSql) {
+    // custom_sql: the columns are optional; when set they give the ceiling and the cursor.
+    uses_timestamp = !table.cdc_timestamp_column.empty();
+    uses_id = !table.cdc_id_column.empty();
+  }
+  if (uses_timestamp) {
+    spec.timestamp_column = table.cdc_timestamp_column;
+    if (spec.strategy != CdcStrategy::kCustomSql) {
+      SLUICE_RETURN_IF_ERROR(CheckColumn(spec, "cdc_timestamp_column", spec.timestamp_column, true));
+    }
+  }
+  if (uses_id) {
+    spec.id_column = table.cdc_id_column;
+    if (spec.strategy != CdcStrategy::kCustomSql) {
+      SLUICE_RETURN_IF_ERROR(CheckColumn(spec, "cdc_id_column", spec.id_column, false));
+    }
+  }
+  return spec;
+}
+
+}  // namespace sluice::cdc

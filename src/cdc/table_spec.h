@@ -1,0 +1,33 @@
+// TableSpec: what a change-capture strategy needs to know about one table,
+// resolved from its configuration and the source's schema, and checked:
+// the cursor columns exist and have usable types, the strategy's needs are
+// met. Errors name the table, the column and the remedy.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "types/schema.h"
+
+namespace sluice::cdc {
+
+struct TableSpec {
+  config::CdcStrategy strategy = config::CdcStrategy::kHybrid;
+  std::string table;  // as configured
+  SchemaPtr schema;
+  std::string timestamp_column;          // "" when the strategy uses none
+  std::string id_column;                 // "" when the strategy uses none
+  std::vector<std::string> primary_key;  // configured, else the source's
+  int64_t lookback_seconds = 0;
+  int64_t batch_size = 50000;
+  std::string custom_sql;
+
+  // True when the id column alone is the primary key (so its values are unique).
+  bool IdIsUnique() const { return primary_key.size() == 1 && primary_key[0] == id_column; }
+};
+
+// REQUIRES: `schema` is the table's (or, for custom_sql, the query's) schema.
+Result<TableSpec> MakeTableSpec(const config::TableConfig& table, SchemaPtr schema);
+
+}  // namespace sluice::cdc

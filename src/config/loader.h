@@ -1,0 +1,32 @@
+// Loading and validating the configuration directory (SPEC §2).
+//
+//   CONFIG_DIR/connections.yml      sources, targets, stores
+//   CONFIG_DIR/pipelines/*.yml      one pipeline per file
+//   CONFIG_DIR/.env                 optional KEY=VALUE lines for ${VAR}
+//
+// Errors are InvalidArgument with one line per problem, each
+// "file:line: key.path: what is wrong (remedy)", e.g.
+//   config/pipelines/us_dw.yml:14: tables.settlement.orders.cdc_strategy:
+//     'hybird' is not one of hybrid, timestamp_only, id_only, full_sync, custom_sql
+// Every configured secret (passwords) is registered with common/redact.h.
+#pragma once
+
+#include <string>
+
+#include "config/config.h"
+
+namespace sluice::config {
+
+struct LoadOptions {
+  // Only this pipeline must be valid; problems in other pipeline files are
+  // logged as warnings and those pipelines left out. Empty: all must be valid.
+  std::string only_pipeline;
+};
+
+Result<Config> LoadConfig(const std::string& config_dir, const LoadOptions& options = {});
+
+// The configuration as YAML text with defaults applied and secrets as "***"
+// (`config show`).
+std::string ShowPipeline(const Config& config, const PipelineConfig& pipeline);
+
+}  // namespace sluice::config

@@ -1,0 +1,73 @@
+// Source: a database sluice reads from (SQLite, MySQL/MariaDB, PostgreSQL).
+//
+// A Source discovers a table's schema and streams the rows a SelectQuery
+// describes into ColumnBatches, never holding a whole result in memory.
+// The change-capture strategies (src/cdc) decide *what* to read; a Source
+// only knows *how*: its SQL dialect, its protocol, its type mapping to
+// DataType (SPEC §5). Every session runs in UTC.
+//
+// Thread-safety: a Source and its readers are used by one thread at a
+// time; at most one BatchReader is open per Source.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "config/config.h"
+#include "types/column_batch.h"
+#include "types/select_query.h"
+#include "types/value.h"
+
+namespace sluice::source {
+
+struct ReadOptions {
+  config::ZeroDates zero_dates = config::ZeroDates::kNull;
+  // Names the row in data errors ("table orders, column created_at, row id=42").
+  std::string table_for_errors;
+};
+
+struct ReadStats {
+  int64_t rows = 0;
+  int64_t zero_dates_nulled = 0;  // zero/invalid dates turned into NULL
+};
+
+// Streams one query's rows.
+class BatchReader {
+ public:
+  virtual ~BatchReader() = default;
+  // Clears `batch` and appends up to `max_rows` rows. Returns the number of
+  // rows appended; 0 means the result is exhausted.
+  // REQUIRES: batch->schema() is the schema passed to Source::Read.
+  virtual Result<size_t> Next(ColumnBatch* batch, size_t max_rows) = 0;
+  virtual const ReadStats& stats() const = 0;
+};
+
+class Source {
+ public:
+  virtual ~Source() = default;
+
+  // Columns (in table order), their DataTypes, nullability and the primary key.
+  // NotFound names the table when it does not exist.
+  virtual Result<SchemaPtr> DescribeTable(const std::string& table) = 0;
+  // The result columns of a custom-form query.
+  virtual Result<SchemaPtr> DescribeQuery(const SelectQuery& query) = 0;
+  // Starts reading `query`; each column of `schema` must be in the select list in order.
+  virtual Result<std::unique_ptr<BatchReader>> Read(const SelectQuery& query, SchemaPtr schema,
+                                                    const ReadOptions& options) = 0;
+  // MAX(column) over the table: the run's ceiling. NULL when the table is empty.
+  virtual Result<Value> MaxValue(const std::string& table, const std::string& column, const DataType& type) = 0;
+  // The SQL `query` renders to, with its parameters, for --dry-run and logs.
+  virtual std::string Explain(const SelectQuery& query) const = 0;
+  // A consistent snapshot shared by the Reads until EndSnapshot (full_sync);
+  // a no-op where the source has no such thing.
+  virtual Status BeginSnapshot() = 0;
+  virtual Status EndSnapshot() = 0;
+  // "SQLite 3.40.1", "MariaDB 10.11.6", ...
+  virtual Result<std::string> ServerVersion() = 0;
+};
+
+// Connects to the configured source. Relative SQLite paths were already
+// resolved by the config loader.
+Result<std::unique_ptr<Source>> OpenSource(const config::SourceConnection& connection);
+
+}  // namespace sluice::source

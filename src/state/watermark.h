@@ -1,0 +1,113 @@
+// Watermark: one table's progress, a JSON document in the store at
+// watermarks/<pipeline>/<table>.json (SPEC §4; docs/watermark.md).
+//
+// Rules it carries:
+//   - `cursor` advances only over rows whose file is durably staged.
+//   - a file moves from `staged_files` to `loaded_files` only after the
+//     target committed it (the target's ledger is the authority).
+//   - `pending_files` are files of a full_sync run still extracting; they
+//     become loadable (staged) together when the run's extract completes.
+//   - `lease_epoch` is the epoch of the lease of the last writer; a writer
+//     holding an older epoch is refused (fencing).
+//
+// WatermarkStore reads and writes the document with compare-and-swap.
+// Thread-safety: value type; WatermarkStore is thread-compatible.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/object_store.h"
+#include "types/cursor.h"
+
+namespace sluice::state {
+
+inline constexpr int kWatermarkVersion = 1;
+// loaded_files keeps this many most recent entries; the target's ledger keeps all.
+inline constexpr size_t kLoadedFilesKept = 200;
+
+using Cursor = ::sluice::Cursor;  // types/cursor.h
+
+struct StagedFileEntry {
+  std::string key;
+  int64_t rows = 0;
+  uint64_t bytes = 0;
+  std::string run_id;
+  std::string staged_at;  // ISO UTC
+  friend bool operator==(const StagedFileEntry&, const StagedFileEntry&) = default;
+};
+
+struct LoadedFileEntry {
+  std::string key;
+  int64_t rows = 0;
+  std::string loaded_at;
+  friend bool operator==(const LoadedFileEntry&, const LoadedFileEntry&) = default;
+};
+
+struct ExtractState {
+  std::string status = "never";  // never | running | success | failed
+  int64_t total_rows = 0;
+  int64_t last_session_rows = 0;
+  std::string last_started_at;
+  std::string last_finished_at;
+  std::optional<std::string> last_error;
+  std::string last_run_id;
+  friend bool operator==(const ExtractState&, const ExtractState&) = default;
+};
+
+struct LoadState {
+  std::string status = "never";  // never | success | failed
+  int64_t rows_loaded = 0;
+  std::string last_loaded_at;
+  std::optional<std::string> last_error;
+  friend bool operator==(const LoadState&, const LoadState&) = default;
+};
+
+struct Watermark {
+  int version = kWatermarkVersion;
+  std::string pipeline;
+  std::string table;
+  std::string cdc_strategy;
+  Cursor cursor;
+  ExtractState extract;
+  std::vector<StagedFileEntry> staged_files;
+  std::vector<StagedFileEntry> pending_files;
+  std::vector<LoadedFileEntry> loaded_files;
+  LoadState load;
+  std::string schema_fingerprint;
+  int64_t lease_epoch = 0;
+  friend bool operator==(const Watermark&, const Watermark&) = default;
+};
+
+// Pretty JSON (2-space indent), fields in the order SPEC §4 shows.
+std::string WatermarkToJson(const Watermark& watermark);
+// `origin` names the document in errors (its key).
+Result<Watermark> WatermarkFromJson(std::string_view json, const std::string& origin);
+
+// "watermarks/<pipeline>/<table>.json"
+std::string WatermarkKey(const std::string& pipeline, const std::string& table);
+
+struct VersionedWatermark {
+  Watermark watermark;
+  std::string version;  // store version; empty when the document does not exist yet
+};
+
+class WatermarkStore {
+ public:
+  explicit WatermarkStore(store::ObjectStore* store) : store_(store) {}
+  // A fresh Watermark (version "") when none is stored.
+  Result<VersionedWatermark> Load(const std::string& pipeline, const std::string& table);
+  // Writes `watermark` if the stored version is still `expected_version`
+  // ("" = must not exist) and its lease_epoch is not newer than ours;
+  // returns the new version. Conflict otherwise.
+  Result<std::string> Save(const Watermark& watermark, const std::string& expected_version);
+  Status Delete(const std::string& pipeline, const std::string& table);
+  // Tables that have a watermark in this pipeline.
+  Result<std::vector<std::string>> ListTables(const std::string& pipeline);
+
+ private:
+  store::ObjectStore* store_;
+};
+
+}  // namespace sluice::state

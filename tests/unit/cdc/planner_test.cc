@@ -1,0 +1,344 @@
+#include "cdc/planner.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+
+#include <gtest/gtest.h>
+
+#include "fake_table.h"
+#include "types/temporal.h"
+
+namespace sluice::cdc {
+namespace {
+
+using config::CdcStrategy;
+using testing::FakeRow;
+using testing::FakeTable;
+
+int64_t Seconds(int64_t seconds) { return 1764000000LL * kMicrosPerSecond + seconds * kMicrosPerSecond; }
+
+TableSpec Spec(const FakeTable& table, CdcStrategy strategy, int64_t batch_size, std::string id_column = "id") {
+  TableSpec spec;
+  spec.strategy = strategy;
+  spec.table = "shop.orders";
+  spec.schema = table.schema();
+  spec.primary_key = {"id"};
+  spec.batch_size = batch_size;
+  if (strategy == CdcStrategy::kHybrid || strategy == CdcStrategy::kTimestampOnly) spec.timestamp_column = "updated_at";
+  if (strategy == CdcStrategy::kHybrid || strategy == CdcStrategy::kIdOnly) spec.id_column = id_column;
+  return spec;
+}
+
+struct RunResult {
+  std::vector<int64_t> ids;  // in read order
+  Cursor cursor;
+  int queries = 0;
+};
+
+// Runs one sync's reads: ceiling at start, then the planner's queries.
+// `during_run` mutates the table after the ceiling is fixed.
+RunResult RunSync(FakeTable& table, const TableSpec& spec, const Cursor& start, std::optional<int64_t> limit = {},
+              const std::function<void()>& during_run = {}) {
+  Ceiling ceiling;
+  CeilingColumns columns = CeilingColumnsFor(spec);
+  if (!columns.timestamp_column.empty()) ceiling.timestamp = table.Max(columns.timestamp_column);
+  if (!columns.id_column.empty()) ceiling.id = table.Max(columns.id_column);
+  auto planner = ChunkPlanner::Create(spec, start, ceiling, limit);
+  EXPECT_TRUE(planner.has_value()) << planner.status().ToString();
+  if (during_run) during_run();
+  RunResult result;
+  int before = table.queries_run();
+  while (auto query = planner->NextQuery()) {
+    for (const ColumnBatch& batch : table.Execute(*query, planner->MaxRowsPerBatch())) {
+      auto keep = planner->AcceptBatch(batch);
+      EXPECT_TRUE(keep.has_value()) << keep.status().ToString();
+      for (size_t row = 0; row < *keep; ++row) result.ids.push_back(batch.column(0).Value<int64_t>(row));
+    }
+    planner->FinishQuery();
+  }
+  result.queries = table.queries_run() - before;
+  result.cursor = planner->cursor();
+  return result;
+}
+
+std::vector<int64_t> Sorted(std::vector<int64_t> ids) {
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+std::vector<int64_t> Range(int64_t first, int64_t last) {
+  std::vector<int64_t> ids;
+  for (int64_t id = first; id <= last; ++id) ids.push_back(id);
+  return ids;
+}
+
+TEST(IdOnlyStrategy, GapsOfAnySizeCostNothing) {
+  FakeTable table;
+  for (int64_t id = 1; id <= 1000; ++id) table.Insert({Seconds(id), id, 0});
+  for (int64_t id = 50000; id <= 100000; ++id) table.Insert({Seconds(id), id, 0});
+  RunResult run = RunSync(table, Spec(table, CdcStrategy::kIdOnly, 1000), {});
+  std::vector<int64_t> expected = Range(1, 1000);
+  for (int64_t id : Range(50000, 100000)) expected.push_back(id);
+  EXPECT_EQ(run.ids, expected);  // in order, each once
+  EXPECT_LE(run.queries, 52);    // ceil(51001 / 1000) pages, no probing of the gap
+  EXPECT_EQ(run.cursor.id, Value::Int64(100000));
+}
+
+TEST(IdOnlyStrategy, SecondRunReadsOnlyNewRowsAndNoChangeReadsNothing) {
+  FakeTable table;
+  for (int64_t id = 1; id <= 10; ++id) table.Insert({Seconds(id), id, 0});
+  TableSpec spec = Spec(table, CdcStrategy::kIdOnly, 4);
+  RunResult first = RunSync(table, spec, {});
+  RunResult idle = RunSync(table, spec, first.cursor);
+  EXPECT_TRUE(idle.ids.empty());
+  EXPECT_EQ(idle.cursor, first.cursor);
+  table.Insert({Seconds(11), 11, 0});
+  table.Insert({Seconds(12), 12, 0});
+  EXPECT_EQ(RunSync(table, spec, first.cursor).ids, (std::vector<int64_t>{11, 12}));
+}
+
+TEST(IdOnlyStrategy, RowsArrivingDuringTheRunWaitForTheNextRun) {
+  FakeTable table;
+  for (int64_t id = 1; id <= 10; ++id) table.Insert({Seconds(id), id, 0});
+  TableSpec spec = Spec(table, CdcStrategy::kIdOnly, 3);
+  RunResult first = RunSync(table, spec, {}, {}, [&] { table.Insert({Seconds(11), 11, 0}); });
+  EXPECT_EQ(first.ids, Range(1, 10));
+  EXPECT_EQ(first.cursor.id, Value::Int64(10));
+  EXPECT_EQ(RunSync(table, spec, first.cursor).ids, std::vector<int64_t>{11});
+}
+
+TEST(IdOnlyStrategy, NonUniqueCursorColumnIsReadInWholeTieGroups) {
+  FakeTable table;
+  // grp values 1,1,1,2,2,2,2,2,3,... : groups straddle every page boundary of 4.
+  int64_t id = 0;
+  for (int64_t group = 1; group <= 20; ++group) {
+    for (int64_t copy = 0; copy < (group % 3) + 2; ++copy) table.Insert({Seconds(0), ++id, group});
+  }
+  TableSpec spec = Spec(table, CdcStrategy::kIdOnly, 4, "grp");
+  RunResult run = RunSync(table, spec, {});
+  EXPECT_EQ(Sorted(run.ids), Range(1, id));
+  EXPECT_EQ(run.cursor.id, Value::Int64(20));
+}
+
+TEST(TimestampOnlyStrategy, RowsSharingTheCursorTimestampAreNotSkipped) {
+  FakeTable table;
+  // 7 rows per timestamp, pages of 5: every page ends inside a tie group.
+  for (int64_t id = 1; id <= 70; ++id) table.Insert({Seconds((id - 1) / 7), id, 0});
+  TableSpec spec = Spec(table, CdcStrategy::kTimestampOnly, 5);
+  RunResult run = RunSync(table, spec, {});
+  EXPECT_EQ(Sorted(run.ids), Range(1, 70));
+  EXPECT_EQ(run.ids.size(), 70u);
+  EXPECT_EQ(run.cursor.timestamp_micros, Seconds(9));
+  EXPECT_TRUE(run.cursor.id.is_null());
+}
+
+TEST(TimestampOnlyStrategy, ATieGroupLargerThanTheBatchIsReadWhole) {
+  FakeTable table;
+  for (int64_t id = 1; id <= 3; ++id) table.Insert({Seconds(1), id, 0});
+  for (int64_t id = 4; id <= 50; ++id) table.Insert({Seconds(2), id, 0});
+  table.Insert({Seconds(3), 51, 0});
+  RunResult run = RunSync(table, Spec(table, CdcStrategy::kTimestampOnly, 10), {});
+  EXPECT_EQ(Sorted(run.ids), Range(1, 51));
+}
+
+TEST(TimestampOnlyStrategy, LookbackRereadsTheWindowButTheCursorNeverMovesBack) {
+  FakeTable table;
+  for (int64_t id = 1; id <= 20; ++id) table.Insert({Seconds(id * 10), id, 0});
+  TableSpec spec = Spec(table, CdcStrategy::kTimestampOnly, 4);
+  spec.lookback_seconds = 35;
+  RunResult first = RunSync(table, spec, {});
+  EXPECT_EQ(first.cursor.timestamp_micros, Seconds(200));
+  // A row committed late with an older timestamp than the cursor.
+  table.Insert({Seconds(185), 21, 0});
+  RunResult second = RunSync(table, spec, first.cursor);
+  EXPECT_EQ(Sorted(second.ids), (std::vector<int64_t>{17, 18, 19, 20, 21}));  // (200 - 35, 200]
+  EXPECT_EQ(second.cursor.timestamp_micros, Seconds(200));
+}
+
+TEST(HybridStrategy, KeysetOnTimestampAndIdReadsTiesOnce) {
+  FakeTable table;
+  for (int64_t id = 1; id <= 100; ++id) table.Insert({Seconds(id / 10), id, 0});
+  RunResult run = RunSync(table, Spec(table, CdcStrategy::kHybrid, 7), {});
+  EXPECT_EQ(run.ids, Range(1, 100));
+  EXPECT_EQ(run.cursor.timestamp_micros, Seconds(10));
+  EXPECT_EQ(run.cursor.id, Value::Int64(100));
+  EXPECT_LE(run.queries, 15);
+}
+
+TEST(HybridStrategy, UpdatedRowsAreReadAgainAndIdleRunsReadNothing) {
+  FakeTable table;
+  for (int64_t id = 1; id <= 10; ++id) table.Insert({Seconds(id), id, 0});
+  TableSpec spec = Spec(table, CdcStrategy::kHybrid, 3);
+  RunResult first = RunSync(table, spec, {});
+  EXPECT_TRUE(RunSync(table, spec, first.cursor).ids.empty());
+  table.Update(3, Seconds(50));
+  table.Insert({Seconds(50), 11, 0});
+  RunResult second = RunSync(table, spec, first.cursor);
+  EXPECT_EQ(second.ids, (std::vector<int64_t>{3, 11}));
+  EXPECT_EQ(second.cursor.id, Value::Int64(11));
+}
+
+TEST(HybridStrategy, TiesAtTheCursorTimestampWithHigherIdArePickedUpNextRun) {
+  FakeTable table;
+  for (int64_t id = 1; id <= 5; ++id) table.Insert({Seconds(100), id, 0});
+  TableSpec spec = Spec(table, CdcStrategy::kHybrid, 2);
+  RunResult first = RunSync(table, spec, {});
+  table.Insert({Seconds(100), 6, 0});  // same second as the cursor, committed after the run
+  EXPECT_EQ(RunSync(table, spec, first.cursor).ids, std::vector<int64_t>{6});
+}
+
+TEST(HybridStrategy, LateCommitWithOlderTimestampIsCaughtByLookback) {
+  FakeTable table;
+  for (int64_t id = 1; id <= 10; ++id) table.Insert({Seconds(id * 60), id, 0});
+  TableSpec spec = Spec(table, CdcStrategy::kHybrid, 4);
+  RunResult first = RunSync(table, spec, {});
+  table.Insert({Seconds(590), 11, 0});  // older than the cursor (600)
+  EXPECT_TRUE(RunSync(table, spec, first.cursor).ids.empty()) << "without lookback a late commit is not seen";
+  spec.lookback_seconds = 300;
+  RunResult second = RunSync(table, spec, first.cursor);
+  EXPECT_EQ(Sorted(second.ids), (std::vector<int64_t>{6, 7, 8, 9, 10, 11}));  // ts in (300, 600]
+  EXPECT_EQ(second.cursor, first.cursor);
+}
+
+TEST(HybridStrategy, RowsWithNullTimestampAreNotRead) {
+  FakeTable table;
+  table.Insert({Seconds(1), 1, 0});
+  table.Insert({std::nullopt, 2, 0});
+  table.Insert({Seconds(2), 3, 0});
+  EXPECT_EQ(RunSync(table, Spec(table, CdcStrategy::kHybrid, 10), {}).ids, (std::vector<int64_t>{1, 3}));
+}
+
+TEST(HybridStrategy, EmptyTableRunsNoQuery) {
+  FakeTable table;
+  RunResult run = RunSync(table, Spec(table, CdcStrategy::kHybrid, 10), {});
+  EXPECT_EQ(run.queries, 0);
+  EXPECT_TRUE(run.cursor.empty());
+}
+
+class LimitTest : public ::testing::TestWithParam<CdcStrategy> {};
+
+TEST_P(LimitTest, LimitedRunsAddUpToTheWholeTable) {
+  FakeTable table;
+  for (int64_t id = 1; id <= 200; ++id) table.Insert({Seconds(id / 6), id, 0});
+  TableSpec spec = Spec(table, GetParam(), 16);
+  Cursor cursor;
+  std::vector<int64_t> all;
+  int runs = 0;
+  while (runs < 100) {
+    RunResult run = RunSync(table, spec, cursor, 37);
+    ++runs;
+    if (run.ids.empty()) break;
+    EXPECT_LE(run.ids.size(), 37u + 6u);  // at most the limit plus the rest of one tie group
+    all.insert(all.end(), run.ids.begin(), run.ids.end());
+    cursor = run.cursor;
+  }
+  EXPECT_EQ(Sorted(all), Range(1, 200));
+  EXPECT_GE(runs, 200 / 43);
+}
+
+INSTANTIATE_TEST_SUITE_P(Strategies, LimitTest,
+                         ::testing::Values(CdcStrategy::kIdOnly, CdcStrategy::kTimestampOnly, CdcStrategy::kHybrid));
+
+TEST(HybridStrategy, LimitSmallerThanTheLookbackWindowStillMakesProgress) {
+  FakeTable table;
+  for (int64_t id = 1; id <= 100; ++id) table.Insert({Seconds(id), id, 0});
+  TableSpec spec = Spec(table, CdcStrategy::kHybrid, 5);
+  RunResult first = RunSync(table, spec, {}, 50);
+  spec.lookback_seconds = 40;  // 40 rows behind the cursor are re-read every run
+  Cursor cursor = first.cursor;
+  for (int run = 0; run < 10 && cursor.id != Value::Int64(100); ++run) cursor = RunSync(table, spec, cursor, 10).cursor;
+  EXPECT_EQ(cursor.id, Value::Int64(100));
+}
+
+TEST(FullSyncStrategy, PagesThroughTheWholeTableByPrimaryKey) {
+  FakeTable table;
+  for (int64_t id = 100; id >= 1; --id) table.Insert({Seconds(1), id * 3, 0});
+  TableSpec spec = Spec(table, CdcStrategy::kFullSync, 9);
+  Cursor previous;
+  previous.id = Value::Int64(150);  // a full sync ignores any cursor
+  RunResult run = RunSync(table, spec, previous);
+  std::vector<int64_t> expected;
+  for (int64_t id = 1; id <= 100; ++id) expected.push_back(id * 3);
+  EXPECT_EQ(run.ids, expected);
+  EXPECT_TRUE(run.cursor.empty());
+}
+
+TEST(FullSyncStrategy, WithoutPrimaryKeyReadsInOneQuery) {
+  FakeTable table;
+  for (int64_t id = 1; id <= 30; ++id) table.Insert({Seconds(1), id, 0});
+  TableSpec spec = Spec(table, CdcStrategy::kFullSync, 7);
+  spec.primary_key.clear();
+  RunResult run = RunSync(table, spec, {});
+  EXPECT_EQ(Sorted(run.ids), Range(1, 30));
+  EXPECT_EQ(run.queries, 1);
+}
+
+TEST(CustomSqlStrategy, BindsCursorAndCeilingAsParameters) {
+  FakeTable table;
+  TableSpec spec = Spec(table, CdcStrategy::kCustomSql, 10);
+  spec.timestamp_column = "updated_at";
+  spec.id_column = "id";
+  spec.lookback_seconds = 60;
+  spec.custom_sql = "SELECT * FROM t WHERE updated_at > {{ last_timestamp }} AND updated_at <= {{ceiling_timestamp}}";
+  Cursor start;
+  start.timestamp_micros = Seconds(1000);
+  Ceiling ceiling{Value::Timestamp(Seconds(2000)), Value::Int64(77)};
+  auto planner = ChunkPlanner::Create(spec, start, ceiling);
+  ASSERT_TRUE(planner.has_value()) << planner.status().ToString();
+  auto query = planner->NextQuery();
+  ASSERT_TRUE(query.has_value());
+  EXPECT_TRUE(query->is_custom());
+  EXPECT_EQ(query->custom_sql, spec.custom_sql);  // values are never pasted into the text
+  EXPECT_EQ(query->parameters.at("last_timestamp"), Value::Timestamp(Seconds(940)));
+  EXPECT_EQ(query->parameters.at("ceiling_timestamp"), Value::Timestamp(Seconds(2000)));
+  EXPECT_EQ(query->parameters.at("ceiling_id"), Value::Int64(77));
+  // The cursor moves to the largest timestamp the query returned.
+  ColumnBatch batch(table.schema());
+  for (int64_t seconds : {1500, 1900, 1200}) {
+    batch.column(0).Append<int64_t>(seconds);
+    batch.column(1).Append<int64_t>(Seconds(seconds));
+    batch.column(2).Append<int64_t>(0);
+  }
+  EXPECT_EQ(*planner->AcceptBatch(batch), 3u);
+  planner->FinishQuery();
+  EXPECT_FALSE(planner->NextQuery().has_value());
+  EXPECT_EQ(planner->cursor().timestamp_micros, Seconds(1900));
+  EXPECT_EQ(planner->cursor().id, Value::Int64(1900));
+}
+
+TEST(CustomSqlStrategy, PlaceholderWithoutItsColumnIsAnError) {
+  FakeTable table;
+  TableSpec spec = Spec(table, CdcStrategy::kCustomSql, 10);
+  spec.custom_sql = "SELECT * FROM t WHERE id > {{last_id}}";
+  auto planner = ChunkPlanner::Create(spec, {}, {});
+  ASSERT_FALSE(planner.has_value());
+  EXPECT_NE(planner.error().message().find("{{last_id}} but cdc_id_column is not set"), std::string::npos)
+      << planner.error().message();
+}
+
+TEST(TableSpecTest, CursorColumnsMustExistAndHaveUsableTypes) {
+  FakeTable table;
+  config::TableConfig config;
+  config.name = "shop.orders";
+  config.cdc_strategy = CdcStrategy::kHybrid;
+  config.cdc_timestamp_column = "modified";
+  config.cdc_id_column = "id";
+  auto missing = MakeTableSpec(config, table.schema());
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_NE(missing.error().message().find("'modified' is not a column of the table (columns: id, updated_at, grp)"),
+            std::string::npos)
+      << missing.error().message();
+  config.cdc_timestamp_column = "grp";
+  auto wrong_type = MakeTableSpec(config, table.schema());
+  ASSERT_FALSE(wrong_type.has_value());
+  EXPECT_NE(wrong_type.error().message().find("must be a DATE, DATETIME or TIMESTAMP column"), std::string::npos);
+  config.cdc_timestamp_column = "updated_at";
+  auto ok = MakeTableSpec(config, table.schema());
+  ASSERT_TRUE(ok.has_value()) << ok.status().ToString();
+  EXPECT_EQ(ok->primary_key, std::vector<std::string>{"id"});
+  EXPECT_TRUE(ok->IdIsUnique());
+}
+
+}  // namespace
+}  // namespace sluice::cdc
