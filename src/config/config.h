@@ -4,6 +4,12 @@
 //
 // `origin` fields hold "file:line" of the entry, for messages that point
 // the user at the right place.
+//
+// File paths (sqlite and duckdb `path`, a local store's `path`, ssl
+// ca/cert/key, ssh_tunnel private_key_path/known_hosts) are resolved when
+// loaded: a relative path is relative to the parent of CONFIG_DIR (the
+// project directory: with the default ./config, the directory sluice runs
+// in), "~/" is $HOME, and ":memory:" stays as it is.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +45,7 @@ struct SshTunnelConfig {
   int port = 22;
   std::string username;
   std::string private_key_path;
+  std::string private_key_passphrase;  // secret
   std::string known_hosts = "~/.ssh/known_hosts";
 };
 

@@ -9,6 +9,11 @@
 //   config/pipelines/us_dw.yml:14: tables.settlement.orders.cdc_strategy:
 //     'hybird' is not one of hybrid, timestamp_only, id_only, full_sync, custom_sql
 // Every configured secret (passwords) is registered with common/redact.h.
+//
+// ${VAR} / ${VAR:-default} / $$ are substituted in each value after
+// parsing (config/env.h): from the environment, then CONFIG_DIR/.env.
+// Relative file paths are relative to the parent of CONFIG_DIR (config.h).
+// See docs/configuration.md for every key.
 #pragma once
 
 #include <string>
@@ -20,6 +25,8 @@ namespace sluice::config {
 struct LoadOptions {
   // Only this pipeline must be valid; problems in other pipeline files are
   // logged as warnings and those pipelines left out. Empty: all must be valid.
+  // Likewise connections with problems that this pipeline does not use are
+  // left out with a warning. An unknown name is NotFound, listing the names.
   std::string only_pipeline;
 };
 

@@ -1,0 +1,237 @@
+// Reading connections.yml: sources, targets and stores (SPEC §2).
+#include <fmt/format.h>
+
+#include <cstdlib>
+
+#include "config/parse.h"
+
+namespace sluice::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Origin(const ReadContext& context, const YamlEntry& entry) {
+  return fmt::format("{}:{}", context.file, entry.line);
+}
+
+// Reports each of `keys` that is set, as not applying to `what` ("a sqlite source").
+void RejectKeys(MapReader& reader, std::initializer_list<std::string_view> keys, std::string_view what,
+                std::string_view remedy) {
+  for (std::string_view key : keys) {
+    if (reader.Has(key)) reader.Report(key, fmt::format("does not apply to {} (remove it; {})", what, remedy));
+  }
+}
+
+void ReadSsl(MapReader reader, const fs::path& project_dir, SslConfig* ssl) {
+  reader.EnumValue(
+      "mode", &ssl->mode,
+      {SslMode::kDisabled, SslMode::kPreferred, SslMode::kRequired, SslMode::kVerifyCa, SslMode::kVerifyIdentity});
+  for (auto [key, field] : {std::pair{"ca", &ssl->ca}, std::pair{"cert", &ssl->cert}, std::pair{"key", &ssl->key}}) {
+    if (reader.String(key, field)) *field = ResolvePath(*field, project_dir);
+  }
+}
+
+void ReadSshTunnel(MapReader reader, const fs::path& project_dir, SshTunnelConfig* tunnel) {
+  reader.Bool("enabled", &tunnel->enabled);
+  reader.String("host", &tunnel->host);
+  reader.Int("port", &tunnel->port, 1, 65535);
+  reader.String("username", &tunnel->username);
+  reader.String("private_key_path", &tunnel->private_key_path);
+  reader.String("private_key_passphrase", &tunnel->private_key_passphrase);
+  reader.String("known_hosts", &tunnel->known_hosts);
+  if (tunnel->enabled) {
+    reader.Require("host", "an enabled ssh_tunnel needs host: the bastion's name or address");
+  }
+  tunnel->private_key_path = ResolvePath(tunnel->private_key_path, project_dir);
+  tunnel->known_hosts = ResolvePath(tunnel->known_hosts, project_dir);
+}
+
+SourceConnection ReadSource(const ReadContext& context, const YamlEntry& entry, std::string path,
+                            const fs::path& project_dir) {
+  MapReader reader(context, entry.value, entry.line, std::move(path),
+                   {"type", "host", "port", "database", "username", "password", "path", "ssl", "ssh_tunnel",
+                    "connect_timeout_seconds"});
+  SourceConnection source;
+  source.name = entry.key;
+  source.origin = Origin(reader.context(), entry);
+  bool typed = reader.Require("type", "set type: to mysql, postgres or sqlite") &&
+               reader.EnumValue("type", &source.type, {SourceType::kMySql, SourceType::kPostgres, SourceType::kSqlite});
+  reader.String("host", &source.host);
+  reader.Int("port", &source.port, 1, 65535);
+  reader.String("database", &source.database);
+  reader.String("username", &source.username);
+  reader.String("password", &source.password);
+  reader.Int("connect_timeout_seconds", &source.connect_timeout_seconds, 1, 3600);
+  ReadSsl(reader.Child("ssl", {"mode", "ca", "cert", "key"}), project_dir, &source.ssl);
+  ReadSshTunnel(reader.Child("ssh_tunnel", {"enabled", "host", "port", "username", "private_key_path",
+                                            "private_key_passphrase", "known_hosts"}),
+                project_dir, &source.ssh_tunnel);
+  if (!typed) return source;
+  if (source.type == SourceType::kSqlite) {
+    if (reader.RequireString("path", &source.path, "a sqlite source needs path: the database file, e.g. ./app.db")) {
+      source.path = ResolvePath(source.path, project_dir);
+    }
+    RejectKeys(reader, {"host", "port", "database", "username", "password", "ssl", "ssh_tunnel"}, "a sqlite source",
+               "a sqlite source reads the file at path");
+    return source;
+  }
+  std::string kind = fmt::format("a {} source", ToString(source.type));
+  reader.RequireString("host", &source.host, fmt::format("{} needs host: the database server's name or address", kind));
+  RejectKeys(reader, {"path"}, kind, "path is for sqlite sources");
+  if (source.port == 0) source.port = source.type == SourceType::kMySql ? 3306 : 5432;
+  return source;
+}
+
+TargetConnection ReadTarget(const ReadContext& context, const YamlEntry& entry, std::string path,
+                            const fs::path& project_dir) {
+  MapReader reader(context, entry.value, entry.line, std::move(path),
+                   {"type", "host", "port", "database", "schema", "username", "password", "iam_role", "path", "ssl",
+                    "connect_timeout_seconds"});
+  TargetConnection target;
+  target.name = entry.key;
+  target.origin = Origin(reader.context(), entry);
+  bool typed =
+      reader.Require("type", "set type: to redshift, postgres or duckdb") &&
+      reader.EnumValue("type", &target.type, {TargetType::kRedshift, TargetType::kPostgres, TargetType::kDuckDb});
+  reader.String("host", &target.host);
+  reader.Int("port", &target.port, 1, 65535);
+  reader.String("database", &target.database);
+  reader.String("schema", &target.schema);
+  reader.String("username", &target.username);
+  reader.String("password", &target.password);
+  reader.String("iam_role", &target.iam_role);
+  reader.Int("connect_timeout_seconds", &target.connect_timeout_seconds, 1, 3600);
+  ReadSsl(reader.Child("ssl", {"mode", "ca", "cert", "key"}), project_dir, &target.ssl);
+  if (!typed) return target;
+  if (target.type == TargetType::kDuckDb) {
+    if (reader.RequireString("path", &target.path,
+                             "a duckdb target needs path: the database file, e.g. ./warehouse.duckdb")) {
+      target.path = ResolvePath(target.path, project_dir);
+    }
+    RejectKeys(reader, {"host", "port", "database", "username", "password", "iam_role", "ssl"}, "a duckdb target",
+               "a duckdb target writes the file at path");
+    if (target.schema.empty()) target.schema = "main";
+    return target;
+  }
+  std::string kind = fmt::format("a {} target", ToString(target.type));
+  reader.RequireString("host", &target.host,
+                       fmt::format("{} needs host: the warehouse server's name or address", kind));
+  RejectKeys(reader, {"path"}, kind, "path is for duckdb targets");
+  if (target.type == TargetType::kPostgres) {
+    RejectKeys(reader, {"iam_role"}, kind, "iam_role is for redshift targets");
+  }
+  if (target.port == 0) target.port = target.type == TargetType::kRedshift ? 5439 : 5432;
+  if (target.schema.empty()) target.schema = "public";
+  return target;
+}
+
+void ReadSse(MapReader reader, SseConfig* sse) {
+  static const std::vector<std::string_view> kTypes = {"AES256", "aws:kms"};
+  size_t type_idx = 0;
+  if (reader.Choice("type", kTypes, &type_idx)) sse->type = kTypes[type_idx];
+  reader.String("kms_key_id", &sse->kms_key_id);
+  if (reader.is_map() && !reader.Entries().empty() && !reader.Has("type")) {
+    reader.Require("type", "set type: to AES256 (S3-managed keys) or aws:kms");
+  }
+  if (!sse->kms_key_id.empty() && sse->type == "AES256") {
+    reader.Report("kms_key_id", "does not apply to type AES256 (remove it, or set type: aws:kms)");
+  }
+}
+
+void CheckBucket(MapReader& reader, const std::string& bucket) {
+  if (bucket.find('/') != std::string::npos) {
+    reader.Report("bucket", fmt::format("'{}' is not a bucket name (write only the name, e.g. bucket: my-bucket, and "
+                                        "put the folder in prefix: sluice/)",
+                                        bucket));
+  }
+}
+
+void CheckBucketOwner(MapReader& reader, const std::string& owner) {
+  bool digits = owner.size() == 12 && owner.find_first_not_of("0123456789") == std::string::npos;
+  if (!owner.empty() && !digits) {
+    reader.Report("expected_bucket_owner",
+                  fmt::format("'{}' is not a 12-digit AWS account id (quote it to keep leading zeros: "
+                              "expected_bucket_owner: \"012345678901\")",
+                              owner));
+  }
+}
+
+StoreConfig ReadStore(const ReadContext& context, const YamlEntry& entry, std::string path,
+                      const fs::path& project_dir) {
+  MapReader reader(
+      context, entry.value, entry.line, std::move(path),
+      {"type", "bucket", "region", "prefix", "endpoint_url", "path_style", "expected_bucket_owner", "sse", "path"});
+  StoreConfig store;
+  store.name = entry.key;
+  store.origin = Origin(reader.context(), entry);
+  bool typed = reader.Require("type", "set type: to s3 or local") &&
+               reader.EnumValue("type", &store.type, {StoreType::kS3, StoreType::kLocal});
+  reader.String("bucket", &store.bucket);
+  reader.String("region", &store.region);
+  reader.String("prefix", &store.prefix);
+  reader.String("endpoint_url", &store.endpoint_url);
+  reader.Bool("path_style", &store.path_style);
+  reader.String("expected_bucket_owner", &store.expected_bucket_owner);
+  ReadSse(reader.Child("sse", {"type", "kms_key_id"}), &store.sse);
+  if (!typed) return store;
+  if (store.type == StoreType::kLocal) {
+    if (reader.RequireString("path", &store.path,
+                             "a local store needs path: the directory to stage files in, e.g. "
+                             "./stage")) {
+      store.path = ResolvePath(store.path, project_dir);
+    }
+    RejectKeys(reader, {"bucket", "region", "endpoint_url", "path_style", "expected_bucket_owner", "sse"},
+               "a local store", "a local store writes under the directory at path");
+    return store;
+  }
+  if (reader.RequireString("bucket", &store.bucket, "an s3 store needs bucket: the bucket's name")) {
+    CheckBucket(reader, store.bucket);
+  }
+  CheckBucketOwner(reader, store.expected_bucket_owner);
+  RejectKeys(reader, {"path"}, "an s3 store", "path is for local stores; the folder in the bucket is prefix");
+  return store;
+}
+
+// Reads each entry of the map `names` with `read`, each entry's problems kept apart by name.
+template <typename Config, typename ReadFunction>
+void ReadEach(const MapReader& names, const fs::path& project_dir, ReadFunction read,
+              std::map<std::string, Config>* configs, std::map<std::string, Problems>* problems) {
+  for (const YamlEntry* entry : names.Entries()) {
+    ReadContext entry_context{names.context().file, names.context().environment, &(*problems)[entry->key]};
+    (*configs)[entry->key] = read(entry_context, *entry, names.KeyPath(entry->key), project_dir);
+  }
+}
+
+}  // namespace
+
+std::string ResolvePath(const std::string& path, const fs::path& project_dir) {
+  if (path.empty() || path == ":memory:") return path;
+  if (path == "~" || path.starts_with("~/")) {
+    const char* home = std::getenv("HOME");
+    return home ? std::string(home) + path.substr(1) : path;
+  }
+  fs::path configured(path);
+  if (configured.is_absolute()) return path;
+  return (project_dir / configured).lexically_normal().string();
+}
+
+ParsedConnections ReadConnections(const YamlNode& root, const ReadContext& context, const fs::path& project_dir) {
+  ParsedConnections parsed;
+  parsed.connections.file = context.file;
+  ReadContext file_context{context.file, context.environment, &parsed.file_problems};
+  std::vector<KeyHint> top_hints = {
+      {"sources", "sources belongs under connections: (connections: {sources: ..., targets: ...})"},
+      {"targets", "targets belongs under connections: (connections: {sources: ..., targets: ...})"}};
+  MapReader top(file_context, root, 0, "", {"connections", "stores"}, std::move(top_hints));
+  MapReader connections =
+      top.Child("connections", {"sources", "targets"},
+                {{"stores", "stores belongs at the top level of the file, not under connections: (unindent it)"}});
+  ReadEach(connections.Child("sources", {}), project_dir, ReadSource, &parsed.connections.sources,
+           &parsed.source_problems);
+  ReadEach(connections.Child("targets", {}), project_dir, ReadTarget, &parsed.connections.targets,
+           &parsed.target_problems);
+  ReadEach(top.Child("stores", {}), project_dir, ReadStore, &parsed.connections.stores, &parsed.store_problems);
+  return parsed;
+}
+
+}  // namespace sluice::config

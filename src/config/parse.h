@@ -1,0 +1,70 @@
+// Internal to src/config: the readers of connections.yml and of one
+// pipeline file, and the checks that span files. loader.cc ties them
+// together; none of this is used outside src/config.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "config/problems.h"
+#include "config/reader.h"
+#include "config/yaml_tree.h"
+
+namespace sluice::config {
+
+// Resolves a configured file path: "" and ":memory:" stay, "~/" is $HOME,
+// absolute paths stay, relative ones are relative to `project_dir` (the
+// parent of the configuration directory).
+std::string ResolvePath(const std::string& path, const std::filesystem::path& project_dir);
+
+struct ParsedConnections {
+  Connections connections;
+  // Problems not tied to one connection (syntax, unknown top-level keys,
+  // duplicate names): always fatal.
+  Problems file_problems;
+  // Problems of each connection: fatal when a loaded pipeline uses it.
+  std::map<std::string, Problems> source_problems;
+  std::map<std::string, Problems> target_problems;
+  std::map<std::string, Problems> store_problems;
+};
+
+// Reads the parsed connections.yml; `context.problems` is ignored.
+ParsedConnections ReadConnections(const YamlNode& root, const ReadContext& context,
+                                  const std::filesystem::path& project_dir);
+
+struct ParsedPipeline {
+  PipelineConfig pipeline;
+  Problems problems;
+  bool name_known = false;  // pipeline.name was read
+  int name_line = 0;
+  // Lines of pipeline.source / .target / .store, for reference errors.
+  int source_line = 0;
+  int target_line = 0;
+  int store_line = 0;
+};
+
+// Reads one parsed pipeline file into `parsed` (problems to parsed->problems).
+void ReadPipeline(const YamlNode& root, const ReadContext& context, ParsedPipeline* parsed);
+
+// The keys of the sections a pipeline sets and (processing, validation) a table overrides.
+inline const std::vector<std::string_view> kProcessingKeys = {"batch_size", "timeout_minutes", "zero_dates",
+                                                              "lease_seconds"};
+inline const std::vector<std::string_view> kStagingKeys = {"prefix", "partition_strategy", "compression",
+                                                           "target_file_mb"};
+inline const std::vector<std::string_view> kValidationKeys = {"enable_data_quality_checks", "max_null_percentage"};
+
+// Overwrites the fields of `processing` / `validation` that `reader` sets.
+void ReadProcessing(MapReader reader, ProcessingConfig* processing);
+void ReadValidation(MapReader reader, ValidationConfig* validation);
+
+// Reads the `tables:` map of a pipeline whose settings are already read.
+void ReadTables(const MapReader& top, PipelineConfig* pipeline);
+
+// The pipeline's source, target and store exist in `connections`, and fit together.
+void CheckReferences(const Connections& connections, ParsedPipeline* parsed);
+
+}  // namespace sluice::config

@@ -1,0 +1,84 @@
+// ShowPipeline: the pipeline with defaults applied, as YAML that reads back.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "common/redact.h"
+#include "config/yaml_tree.h"
+#include "config_test_util.h"
+
+namespace sluice::config {
+namespace {
+
+using ::sluice::config::testing::TempProject;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// The scalar at `path` (keys) in `node`, or "<absent>".
+std::string At(const YamlNode& node, std::initializer_list<std::string_view> path) {
+  const YamlNode* current = &node;
+  for (std::string_view key : path) {
+    const YamlNode* next = nullptr;
+    for (const YamlEntry& entry : current->entries) {
+      if (entry.key == key) next = &entry.value;
+    }
+    if (next == nullptr) return "<absent>";
+    current = next;
+  }
+  return current->is_scalar() ? current->scalar : "<not a scalar>";
+}
+
+class ShowPipelineTest : public ::testing::Test {
+ protected:
+  void TearDown() override { ClearSecretsForTesting(); }
+};
+
+TEST_F(ShowPipelineTest, DefaultsAreFilledInAndSecretsHidden) {
+  TempProject project;
+  project.Write(".env", "SLUICE_TEST_SHOW_PASSWORD=Sh0w-me-n0t\n");
+  project.Write("connections.yml", R"(connections:
+  sources:
+    pg: {type: postgres, host: pg.internal, username: etl, password: "${SLUICE_TEST_SHOW_PASSWORD}",
+         ssh_tunnel: {enabled: true, host: bastion, private_key_passphrase: Pass-phrase-77}}
+    unused: {type: sqlite, path: ./unused.db}
+  targets:
+    duck: {type: duckdb, path: ./w.duckdb}
+stores:
+  stage: {type: local, path: ./stage}
+)");
+  project.Write("pipelines/p.yml", R"(pipeline: {name: shop, source: pg, target: duck, store: stage,
+           processing: {batch_size: 777}}
+tables:
+  public.orders: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id,
+                  processing: {timeout_minutes: 5}}
+  public.rates: {cdc_strategy: full_sync}
+)");
+  Result<Config> config = project.Load();
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  std::string shown = ShowPipeline(*config, *config->FindPipeline("shop"));
+  EXPECT_THAT(shown, Not(HasSubstr("Sh0w-me-n0t")));
+  EXPECT_THAT(shown, Not(HasSubstr("Pass-phrase-77")));
+  EXPECT_THAT(shown, Not(HasSubstr("unused")));
+  EXPECT_EQ(Redact("Sh0w-me-n0t and Pass-phrase-77"), "*** and ***");  // both registered
+
+  Result<YamlNode> parsed = ParseYaml(shown, "shown");
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().message() << "\n" << shown;
+  EXPECT_EQ(At(*parsed, {"pipeline", "staging", "prefix"}), "shop/");
+  EXPECT_EQ(At(*parsed, {"pipeline", "staging", "compression"}), "zstd");
+  EXPECT_EQ(At(*parsed, {"pipeline", "processing", "batch_size"}), "777");
+  EXPECT_EQ(At(*parsed, {"pipeline", "processing", "lease_seconds"}), "300");
+  EXPECT_EQ(At(*parsed, {"tables", "public.orders", "target_name"}), "orders");
+  EXPECT_EQ(At(*parsed, {"tables", "public.orders", "processing", "batch_size"}), "777");
+  EXPECT_EQ(At(*parsed, {"tables", "public.orders", "processing", "timeout_minutes"}), "5");
+  EXPECT_EQ(At(*parsed, {"tables", "public.rates", "full_sync_mode"}), "replace");
+  EXPECT_EQ(At(*parsed, {"tables", "public.orders", "full_sync_mode"}), "<absent>");
+  EXPECT_EQ(At(*parsed, {"connections", "sources", "pg", "port"}), "5432");
+  EXPECT_EQ(At(*parsed, {"connections", "sources", "pg", "password"}), "***");
+  EXPECT_EQ(At(*parsed, {"connections", "sources", "pg", "ssl", "mode"}), "preferred");
+  EXPECT_EQ(At(*parsed, {"connections", "sources", "pg", "ssh_tunnel", "private_key_passphrase"}), "***");
+  EXPECT_EQ(At(*parsed, {"connections", "targets", "duck", "schema"}), "main");
+  EXPECT_EQ(At(*parsed, {"connections", "targets", "duck", "path"}), project.root() + "/w.duckdb");
+  EXPECT_EQ(At(*parsed, {"stores", "stage", "path"}), project.root() + "/stage");
+}
+
+}  // namespace
+}  // namespace sluice::config
