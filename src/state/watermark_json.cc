@@ -1,0 +1,238 @@
+// The watermark document's JSON form (SPEC §4, docs/watermark.md).
+#include <algorithm>
+#include <array>
+#include <nlohmann/json.hpp>
+
+#include "state/json_reader.h"
+#include "state/watermark.h"
+#include "types/temporal.h"
+
+namespace sluice::state {
+namespace {
+
+using internal::JsonFields;
+using internal::JsonTypeName;
+using nlohmann::json;
+using nlohmann::ordered_json;
+constexpr auto kOptional = JsonFields::kOptional;
+
+constexpr std::array kCdcStrategies = {"", "hybrid", "timestamp_only", "id_only", "full_sync", "custom_sql"};
+constexpr std::array kExtractStatuses = {"never", "running", "success", "failed"};
+constexpr std::array kLoadStatuses = {"never", "success", "failed"};
+
+// Timestamps and optional texts: "" is written as null.
+ordered_json TextOrNull(const std::string& text) { return text.empty() ? ordered_json(nullptr) : ordered_json(text); }
+ordered_json TextOrNull(const std::optional<std::string>& text) { return text ? ordered_json(*text) : nullptr; }
+
+ordered_json CursorIdToJson(const Value& id) {
+  switch (id.kind()) {
+    case Value::Kind::kNull: return nullptr;
+    case Value::Kind::kInt64: return id.int64();
+    case Value::Kind::kUInt64: return id.uint64();
+    case Value::Kind::kText: return id.text();
+    case Value::Kind::kTimestamp:
+    case Value::Kind::kDate: return id.ToString();  // read back as text
+  }
+  return nullptr;
+}
+
+ordered_json StagedFilesToJson(const std::vector<StagedFileEntry>& entries) {
+  ordered_json array = ordered_json::array();
+  for (const StagedFileEntry& entry : entries) {
+    array.push_back({{"key", entry.key},
+                     {"rows", entry.rows},
+                     {"bytes", entry.bytes},
+                     {"run_id", entry.run_id},
+                     {"staged_at", TextOrNull(entry.staged_at)}});
+  }
+  return array;
+}
+
+ordered_json LoadedFilesToJson(const std::vector<LoadedFileEntry>& entries) {
+  ordered_json array = ordered_json::array();
+  size_t first = entries.size() > kLoadedFilesKept ? entries.size() - kLoadedFilesKept : 0;
+  for (size_t entry_idx = first; entry_idx < entries.size(); ++entry_idx) {
+    const LoadedFileEntry& entry = entries[entry_idx];
+    array.push_back({{"key", entry.key}, {"rows", entry.rows}, {"loaded_at", TextOrNull(entry.loaded_at)}});
+  }
+  return array;
+}
+
+template <size_t N>
+Status CheckOneOf(JsonFields& fields, std::string_view name, const std::string& value,
+                  const std::array<const char*, N>& allowed) {
+  if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return Status::Ok();
+  std::string choices;
+  for (const char* choice : allowed) {
+    if (*choice) choices += fmt::format("{}{}", choices.empty() ? "" : ", ", choice);
+  }
+  return fields.Error(name, fmt::format("'{}' is not one of {}", value, choices));
+}
+
+Result<Cursor> ParseCursor(JsonFields& document) {
+  SLUICE_ASSIGN_OR_RETURN(const json* value, document.Value("cursor"));
+  SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, document.origin(), "cursor"));
+  Cursor cursor;
+  SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> timestamp, fields.NullableString("timestamp"));
+  if (timestamp) {
+    Result<int64_t> micros = ParseTimestamp(*timestamp);
+    if (!micros.has_value()) return fields.Error("timestamp", micros.error().message());
+    cursor.timestamp_micros = *micros;
+  }
+  SLUICE_ASSIGN_OR_RETURN(const json* id, fields.Value("id"));
+  if (id->is_number_unsigned() && id->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+    cursor.id = Value::UInt64(id->get<uint64_t>());
+  } else if (id->is_number_integer()) {
+    cursor.id = Value::Int64(id->get<int64_t>());
+  } else if (id->is_string()) {
+    cursor.id = Value::Text(id->get<std::string>());
+  } else if (!id->is_null()) {
+    return fields.Error("id", fmt::format("expected an integer, a string or null, got {}", JsonTypeName(*id)));
+  }
+  SLUICE_RETURN_IF_ERROR(fields.RejectUnknownFields());
+  return cursor;
+}
+
+Result<ExtractState> ParseExtract(JsonFields& document) {
+  SLUICE_ASSIGN_OR_RETURN(const json* value, document.Value("extract"));
+  SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, document.origin(), "extract"));
+  ExtractState extract;
+  SLUICE_ASSIGN_OR_RETURN(extract.status, fields.String("status"));
+  SLUICE_RETURN_IF_ERROR(CheckOneOf(fields, "status", extract.status, kExtractStatuses));
+  SLUICE_ASSIGN_OR_RETURN(extract.total_rows, fields.Int64("total_rows", 0));
+  SLUICE_ASSIGN_OR_RETURN(extract.last_session_rows, fields.Int64("last_session_rows", 0));
+  SLUICE_ASSIGN_OR_RETURN(extract.last_started_at, fields.Timestamp("last_started_at"));
+  SLUICE_ASSIGN_OR_RETURN(extract.last_finished_at, fields.Timestamp("last_finished_at"));
+  SLUICE_ASSIGN_OR_RETURN(extract.last_error, fields.NullableString("last_error"));
+  SLUICE_ASSIGN_OR_RETURN(extract.last_run_id, fields.String("last_run_id", kOptional));
+  SLUICE_RETURN_IF_ERROR(fields.RejectUnknownFields());
+  return extract;
+}
+
+Result<LoadState> ParseLoad(JsonFields& document) {
+  SLUICE_ASSIGN_OR_RETURN(const json* value, document.Value("load"));
+  SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, document.origin(), "load"));
+  LoadState load;
+  SLUICE_ASSIGN_OR_RETURN(load.status, fields.String("status"));
+  SLUICE_RETURN_IF_ERROR(CheckOneOf(fields, "status", load.status, kLoadStatuses));
+  SLUICE_ASSIGN_OR_RETURN(load.rows_loaded, fields.Int64("rows_loaded", 0));
+  SLUICE_ASSIGN_OR_RETURN(load.last_loaded_at, fields.Timestamp("last_loaded_at"));
+  SLUICE_ASSIGN_OR_RETURN(load.last_error, fields.NullableString("last_error", kOptional));
+  SLUICE_RETURN_IF_ERROR(fields.RejectUnknownFields());
+  return load;
+}
+
+// Calls `parse_entry(fields)` for each element of the array field `name`.
+template <typename Entry, typename ParseEntry>
+Result<std::vector<Entry>> ParseArray(JsonFields& document, std::string_view name, JsonFields::Presence presence,
+                                      ParseEntry parse_entry) {
+  SLUICE_ASSIGN_OR_RETURN(const json* value, document.Value(name, presence));
+  std::vector<Entry> entries;
+  if (value == nullptr) return entries;
+  if (!value->is_array()) return document.Error(name, fmt::format("expected an array, got {}", JsonTypeName(*value)));
+  for (size_t entry_idx = 0; entry_idx < value->size(); ++entry_idx) {
+    std::string path = fmt::format("{}[{}]", document.PathOf(name), entry_idx);
+    SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open((*value)[entry_idx], document.origin(), path));
+    SLUICE_ASSIGN_OR_RETURN(Entry entry, parse_entry(fields));
+    SLUICE_RETURN_IF_ERROR(fields.RejectUnknownFields());
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+Result<StagedFileEntry> ParseStagedFile(JsonFields& fields) {
+  StagedFileEntry entry;
+  SLUICE_ASSIGN_OR_RETURN(entry.key, fields.String("key"));
+  if (entry.key.empty()) return fields.Error("key", "empty");
+  SLUICE_ASSIGN_OR_RETURN(entry.rows, fields.Int64("rows", 0));
+  SLUICE_ASSIGN_OR_RETURN(entry.bytes, fields.UInt64("bytes"));
+  SLUICE_ASSIGN_OR_RETURN(entry.run_id, fields.String("run_id", kOptional));
+  SLUICE_ASSIGN_OR_RETURN(entry.staged_at, fields.Timestamp("staged_at", kOptional));
+  return entry;
+}
+
+Result<LoadedFileEntry> ParseLoadedFile(JsonFields& fields) {
+  LoadedFileEntry entry;
+  SLUICE_ASSIGN_OR_RETURN(entry.key, fields.String("key"));
+  if (entry.key.empty()) return fields.Error("key", "empty");
+  SLUICE_ASSIGN_OR_RETURN(entry.rows, fields.Int64("rows", 0));
+  SLUICE_ASSIGN_OR_RETURN(entry.loaded_at, fields.Timestamp("loaded_at"));
+  return entry;
+}
+
+// "version" first: a newer document may have fields this build does not know.
+Result<int> ParseVersion(JsonFields& document) {
+  SLUICE_ASSIGN_OR_RETURN(const json* value, document.Value("version"));
+  if (!value->is_number_unsigned() || value->get<uint64_t>() < 1) {
+    return document.Error("version", fmt::format("expected an integer >= 1, got {}", value->dump()));
+  }
+  if (value->get<uint64_t>() > static_cast<uint64_t>(kWatermarkVersion)) {
+    return NotSupported(
+        "{}: version {} of the watermark format is newer than this sluice reads (up to {}); "
+        "upgrade sluice to use this watermark",
+        document.origin(), value->dump(), kWatermarkVersion);
+  }
+  return static_cast<int>(value->get<uint64_t>());
+}
+
+}  // namespace
+
+std::string WatermarkToJson(const Watermark& watermark) {
+  ordered_json document = {
+      {"version", watermark.version},
+      {"pipeline", watermark.pipeline},
+      {"table", watermark.table},
+      {"cdc_strategy", watermark.cdc_strategy},
+      {"cursor",
+       {{"timestamp", watermark.cursor.timestamp_micros
+                          ? ordered_json(FormatTimestampIso(*watermark.cursor.timestamp_micros))
+                          : ordered_json(nullptr)},
+        {"id", CursorIdToJson(watermark.cursor.id)}}},
+      {"extract",
+       {{"status", watermark.extract.status},
+        {"total_rows", watermark.extract.total_rows},
+        {"last_session_rows", watermark.extract.last_session_rows},
+        {"last_started_at", TextOrNull(watermark.extract.last_started_at)},
+        {"last_finished_at", TextOrNull(watermark.extract.last_finished_at)},
+        {"last_error", TextOrNull(watermark.extract.last_error)},
+        {"last_run_id", watermark.extract.last_run_id}}},
+      {"staged_files", StagedFilesToJson(watermark.staged_files)},
+      {"pending_files", StagedFilesToJson(watermark.pending_files)},
+      {"loaded_files", LoadedFilesToJson(watermark.loaded_files)},
+      {"load",
+       {{"status", watermark.load.status},
+        {"rows_loaded", watermark.load.rows_loaded},
+        {"last_loaded_at", TextOrNull(watermark.load.last_loaded_at)},
+        {"last_error", TextOrNull(watermark.load.last_error)}}},
+      {"schema_fingerprint", watermark.schema_fingerprint},
+      {"lease_epoch", watermark.lease_epoch},
+  };
+  // Invalid UTF-8 (an error message quoting source bytes) becomes U+FFFD rather than failing the save.
+  return document.dump(2, ' ', false, ordered_json::error_handler_t::replace);
+}
+
+Result<Watermark> WatermarkFromJson(std::string_view text, const std::string& origin) {
+  SLUICE_ASSIGN_OR_RETURN(json parsed, internal::ParseJson(text, origin));
+  SLUICE_ASSIGN_OR_RETURN(JsonFields document, JsonFields::Open(parsed, origin, ""));
+  Watermark watermark;
+  SLUICE_ASSIGN_OR_RETURN(watermark.version, ParseVersion(document));
+  SLUICE_ASSIGN_OR_RETURN(watermark.pipeline, document.String("pipeline"));
+  SLUICE_ASSIGN_OR_RETURN(watermark.table, document.String("table"));
+  SLUICE_ASSIGN_OR_RETURN(watermark.cdc_strategy, document.String("cdc_strategy"));
+  SLUICE_RETURN_IF_ERROR(CheckOneOf(document, "cdc_strategy", watermark.cdc_strategy, kCdcStrategies));
+  SLUICE_ASSIGN_OR_RETURN(watermark.cursor, ParseCursor(document));
+  SLUICE_ASSIGN_OR_RETURN(watermark.extract, ParseExtract(document));
+  SLUICE_ASSIGN_OR_RETURN(watermark.staged_files, ParseArray<StagedFileEntry>(document, "staged_files",
+                                                                              JsonFields::kRequired, ParseStagedFile));
+  SLUICE_ASSIGN_OR_RETURN(watermark.pending_files,
+                          ParseArray<StagedFileEntry>(document, "pending_files", kOptional, ParseStagedFile));
+  SLUICE_ASSIGN_OR_RETURN(watermark.loaded_files, ParseArray<LoadedFileEntry>(document, "loaded_files",
+                                                                              JsonFields::kRequired, ParseLoadedFile));
+  SLUICE_ASSIGN_OR_RETURN(watermark.load, ParseLoad(document));
+  SLUICE_ASSIGN_OR_RETURN(watermark.schema_fingerprint, document.String("schema_fingerprint"));
+  SLUICE_ASSIGN_OR_RETURN(watermark.lease_epoch, document.Int64("lease_epoch", 0, kOptional));
+  SLUICE_RETURN_IF_ERROR(document.RejectUnknownFields());
+  return watermark;
+}
+
+}  // namespace sluice::state

@@ -1,0 +1,285 @@
+#include "state/lease.h"
+
+#include <gmock/gmock.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <latch>
+#include <thread>
+
+#include "state/watermark.h"
+#include "store/memory/memory_store.h"
+#include "types/temporal.h"
+
+namespace sluice::state {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr int64_t kNeverMicros = int64_t{1} << 40;  // a renewal interval no test outlives (~12 days)
+
+class LeaseTest : public ::testing::Test {
+ protected:
+  // A lease on a fake clock that only moves when the test moves it, renewed only when the test says so.
+  LeaseOptions Options(std::string host, int64_t lease_seconds = 10) {
+    LeaseOptions options;
+    options.lease_seconds = lease_seconds;
+    options.renew_interval_micros = kNeverMicros;
+    options.now_micros = [this] { return now_micros_.load(); };
+    options.host = std::move(host);
+    return options;
+  }
+  Result<std::unique_ptr<Lease>> Acquire(const std::string& run_id, const LeaseOptions& options) {
+    return Lease::Acquire(&store_, "p", "t", run_id, options);
+  }
+  LeaseDocument Stored() {
+    Result<store::Object> object = store_.Get("leases/p/t.json");
+    EXPECT_TRUE(object.has_value());
+    return object.has_value() ? *LeaseFromJson(object->data, "leases/p/t.json") : LeaseDocument{};
+  }
+  void Advance(int64_t seconds) { now_micros_ += seconds * kMicrosPerSecond; }
+
+  store::MemoryStore store_;
+  std::atomic<int64_t> now_micros_{*ParseTimestamp("2025-11-28T14:00:00Z")};
+};
+
+// A pid that named a process of ours a moment ago and names none now.
+int64_t DeadPid() {
+  pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return child;
+}
+
+TEST_F(LeaseTest, AcquireWritesTheDocumentWithEpochOne) {
+  Result<std::unique_ptr<Lease>> lease = Acquire("run-a", Options("host-a"));
+  ASSERT_TRUE(lease.has_value()) << lease.status().ToString();
+  EXPECT_EQ((*lease)->epoch(), 1);
+  EXPECT_TRUE((*lease)->Check().ok());
+  EXPECT_EQ(store_.Get("leases/p/t.json")->data, R"({
+  "holder_host": "host-a",
+  "holder_pid": )" + std::to_string(::getpid()) + R"(,
+  "run_id": "run-a",
+  "epoch": 1,
+  "renewed_at": "2025-11-28T14:00:00.000000Z",
+  "expires_at": "2025-11-28T14:00:10.000000Z",
+  "released": false
+})");
+}
+
+TEST_F(LeaseTest, ASecondRunIsToldWhoHoldsTheLeaseAndUntilWhen) {
+  LeaseOptions holder = Options("host-a");
+  holder.pid = 4242;
+  Result<std::unique_ptr<Lease>> first = Acquire("run-a", holder);
+  ASSERT_TRUE(first.has_value());
+  Advance(9);
+  Result<std::unique_ptr<Lease>> second = Acquire("run-b", Options("host-b"));
+  ASSERT_FALSE(second.has_value());
+  EXPECT_EQ(second.error(), LeaseHeld("table t of pipeline p is being synced by pid 4242 on host host-a (run run-a) "
+                                      "until 2025-11-28T14:00:10.000000Z; try again later or wait for it to expire"));
+}
+
+TEST_F(LeaseTest, AnExpiredLeaseIsTakenOverWithTheNextEpochAndTheOldHolderLearnsIt) {
+  Result<std::unique_ptr<Lease>> first = Acquire("run-a", Options("host-a"));
+  ASSERT_TRUE(first.has_value());
+  Advance(10);
+  Result<std::unique_ptr<Lease>> second = Acquire("run-b", Options("host-b"));
+  ASSERT_TRUE(second.has_value()) << second.status().ToString();
+  EXPECT_EQ((*second)->epoch(), 2);
+  EXPECT_EQ(Stored().run_id, "run-b");
+  Status renewed = (*first)->Renew();
+  EXPECT_EQ(renewed.code(), StatusCode::kConflict);
+  EXPECT_THAT(renewed.message(), HasSubstr("run run-b"));
+  EXPECT_THAT((*first)->Check().message(), HasSubstr("lost the lease of table t of pipeline p (epoch 1)"));
+  // The old holder's release leaves the new holder's lease alone.
+  EXPECT_TRUE((*first)->Release().ok());
+  EXPECT_EQ(Stored().run_id, "run-b");
+  EXPECT_FALSE(Stored().released);
+  EXPECT_TRUE((*second)->Check().ok());
+}
+
+TEST_F(LeaseTest, ALeaseWhoseProcessOnThisHostIsGoneIsTakenOverAtOnce) {
+  LeaseDocument crashed{.holder_host = "this-host",
+                        .holder_pid = DeadPid(),
+                        .run_id = "crashed",
+                        .epoch = 7,
+                        .renewed_at_micros = now_micros_,
+                        .expires_at_micros = now_micros_ + 300 * kMicrosPerSecond,
+                        .released = false};
+  ASSERT_TRUE(store_.Put("leases/p/t.json", LeaseToJson(crashed)).has_value());
+  // Another host cannot see that process: it waits for expiry.
+  EXPECT_EQ(Acquire("run-x", Options("other-host")).error().code(), StatusCode::kLeaseHeld);
+  Result<std::unique_ptr<Lease>> taken = Acquire("run-b", Options("this-host"));
+  ASSERT_TRUE(taken.has_value()) << taken.status().ToString();
+  EXPECT_EQ((*taken)->epoch(), 8);
+}
+
+TEST_F(LeaseTest, ALeaseWhoseProcessOnThisHostLivesIsHeld) {
+  LeaseDocument running{.holder_host = "this-host",
+                        .holder_pid = ::getppid(),
+                        .run_id = "running",
+                        .epoch = 1,
+                        .renewed_at_micros = now_micros_,
+                        .expires_at_micros = now_micros_ + 300 * kMicrosPerSecond,
+                        .released = false};
+  ASSERT_TRUE(store_.Put("leases/p/t.json", LeaseToJson(running)).has_value());
+  EXPECT_EQ(Acquire("run-b", Options("this-host")).error().code(), StatusCode::kLeaseHeld);
+}
+
+TEST_F(LeaseTest, ReleaseLetsTheNextRunInAtOnceAndEpochsKeepGrowing) {
+  for (int64_t expected_epoch = 1; expected_epoch <= 3; ++expected_epoch) {
+    Result<std::unique_ptr<Lease>> lease = Acquire("run-" + std::to_string(expected_epoch), Options("host-a"));
+    ASSERT_TRUE(lease.has_value()) << lease.status().ToString();
+    EXPECT_EQ((*lease)->epoch(), expected_epoch);
+    if (expected_epoch == 2) {
+      lease->reset();  // the destructor releases too
+    } else {
+      ASSERT_TRUE((*lease)->Release().ok());
+      EXPECT_EQ((*lease)->Check().code(), StatusCode::kConflict);
+    }
+    EXPECT_TRUE(Stored().released);
+    EXPECT_EQ(Stored().epoch, expected_epoch);
+  }
+}
+
+TEST_F(LeaseTest, RenewMovesTheExpiryAndCheckNoticesAnExpiryWithoutRenewal) {
+  Result<std::unique_ptr<Lease>> lease = Acquire("run-a", Options("host-a"));
+  ASSERT_TRUE(lease.has_value());
+  Advance(6);
+  ASSERT_TRUE((*lease)->Renew().ok());
+  EXPECT_EQ(Stored().expires_at_micros, now_micros_ + 10 * kMicrosPerSecond);
+  Advance(9);
+  EXPECT_TRUE((*lease)->Check().ok());
+  store_.FailNext(store::StoreOperation::kPut, Unavailable("store unreachable"));
+  EXPECT_EQ((*lease)->Renew().code(), StatusCode::kUnavailable);
+  EXPECT_TRUE((*lease)->Check().ok());  // a failed renewal alone loses nothing
+  Advance(1);
+  Status expired = (*lease)->Check();
+  EXPECT_EQ(expired.code(), StatusCode::kConflict);
+  EXPECT_THAT(expired.message(), HasSubstr("expired at 2025-11-28T14:00:16.000000Z without being renewed"));
+}
+
+TEST_F(LeaseTest, ARenewalThatLandedUnreportedDoesNotLoseTheLease) {
+  Result<std::unique_ptr<Lease>> lease = Acquire("run-a", Options("host-a"));
+  ASSERT_TRUE(lease.has_value());
+  store_.FailNextAfterWrite(store::StoreOperation::kPut, Unavailable("response lost"));
+  EXPECT_EQ((*lease)->Renew().code(), StatusCode::kUnavailable);
+  Advance(1);
+  EXPECT_TRUE((*lease)->Renew().ok());  // version mismatch, but the document is ours: adopted
+  EXPECT_TRUE((*lease)->Check().ok());
+  EXPECT_EQ(Stored().renewed_at_micros, now_micros_);
+  ASSERT_TRUE((*lease)->Release().ok());
+  EXPECT_TRUE(Stored().released);
+}
+
+TEST_F(LeaseTest, TheRenewalThreadRenewsAndNoticesALostLease) {
+  LeaseOptions options;  // the real clock
+  options.lease_seconds = 60;
+  options.renew_interval_micros = 1000;
+  Result<std::unique_ptr<Lease>> lease = Lease::Acquire(&store_, "p", "t", "run-a", options);
+  ASSERT_TRUE(lease.has_value());
+  int64_t acquired_at = Stored().renewed_at_micros;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (Stored().renewed_at_micros == acquired_at && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_GT(Stored().renewed_at_micros, acquired_at) << "no renewal within 30 s";
+  LeaseDocument thief = Stored();
+  thief.run_id = "thief";
+  thief.epoch += 1;
+  ASSERT_TRUE(store_.Put("leases/p/t.json", LeaseToJson(thief)).has_value());
+  while ((*lease)->Check().ok() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_THAT((*lease)->Check().message(), HasSubstr("run thief"));
+  EXPECT_TRUE((*lease)->Release().ok());
+  EXPECT_EQ(Stored().run_id, "thief");
+}
+
+TEST_F(LeaseTest, RacingAcquiresHaveOneWinner) {
+  constexpr int kThreads = 8;
+  std::latch start(kThreads);
+  std::atomic<int> won{0};
+  std::atomic<int> held{0};
+  std::vector<std::unique_ptr<Lease>> winners(kThreads);
+  std::vector<std::thread> threads;
+  for (int index = 0; index < kThreads; ++index) {
+    threads.emplace_back([&, index] {
+      start.arrive_and_wait();
+      Result<std::unique_ptr<Lease>> lease = Acquire("run-" + std::to_string(index), Options("host-a"));
+      if (lease.has_value()) {
+        ++won;
+        winners[index] = std::move(*lease);
+      } else if (lease.error().code() == StatusCode::kLeaseHeld) {
+        ++held;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(won.load(), 1);
+  EXPECT_EQ(held.load(), kThreads - 1);
+}
+
+TEST_F(LeaseTest, AStaleRunIsFencedOffTheWatermark) {
+  WatermarkStore watermarks(&store_);
+  Result<std::unique_ptr<Lease>> stale = Acquire("run-a", Options("host-a"));
+  ASSERT_TRUE(stale.has_value());
+  VersionedWatermark a = *watermarks.Load("p", "t");
+  a.watermark.lease_epoch = (*stale)->epoch();
+  a.watermark.cursor.id = Value::Int64(100);
+  Result<std::string> saved = watermarks.Save(a.watermark, a.version);
+  ASSERT_TRUE(saved.has_value()) << saved.status().ToString();
+  // Run A stalls past its lease; run B takes over and advances the cursor.
+  Advance(11);
+  Result<std::unique_ptr<Lease>> current = Acquire("run-b", Options("host-b"));
+  ASSERT_TRUE(current.has_value());
+  VersionedWatermark b = *watermarks.Load("p", "t");
+  b.watermark.lease_epoch = (*current)->epoch();
+  b.watermark.cursor.id = Value::Int64(200);
+  ASSERT_TRUE(watermarks.Save(b.watermark, b.version).has_value());
+  // A wakes up, re-reads (so its version is current) and tries to write its stale cursor: refused.
+  VersionedWatermark reread = *watermarks.Load("p", "t");
+  reread.watermark.lease_epoch = (*stale)->epoch();
+  reread.watermark.cursor.id = Value::Int64(150);
+  Result<std::string> fenced = watermarks.Save(reread.watermark, reread.version);
+  ASSERT_FALSE(fenced.has_value());
+  EXPECT_EQ(fenced.error().code(), StatusCode::kConflict);
+  EXPECT_THAT(fenced.error().message(), HasSubstr("another run has taken over this table's lease"));
+  EXPECT_EQ(watermarks.Load("p", "t")->watermark.cursor.id, Value::Int64(200));
+  EXPECT_EQ((*stale)->Renew().code(), StatusCode::kConflict);
+}
+
+TEST_F(LeaseTest, BadArgumentsAndUnreadableDocumentsAreReported) {
+  EXPECT_EQ(Acquire("r", Options("h", 0)).error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Lease::Acquire(&store_, "p", "a/b", "r", Options("h")).error().code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(store_
+                  .Put("leases/p/t.json", R"({"holder_host": "h", "holder_pid": 1, "run_id": "r", "epoch": 0,
+      "renewed_at": "2025-11-28T14:00:00Z", "expires_at": "2025-11-28T14:00:00Z"})")
+                  .has_value());
+  Result<std::unique_ptr<Lease>> unreadable = Acquire("r", Options("h"));
+  ASSERT_FALSE(unreadable.has_value());
+  EXPECT_EQ(unreadable.error().code(), StatusCode::kDataError);
+  EXPECT_THAT(unreadable.error().message(), HasSubstr("leases/p/t.json: epoch: expected an integer >= 1, got 0"));
+  EXPECT_THAT(unreadable.error().message(), HasSubstr("remove memory://test/leases/p/t.json"));
+}
+
+TEST(LeaseDocumentJson, RoundTripsAndIgnoresFieldsFromNewerVersions) {
+  LeaseDocument document{.holder_host = "h",
+                         .holder_pid = 12,
+                         .run_id = "r",
+                         .epoch = 3,
+                         .renewed_at_micros = 1764338400000001,
+                         .expires_at_micros = 1764338700000001,
+                         .released = true};
+  EXPECT_EQ(*LeaseFromJson(LeaseToJson(document), "x"), document);
+  std::string newer = LeaseToJson(document);
+  newer.insert(1, "\"priority\": 5,");
+  EXPECT_EQ(*LeaseFromJson(newer, "x"), document);
+  EXPECT_EQ(LeaseKey("us_dw", "settlement.orders"), "leases/us_dw/settlement.orders.json");
+}
+
+}  // namespace
+}  // namespace sluice::state

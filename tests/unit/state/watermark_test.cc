@@ -1,0 +1,319 @@
+#include "state/watermark.h"
+
+#include <gmock/gmock.h>
+
+#include "store/memory/memory_store.h"
+#include "types/temporal.h"
+
+namespace sluice::state {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+const char* const kOrigin = "watermarks/us_dw/settlement.orders.json";
+
+Watermark FullWatermark() {
+  Watermark watermark;
+  watermark.pipeline = "us_dw";
+  watermark.table = "settlement.orders";
+  watermark.cdc_strategy = "hybrid";
+  watermark.cursor.timestamp_micros = *ParseTimestamp("2025-11-27T15:30:00.000001Z");
+  watermark.cursor.id = Value::Int64(1000000);
+  watermark.extract = {.status = "success",
+                       .total_rows = 5000000,
+                       .last_session_rows = 50000,
+                       .last_started_at = "2025-11-28T14:00:00.000000Z",
+                       .last_finished_at = "2025-11-28T14:00:45.000000Z",
+                       .last_error = std::nullopt,
+                       .last_run_id = "abc123"};
+  watermark.staged_files = {{.key = "incremental/a_batch_0001.parquet",
+                             .rows = 50000,
+                             .bytes = 3100000,
+                             .run_id = "abc123",
+                             .staged_at = "2025-11-28T14:00:40.000000Z"}};
+  watermark.loaded_files = {{.key = "incremental/old.parquet", .rows = 7, .loaded_at = "2025-11-27T10:00:00.000000Z"}};
+  watermark.load = {.status = "success",
+                    .rows_loaded = 5000000,
+                    .last_loaded_at = "2025-11-27T10:00:00.000000Z",
+                    .last_error = std::nullopt};
+  watermark.schema_fingerprint = "sha256:1f2e";
+  watermark.lease_epoch = 3;
+  return watermark;
+}
+
+TEST(WatermarkJson, HasSpecFieldsInSpecOrder) {
+  EXPECT_EQ(WatermarkToJson(FullWatermark()), R"({
+  "version": 1,
+  "pipeline": "us_dw",
+  "table": "settlement.orders",
+  "cdc_strategy": "hybrid",
+  "cursor": {
+    "timestamp": "2025-11-27T15:30:00.000001Z",
+    "id": 1000000
+  },
+  "extract": {
+    "status": "success",
+    "total_rows": 5000000,
+    "last_session_rows": 50000,
+    "last_started_at": "2025-11-28T14:00:00.000000Z",
+    "last_finished_at": "2025-11-28T14:00:45.000000Z",
+    "last_error": null,
+    "last_run_id": "abc123"
+  },
+  "staged_files": [
+    {
+      "key": "incremental/a_batch_0001.parquet",
+      "rows": 50000,
+      "bytes": 3100000,
+      "run_id": "abc123",
+      "staged_at": "2025-11-28T14:00:40.000000Z"
+    }
+  ],
+  "pending_files": [],
+  "loaded_files": [
+    {
+      "key": "incremental/old.parquet",
+      "rows": 7,
+      "loaded_at": "2025-11-27T10:00:00.000000Z"
+    }
+  ],
+  "load": {
+    "status": "success",
+    "rows_loaded": 5000000,
+    "last_loaded_at": "2025-11-27T10:00:00.000000Z",
+    "last_error": null
+  },
+  "schema_fingerprint": "sha256:1f2e",
+  "lease_epoch": 3
+})");
+}
+
+TEST(WatermarkJson, RoundTripsEveryField) {
+  Watermark watermark = FullWatermark();
+  watermark.pending_files = {{.key = "full/x.parquet", .rows = 1, .bytes = 2, .run_id = "r", .staged_at = ""}};
+  watermark.extract.last_error = "source went away: \"quoted\" ü";
+  watermark.load.last_error = "COPY failed";
+  Result<Watermark> parsed = WatermarkFromJson(WatermarkToJson(watermark), kOrigin);
+  ASSERT_TRUE(parsed.has_value()) << parsed.status().ToString();
+  EXPECT_EQ(*parsed, watermark);
+  Watermark fresh;
+  fresh.pipeline = "p";
+  fresh.table = "t";
+  EXPECT_EQ(*WatermarkFromJson(WatermarkToJson(fresh), kOrigin), fresh);
+}
+
+TEST(WatermarkJson, CursorIdIsANumberAStringOrNull) {
+  Watermark watermark = FullWatermark();
+  for (Value id : {Value::Int64(-5), Value::Int64(INT64_MAX), Value::UInt64(18446744073709551615ull),
+                   Value::Text("ORD-000042"), Value()}) {
+    watermark.cursor.id = id;
+    std::string json = WatermarkToJson(watermark);
+    Result<Watermark> parsed = WatermarkFromJson(json, kOrigin);
+    ASSERT_TRUE(parsed.has_value()) << parsed.status().ToString();
+    EXPECT_EQ(parsed->cursor.id, id) << json;
+  }
+  watermark.cursor = Cursor();
+  EXPECT_THAT(WatermarkToJson(watermark), HasSubstr(R"("cursor": {
+    "timestamp": null,
+    "id": null
+  })"));
+}
+
+TEST(WatermarkJson, KeepsOnlyTheMostRecentLoadedFiles) {
+  Watermark watermark = FullWatermark();
+  watermark.loaded_files.clear();
+  for (size_t file_idx = 0; file_idx < kLoadedFilesKept + 5; ++file_idx) {
+    watermark.loaded_files.push_back({.key = "f" + std::to_string(file_idx), .rows = 1, .loaded_at = ""});
+  }
+  Result<Watermark> parsed = WatermarkFromJson(WatermarkToJson(watermark), kOrigin);
+  ASSERT_TRUE(parsed.has_value());
+  ASSERT_EQ(parsed->loaded_files.size(), kLoadedFilesKept);
+  EXPECT_EQ(parsed->loaded_files.front().key, "f5");
+  EXPECT_EQ(parsed->loaded_files.back().key, "f" + std::to_string(kLoadedFilesKept + 4));
+}
+
+// Replaces the first `from` in the full document's JSON with `to`, and parses it.
+Result<Watermark> ParseEdited(std::string_view from, std::string_view to) {
+  std::string json = WatermarkToJson(FullWatermark());
+  size_t at = json.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) json.replace(at, from.size(), to);
+  return WatermarkFromJson(json, kOrigin);
+}
+
+TEST(WatermarkJson, ErrorsNameTheDocumentAndTheField) {
+  struct Case {
+    std::string_view from, to, message;
+  };
+  for (const Case& edit : std::vector<Case>{
+           {"\"2025-11-27T15:30:00.000001Z\"", "\"yesterday\"", "settlement.orders.json: cursor.timestamp: "},
+           {"\"id\": 1000000", "\"id\": 1.5", "cursor.id: expected an integer, a string or null, got a decimal"},
+           {"\"rows\": 50000", "\"rows\": -1", "staged_files[0].rows: expected an integer >= 0, got -1"},
+           {"\"bytes\": 3100000", "\"bytes\": \"big\"",
+            "staged_files[0].bytes: expected an integer >= 0, got a string"},
+           {"\"status\": \"success\"", "\"status\": \"done\"", "extract.status: 'done' is not one of never, running"},
+           {"\"cdc_strategy\": \"hybrid\"", "\"cdc_strategy\": \"magic\"", "cdc_strategy: 'magic' is not one of"},
+           {"\"schema_fingerprint\"", "\"schema_fingerprints\"", "schema_fingerprint: missing"},
+           {"\"lease_epoch\": 3", "\"lease_epoch\": 3, \"extra\": 1", "extra: unknown field"},
+           {"\"run_id\": \"abc123\",\n      \"staged_at\"", "\"runid\": \"abc123\",\n      \"staged_at\"",
+            "staged_files[0].runid: unknown field"},
+           {"\"loaded_files\": [", "\"loaded_files\": {\"x\": [", "not valid JSON"},
+           {"\"version\": 1", "\"version\": 0", "version: expected an integer >= 1, got 0"},
+       }) {
+    Result<Watermark> parsed = ParseEdited(edit.from, edit.to);
+    ASSERT_FALSE(parsed.has_value()) << edit.to;
+    EXPECT_EQ(parsed.error().code(), StatusCode::kDataError);
+    EXPECT_THAT(parsed.error().message(), HasSubstr(edit.message));
+    EXPECT_THAT(parsed.error().message(), HasSubstr(kOrigin));
+  }
+}
+
+TEST(WatermarkJson, ANewerFormatVersionAsksForAnUpgrade) {
+  Result<Watermark> parsed = ParseEdited("\"version\": 1", "\"version\": 2, \"new_field\": true");
+  ASSERT_FALSE(parsed.has_value());
+  EXPECT_EQ(parsed.error().code(), StatusCode::kNotSupported);
+  EXPECT_THAT(parsed.error().message(), HasSubstr(kOrigin));
+  EXPECT_THAT(parsed.error().message(), HasSubstr("upgrade sluice"));
+}
+
+TEST(WatermarkJson, TheHeaderExtensionsAreOptionalSoASpecShapedDocumentReads) {
+  Result<Watermark> parsed = WatermarkFromJson(R"({
+    "version": 1, "pipeline": "us_dw", "table": "settlement.settle_orders", "cdc_strategy": "hybrid",
+    "cursor": {"timestamp": "2025-11-27T15:30:00.000000Z", "id": 1000000},
+    "extract": {"status": "success", "total_rows": 5000000, "last_session_rows": 50000,
+                "last_started_at": "2025-11-28T14:00:00Z", "last_finished_at": "2025-11-28T14:00:45Z", "last_error": null},
+    "staged_files": [{"key": "a.parquet", "rows": 50000, "bytes": 3100000}],
+    "loaded_files": [{"key": "b.parquet", "rows": 50000, "loaded_at": "2025-11-28T14:01:00Z"}],
+    "load": {"status": "success", "rows_loaded": 5000000, "last_loaded_at": "2025-11-28T14:01:00Z"},
+    "schema_fingerprint": "abc"})",
+                                               kOrigin);
+  ASSERT_TRUE(parsed.has_value()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->lease_epoch, 0);
+  EXPECT_TRUE(parsed->pending_files.empty());
+  EXPECT_EQ(parsed->staged_files[0].bytes, 3100000u);
+  EXPECT_EQ(parsed->cursor.id, Value::Int64(1000000));
+}
+
+class WatermarkStoreTest : public ::testing::Test {
+ protected:
+  store::MemoryStore store_;
+  WatermarkStore watermarks_{&store_};
+};
+
+TEST_F(WatermarkStoreTest, LoadGivesAFreshDocumentWhenNoneIsStored) {
+  Result<VersionedWatermark> loaded = watermarks_.Load("us_dw", "settlement.orders");
+  ASSERT_TRUE(loaded.has_value()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->version, "");
+  EXPECT_EQ(loaded->watermark.pipeline, "us_dw");
+  EXPECT_EQ(loaded->watermark.table, "settlement.orders");
+  EXPECT_TRUE(loaded->watermark.cursor.empty());
+  EXPECT_EQ(loaded->watermark.extract.status, "never");
+}
+
+TEST_F(WatermarkStoreTest, SaveCreatesThenReplacesByVersion) {
+  Watermark watermark = FullWatermark();
+  Result<std::string> created = watermarks_.Save(watermark, "");
+  ASSERT_TRUE(created.has_value()) << created.status().ToString();
+  EXPECT_TRUE(store_.Contents().contains("watermarks/us_dw/settlement.orders.json"));
+  watermark.cursor.id = Value::Int64(2000000);
+  Result<std::string> replaced = watermarks_.Save(watermark, *created);
+  ASSERT_TRUE(replaced.has_value()) << replaced.status().ToString();
+  Result<VersionedWatermark> loaded = watermarks_.Load("us_dw", "settlement.orders");
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(loaded->version, *replaced);
+  EXPECT_EQ(loaded->watermark, watermark);
+}
+
+TEST_F(WatermarkStoreTest, SaveOverAStaleVersionIsConflict) {
+  Watermark watermark = FullWatermark();
+  Result<std::string> first = watermarks_.Save(watermark, "");
+  ASSERT_TRUE(first.has_value());
+  ASSERT_TRUE(watermarks_.Save(watermark, *first).has_value());
+  Result<std::string> stale = watermarks_.Save(watermark, *first);
+  ASSERT_FALSE(stale.has_value());
+  EXPECT_EQ(stale.error().code(), StatusCode::kConflict);
+  EXPECT_THAT(stale.error().message(), HasSubstr("changed by another run"));
+  Result<std::string> exists = watermarks_.Save(watermark, "");
+  EXPECT_EQ(exists.error().code(), StatusCode::kConflict);
+  EXPECT_THAT(exists.error().message(), HasSubstr(kOrigin));
+}
+
+TEST_F(WatermarkStoreTest, SaveLosesARaceThatHappensAfterItsCheck) {
+  Watermark watermark = FullWatermark();
+  Result<std::string> first = watermarks_.Save(watermark, "");
+  ASSERT_TRUE(first.has_value());
+  // Another writer lands between Save's read and its write: the compare-and-swap catches it.
+  store_.SetHook([&](store::StoreOperation operation, const std::string& key) {
+    if (operation == store::StoreOperation::kPut) {
+      EXPECT_TRUE(store_.Put(key, WatermarkToJson(watermark)).has_value());
+    }
+  });
+  Result<std::string> saved = watermarks_.Save(watermark, *first);
+  store_.SetHook(nullptr);
+  ASSERT_FALSE(saved.has_value());
+  EXPECT_EQ(saved.error().code(), StatusCode::kConflict);
+}
+
+TEST_F(WatermarkStoreTest, SaveUnderAnOlderLeaseEpochIsFencedOff) {
+  Watermark newer = FullWatermark();
+  newer.lease_epoch = 5;
+  Result<std::string> version = watermarks_.Save(newer, "");
+  ASSERT_TRUE(version.has_value());
+  Watermark stale = newer;
+  stale.lease_epoch = 4;
+  stale.cursor.id = Value::Int64(1);
+  Result<std::string> fenced = watermarks_.Save(stale, *version);
+  ASSERT_FALSE(fenced.has_value());
+  EXPECT_EQ(fenced.error().code(), StatusCode::kConflict);
+  EXPECT_THAT(fenced.error().message(), HasSubstr("lease epoch 4"));
+  EXPECT_THAT(fenced.error().message(), HasSubstr("epoch 5"));
+  EXPECT_EQ(watermarks_.Load("us_dw", "settlement.orders")->watermark, newer);
+  Watermark same_epoch = newer;
+  same_epoch.cursor.id = Value::Int64(7);
+  EXPECT_TRUE(watermarks_.Save(same_epoch, *version).has_value());
+}
+
+TEST_F(WatermarkStoreTest, LoadRejectsADocumentFiledUnderAnotherTable) {
+  Watermark watermark = FullWatermark();
+  ASSERT_TRUE(store_.Put("watermarks/us_dw/other.json", WatermarkToJson(watermark)).has_value());
+  Result<VersionedWatermark> loaded = watermarks_.Load("us_dw", "other");
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_EQ(loaded.error().code(), StatusCode::kDataError);
+  EXPECT_THAT(loaded.error().message(), HasSubstr("watermarks/us_dw/other.json"));
+}
+
+TEST_F(WatermarkStoreTest, DeleteAndListTables) {
+  for (const char* table : {"settlement.orders", "b", "a.b.c"}) {
+    Watermark watermark = FullWatermark();
+    watermark.table = table;
+    ASSERT_TRUE(watermarks_.Save(watermark, "").has_value()) << table;
+  }
+  ASSERT_TRUE(store_.Put("watermarks/us_dw/nested/x.json", "{}").has_value());
+  ASSERT_TRUE(store_.Put("watermarks/us_dw/notes.txt", "").has_value());
+  ASSERT_TRUE(store_.Put("watermarks/us_dw_other/z.json", "{}").has_value());
+  EXPECT_THAT(*watermarks_.ListTables("us_dw"), ElementsAre("a.b.c", "b", "settlement.orders"));
+  ASSERT_TRUE(watermarks_.Delete("us_dw", "b").ok());
+  EXPECT_THAT(*watermarks_.ListTables("us_dw"), ElementsAre("a.b.c", "settlement.orders"));
+  EXPECT_EQ(watermarks_.Load("us_dw", "b")->version, "");
+  EXPECT_TRUE(watermarks_.ListTables("empty")->empty());
+}
+
+TEST_F(WatermarkStoreTest, NamesWithSlashesAreRejected) {
+  EXPECT_EQ(WatermarkKey("us_dw", "settlement.orders"), "watermarks/us_dw/settlement.orders.json");
+  Result<VersionedWatermark> loaded = watermarks_.Load("us_dw", "a/b");
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_EQ(loaded.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(loaded.error().message(), HasSubstr("'a/b'"));
+  EXPECT_EQ(watermarks_.Load("us/dw", "t").error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(watermarks_.Load("", "t").error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(watermarks_.Load("..", "t").error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(watermarks_.Delete("p", "").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(watermarks_.ListTables("a/b").error().code(), StatusCode::kInvalidArgument);
+  Watermark slash = FullWatermark();
+  slash.table = "x/y";
+  EXPECT_EQ(watermarks_.Save(slash, "").error().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace sluice::state
