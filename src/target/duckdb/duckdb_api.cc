@@ -1,0 +1,244 @@
+#include "target/duckdb/duckdb_api.h"
+
+#include <duckdb.h>
+
+#include <cctype>
+
+namespace sluice::target::duckdb {
+
+struct ResultHandle {
+  duckdb_result result{};
+};
+
+namespace {
+
+// What a caller can do about a DuckDB error, from its type.
+StatusCode ErrorCodeFor(duckdb_error_type type) {
+  switch (type) {
+    case DUCKDB_ERROR_IO:
+    case DUCKDB_ERROR_PERMISSION: return StatusCode::kIoError;
+    case DUCKDB_ERROR_OUT_OF_RANGE:
+    case DUCKDB_ERROR_CONVERSION:
+    case DUCKDB_ERROR_DECIMAL:
+    case DUCKDB_ERROR_MISMATCH_TYPE:
+    case DUCKDB_ERROR_DIVIDE_BY_ZERO:
+    case DUCKDB_ERROR_CONSTRAINT:
+    case DUCKDB_ERROR_INVALID_INPUT: return StatusCode::kDataError;
+    case DUCKDB_ERROR_TRANSACTION:
+    case DUCKDB_ERROR_INTERRUPT:
+    case DUCKDB_ERROR_OUT_OF_MEMORY: return StatusCode::kUnavailable;
+    default: return StatusCode::kInternal;
+  }
+}
+
+// DuckDB's message up to its first line break: the rest repeats the SQL
+// text with a caret, which can be long (file lists) and says little more.
+std::string FirstLine(const char* message) {
+  if (message == nullptr) return "unknown error";
+  std::string_view text(message);
+  return std::string(text.substr(0, text.find('\n')));
+}
+
+Status ResultError(duckdb_result& result) {
+  return Status(ErrorCodeFor(duckdb_result_error_type(&result)), "DuckDB " + FirstLine(duckdb_result_error(&result)));
+}
+
+}  // namespace
+
+std::string QuoteIdentifier(std::string_view name) {
+  std::string quoted = "\"";
+  for (char c : name) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+std::string QuoteLiteral(std::string_view text) {
+  std::string quoted = "'";
+  for (char c : text) {
+    if (c == '\'') quoted += '\'';
+    quoted += c;
+  }
+  return quoted + "'";
+}
+
+std::string QualifiedName(std::string_view schema, std::string_view table) {
+  return QuoteIdentifier(schema) + "." + QuoteIdentifier(table);
+}
+
+bool SameIdentifier(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t char_idx = 0; char_idx < a.size(); ++char_idx) {
+    if (std::tolower(static_cast<unsigned char>(a[char_idx])) !=
+        std::tolower(static_cast<unsigned char>(b[char_idx]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// --- QueryResult -----------------------------------------------------------
+
+QueryResult::QueryResult() = default;
+QueryResult::QueryResult(QueryResult&& other) noexcept = default;
+QueryResult& QueryResult::operator=(QueryResult&& other) noexcept {
+  if (this != &other) {
+    if (result_) duckdb_destroy_result(&result_->result);
+    result_ = std::move(other.result_);
+  }
+  return *this;
+}
+QueryResult::~QueryResult() {
+  if (result_) duckdb_destroy_result(&result_->result);
+}
+
+uint64_t QueryResult::row_count() const { return result_ ? duckdb_row_count(&result_->result) : 0; }
+uint64_t QueryResult::column_count() const { return result_ ? duckdb_column_count(&result_->result) : 0; }
+int64_t QueryResult::rows_changed() const {
+  return result_ ? static_cast<int64_t>(duckdb_rows_changed(&result_->result)) : 0;
+}
+
+bool QueryResult::IsNull(uint64_t column_idx, uint64_t row_idx) const {
+  return duckdb_value_is_null(&result_->result, column_idx, row_idx);
+}
+
+std::optional<std::string> QueryResult::Text(uint64_t column_idx, uint64_t row_idx) const {
+  if (IsNull(column_idx, row_idx)) return std::nullopt;
+  char* text = duckdb_value_varchar(&result_->result, column_idx, row_idx);
+  std::string value = text ? std::string(text) : std::string();
+  duckdb_free(text);
+  return value;
+}
+
+int64_t QueryResult::Int64(uint64_t column_idx, uint64_t row_idx) const {
+  return duckdb_value_int64(&result_->result, column_idx, row_idx);
+}
+
+// --- PreparedStatement -----------------------------------------------------
+
+PreparedStatement::PreparedStatement(PreparedStatement&& other) noexcept
+    : statement_(std::exchange(other.statement_, nullptr)), sql_(std::move(other.sql_)) {}
+
+PreparedStatement& PreparedStatement::operator=(PreparedStatement&& other) noexcept {
+  if (this != &other) {
+    if (statement_ != nullptr) duckdb_destroy_prepare(&statement_);
+    statement_ = std::exchange(other.statement_, nullptr);
+    sql_ = std::move(other.sql_);
+  }
+  return *this;
+}
+
+PreparedStatement::~PreparedStatement() {
+  if (statement_ != nullptr) duckdb_destroy_prepare(&statement_);
+}
+
+Status PreparedStatement::Bind(uint64_t param_idx, std::string_view value) {
+  if (duckdb_bind_varchar_length(statement_, param_idx, value.data(), value.size()) == DuckDBError) {
+    return Internal("DuckDB: cannot bind parameter {} of: {}", param_idx, sql_);
+  }
+  return Status::Ok();
+}
+
+Status PreparedStatement::Bind(uint64_t param_idx, int64_t value) {
+  if (duckdb_bind_int64(statement_, param_idx, value) == DuckDBError) {
+    return Internal("DuckDB: cannot bind parameter {} of: {}", param_idx, sql_);
+  }
+  return Status::Ok();
+}
+
+Result<QueryResult> PreparedStatement::Execute() {
+  QueryResult result;
+  result.result_ = std::make_unique<ResultHandle>();
+  if (duckdb_execute_prepared(statement_, &result.result_->result) == DuckDBError) {
+    return ResultError(result.result_->result);
+  }
+  return result;
+}
+
+// --- Database --------------------------------------------------------------
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
+  duckdb_config config = nullptr;
+  if (duckdb_create_config(&config) == DuckDBError) return Internal("DuckDB: cannot create a configuration");
+  // Extensions this build lacks are never fetched from the network.
+  duckdb_set_config(config, "autoinstall_known_extensions", "false");
+  std::unique_ptr<Database> database(new Database());
+  char* error = nullptr;
+  duckdb_state state = duckdb_open_ext(path.c_str(), &database->database_, config, &error);
+  duckdb_destroy_config(&config);
+  if (state == DuckDBError) {
+    std::string message = FirstLine(error);
+    duckdb_free(error);
+    database->database_ = nullptr;
+    // Another process holding the file is the one failure a retry can fix.
+    StatusCode code = message.find("lock") != std::string::npos ? StatusCode::kUnavailable : StatusCode::kIoError;
+    return Status(code, fmt::format("cannot open DuckDB database '{}': {}", path, message));
+  }
+  if (duckdb_connect(database->database_, &database->connection_) == DuckDBError) {
+    database->connection_ = nullptr;
+    return Internal("cannot connect to DuckDB database '{}'", path);
+  }
+  return database;
+}
+
+Database::~Database() {
+  if (connection_ != nullptr) duckdb_disconnect(&connection_);
+  if (database_ != nullptr) duckdb_close(&database_);
+}
+
+Result<QueryResult> Database::Query(std::string_view sql) {
+  QueryResult result;
+  result.result_ = std::make_unique<ResultHandle>();
+  std::string text(sql);
+  if (duckdb_query(connection_, text.c_str(), &result.result_->result) == DuckDBError) {
+    return ResultError(result.result_->result);
+  }
+  return result;
+}
+
+Result<PreparedStatement> Database::Prepare(std::string_view sql) {
+  std::string text(sql);
+  duckdb_prepared_statement statement = nullptr;
+  if (duckdb_prepare(connection_, text.c_str(), &statement) == DuckDBError) {
+    Status error = Internal("DuckDB {}", FirstLine(duckdb_prepare_error(statement)));
+    duckdb_destroy_prepare(&statement);
+    return error;
+  }
+  return PreparedStatement(statement, std::move(text));
+}
+
+Result<QueryResult> Database::QueryWith(std::string_view sql, std::initializer_list<std::string_view> params) {
+  SLUICE_ASSIGN_OR_RETURN(PreparedStatement statement, Prepare(sql));
+  uint64_t param_idx = 1;
+  for (std::string_view param : params) SLUICE_RETURN_IF_ERROR(statement.Bind(param_idx++, param));
+  return statement.Execute();
+}
+
+// --- Transaction -----------------------------------------------------------
+
+Result<Transaction> Transaction::Begin(Database& database) {
+  SLUICE_RETURN_IF_ERROR(database.Execute("BEGIN TRANSACTION"));
+  return Transaction(&database);
+}
+
+Transaction::~Transaction() {
+  if (database_ != nullptr) {
+    // A failed rollback leaves nothing to do: DuckDB discards the
+    // transaction with the connection at the latest.
+    Status ignored = database_->Execute("ROLLBACK");
+    (void)ignored;
+  }
+}
+
+Status Transaction::Commit() {
+  Database* database = std::exchange(database_, nullptr);
+  Status status = database->Execute("COMMIT");
+  if (!status.ok()) {
+    Status ignored = database->Execute("ROLLBACK");
+    (void)ignored;
+  }
+  return status;
+}
+
+}  // namespace sluice::target::duckdb

@@ -1,0 +1,90 @@
+#include "target/duckdb/duckdb_target.h"
+
+#include <duckdb.h>
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <system_error>
+
+#include "target/duckdb/catalog.h"
+#include "target/duckdb/duckdb_api.h"
+#include "target/duckdb/ledger.h"
+#include "target/duckdb/load_run.h"
+
+namespace sluice::target {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kInMemory = ":memory:";
+constexpr std::string_view kDefaultSchema = "main";
+
+std::string Where(const config::TargetConnection& connection) {
+  return connection.origin.empty() ? fmt::format("duckdb target '{}'", connection.name)
+                                   : fmt::format("{}: duckdb target '{}'", connection.origin, connection.name);
+}
+
+Status CheckPath(const config::TargetConnection& connection) {
+  if (connection.path.empty()) return InvalidArgument("{}: `path` (the database file) is required", Where(connection));
+  if (connection.path == kInMemory) return Status::Ok();
+  fs::path directory = fs::path(connection.path).parent_path();
+  std::error_code error;
+  if (!directory.empty() && !fs::is_directory(directory, error)) {
+    return InvalidArgument("{}: the directory {} of path {} does not exist; create it or fix `path`", Where(connection),
+                           directory.string(), connection.path);
+  }
+  if (fs::is_directory(connection.path, error)) {
+    return InvalidArgument("{}: path {} is a directory; name the database file, e.g. {}/warehouse.duckdb",
+                           Where(connection), connection.path, connection.path);
+  }
+  return Status::Ok();
+}
+
+// Whether this libduckdb has the JSON type (the json extension, built in or loadable).
+bool JsonAvailable(duckdb::Database& database) { return database.Execute("SELECT '{}'::JSON").ok(); }
+
+}  // namespace
+
+Result<std::unique_ptr<DuckDbTarget>> DuckDbTarget::Open(const config::TargetConnection& connection) {
+  SLUICE_RETURN_IF_ERROR(CheckPath(connection));
+  Result<std::unique_ptr<duckdb::Database>> database = duckdb::Database::Open(connection.path);
+  if (!database.has_value()) return database.error().WithContext(Where(connection));
+  bool json_available = JsonAvailable(**database);
+  std::string schema = connection.schema.empty() ? std::string(kDefaultSchema) : connection.schema;
+  return std::unique_ptr<DuckDbTarget>(new DuckDbTarget(std::move(*database), std::move(schema), json_available));
+}
+
+DuckDbTarget::DuckDbTarget(std::unique_ptr<duckdb::Database> database, std::string schema, bool json_available)
+    : database_(std::move(database)), schema_(std::move(schema)), json_available_(json_available) {}
+
+DuckDbTarget::~DuckDbTarget() = default;
+
+Result<std::set<std::string>> DuckDbTarget::LoadedFiles(const std::string& pipeline, const std::string& source_table) {
+  return duckdb::LedgerKeys(*database_, schema_, pipeline, source_table);
+}
+
+Result<std::vector<std::string>> DuckDbTarget::PlanDdl(const LoadRequest& request) {
+  LoadRequest table_only = request;  // the plan depends on table and schema, not on keys or files
+  table_only.primary_key.clear();
+  table_only.order_columns.clear();
+  SLUICE_RETURN_IF_ERROR(duckdb::ValidateRequest(table_only));
+  SLUICE_ASSIGN_OR_RETURN(duckdb::TablePlan plan,
+                          duckdb::PlanTable(*database_, duckdb::TargetSettings{schema_, json_available_}, request));
+  return plan.All();
+}
+
+Result<LoadResult> DuckDbTarget::Load(const LoadRequest& request, store::ObjectStore& store) {
+  return duckdb::RunLoad(*database_, duckdb::TargetSettings{schema_, json_available_}, request, store);
+}
+
+Result<int64_t> DuckDbTarget::CountRows(const std::string& target_table) {
+  SLUICE_ASSIGN_OR_RETURN(bool exists, duckdb::TableExists(*database_, schema_, target_table));
+  if (!exists) return int64_t{0};
+  SLUICE_ASSIGN_OR_RETURN(duckdb::QueryResult result,
+                          database_->Query("SELECT count(*) FROM " + duckdb::QualifiedName(schema_, target_table)));
+  return result.Int64(0, 0);
+}
+
+Result<std::string> DuckDbTarget::ServerVersion() { return fmt::format("DuckDB {}", duckdb_library_version()); }
+
+}  // namespace sluice::target

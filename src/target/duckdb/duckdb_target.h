@@ -1,0 +1,56 @@
+// DuckDbTarget: a DuckDB database file as the warehouse (`type: duckdb`,
+// SPEC §2), loaded in process through DuckDB's C API.
+//
+// Opening creates the database file when missing (its directory must
+// exist). The target schema (config `schema`, default "main") and the
+// ledger table are created by the first Load, inside its transaction, so
+// PlanDdl, LoadedFiles and CountRows never write.
+//
+// Load runs in ONE transaction: DDL (create, add columns, widen), the
+// ledger check, the data change and the ledger rows commit together; on
+// any error it rolls back and the table and ledger are as they were. See
+// target.h for the contract and docs/targets.md for the rules.
+//
+// A DuckDB file is opened by one process at a time; opening one that
+// another process holds fails with Unavailable.
+//
+// Thread-safety: one thread at a time.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "config/config.h"
+#include "target/target.h"
+
+namespace sluice::target {
+
+namespace duckdb {
+class Database;
+}
+
+class DuckDbTarget final : public Target {
+ public:
+  // REQUIRES: connection.type == kDuckDb.
+  static Result<std::unique_ptr<DuckDbTarget>> Open(const config::TargetConnection& connection);
+  ~DuckDbTarget() override;
+
+  Result<std::set<std::string>> LoadedFiles(const std::string& pipeline, const std::string& source_table) override;
+  Result<std::vector<std::string>> PlanDdl(const LoadRequest& request) override;
+  Result<LoadResult> Load(const LoadRequest& request, store::ObjectStore& store) override;
+  Result<int64_t> CountRows(const std::string& target_table) override;
+  Result<std::string> ServerVersion() override;
+
+  const std::string& schema() const { return schema_; }
+  // Whether JSON columns are created as JSON (else VARCHAR).
+  bool json_available() const { return json_available_; }
+
+ private:
+  DuckDbTarget(std::unique_ptr<duckdb::Database> database, std::string schema, bool json_available);
+
+  std::unique_ptr<duckdb::Database> database_;
+  const std::string schema_;
+  const bool json_available_;
+};
+
+}  // namespace sluice::target

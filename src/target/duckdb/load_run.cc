@@ -1,0 +1,312 @@
+#include "target/duckdb/load_run.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+#include "target/duckdb/catalog.h"
+#include "target/duckdb/ledger.h"
+#include "target/duckdb/load_sql.h"
+#include "target/duckdb/local_files.h"
+
+namespace sluice::target::duckdb {
+namespace {
+
+// Replace builds the new table under this suffix, then renames it.
+constexpr std::string_view kReplacementSuffix = "__sluice_new";
+
+TableRef RefOf(const TargetSettings& settings, const LoadRequest& request) {
+  return TableRef{settings.schema, request.target_table, request.pipeline, request.source_table};
+}
+
+bool ContainsName(const std::vector<std::string>& names, std::string_view name) {
+  for (const std::string& candidate : names) {
+    if (SameIdentifier(candidate, name)) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> FieldNames(const Schema& schema) {
+  std::vector<std::string> names;
+  for (const Field& field : schema.fields) names.push_back(field.name);
+  return names;
+}
+
+// The staged files one load reads: positions in LoadRequest::files, local paths, and what their footers say.
+struct FileSet {
+  std::vector<int64_t> positions;
+  std::vector<std::string> paths;
+  std::vector<int64_t> rows;         // rows[i]: rows of paths[i]
+  std::vector<std::string> columns;  // union of the files' columns, by name
+  int64_t total_rows = 0;
+};
+
+Status ReadFooters(Database& database, const LoadRequest& request, FileSet& files) {
+  SLUICE_ASSIGN_OR_RETURN(QueryResult counts, database.Query(FileRowCountsSql(files.paths)));
+  std::map<std::string, int64_t> rows_by_path;
+  for (uint64_t row_idx = 0; row_idx < counts.row_count(); ++row_idx) {
+    rows_by_path[counts.Text(0, row_idx).value_or("")] = counts.Int64(1, row_idx);
+  }
+  for (size_t file_idx = 0; file_idx < files.paths.size(); ++file_idx) {
+    auto found = rows_by_path.find(files.paths[file_idx]);
+    if (found == rows_by_path.end()) return Internal("DuckDB reported no footer for {}", files.paths[file_idx]);
+    const StagedFile& staged = request.files[files.positions[file_idx]];
+    // A file whose row count disagrees with what staging recorded is not the file that was staged.
+    if (staged.rows > 0 && staged.rows != found->second) {
+      return DataError("staged file '{}' holds {} rows but was staged with {}; nothing was loaded", staged.key,
+                       found->second, staged.rows);
+    }
+    files.rows.push_back(found->second);
+    files.total_rows += found->second;
+  }
+  SLUICE_ASSIGN_OR_RETURN(QueryResult described, database.Query(DescribeFilesSql(files.paths)));
+  for (uint64_t row_idx = 0; row_idx < described.row_count(); ++row_idx) {
+    files.columns.push_back(described.Text(0, row_idx).value_or(""));
+  }
+  return Status::Ok();
+}
+
+// Every column of the files must land in a column of the table; merge needs its key and order columns.
+Status CheckFileColumns(const TableRef& table, const LoadRequest& request, const TablePlan& plan,
+                        const FileSet& files) {
+  for (const std::string& column : files.columns) {
+    if (ContainsName(plan.columns, column)) continue;
+    return SchemaMismatch(
+        "table {}: the staged files have a column \"{}\" that is neither in the source schema nor in the target "
+        "table; nothing was loaded. Remedy: add the column to the target table, or drop the table and run `sluice "
+        "watermark reset -p {} -t {} --yes` to reload it in full",
+        table.Label(), column, table.pipeline, table.source_table);
+  }
+  if (request.mode != LoadMode::kMerge) return Status::Ok();
+  if (ContainsName(files.columns, kFileRowNumberColumn)) {
+    return NotSupported(
+        "merge cannot read a source column named \"{}\" (DuckDB's read_parquet reserves the name); "
+        "rename it in the source or select it under another name with custom_sql",
+        kFileRowNumberColumn);
+  }
+  for (const std::vector<std::string>* names : {&request.primary_key, &request.order_columns}) {
+    for (const std::string& name : *names) {
+      if (!ContainsName(files.columns, name)) {
+        return InvalidArgument("merge column \"{}\" is not in the staged files", name);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+// Rows without a complete key cannot be matched to target rows: refuse the load.
+Status CheckNoNullKeys(Database& database, const LoadRequest& request) {
+  SLUICE_ASSIGN_OR_RETURN(QueryResult counts, database.Query(NullKeyCountsSql(request.primary_key)));
+  for (size_t key_idx = 0; key_idx < request.primary_key.size(); ++key_idx) {
+    int64_t null_rows = counts.Int64(2 * key_idx, 0);
+    if (null_rows == 0) continue;
+    const std::string& first_file = request.files[counts.Int64(2 * key_idx + 1, 0)].key;
+    return DataError(
+        "{} staged rows have NULL in primary-key column \"{}\" (the first in file '{}'); a row without "
+        "a key cannot be merged, so nothing was loaded. Remedy: make the column NOT NULL in the source, or "
+        "configure a primary_key whose columns are never NULL",
+        null_rows, request.primary_key[key_idx], first_file);
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> WriteMerge(Database& database, const LoadRequest& request, const TablePlan& plan,
+                           const FileSet& files) {
+  SLUICE_RETURN_IF_ERROR(database.Execute(CreateStageSql(files.paths, files.positions, files.columns)));
+  SLUICE_ASSIGN_OR_RETURN(QueryResult staged, database.Query("SELECT count(*) FROM " + StageTableName()));
+  if (staged.Int64(0, 0) != files.total_rows) {
+    return Internal("staging {} rows of {} files yielded {} rows", files.total_rows, files.paths.size(),
+                    staged.Int64(0, 0));
+  }
+  SLUICE_RETURN_IF_ERROR(CheckNoNullKeys(database, request));
+  if (!plan.table_is_new)
+    SLUICE_RETURN_IF_ERROR(database.Execute(MergeDeleteSql(plan.write_table, request.primary_key)));
+  SLUICE_ASSIGN_OR_RETURN(
+      QueryResult inserted,
+      database.Query(MergeInsertSql(plan.write_table, files.columns, request.primary_key, request.order_columns)));
+  SLUICE_RETURN_IF_ERROR(database.Execute("DROP TABLE " + StageTableName()));
+  return inserted.rows_changed();
+}
+
+// Applies the plan and writes the rows of `files`; returns the rows written.
+Result<int64_t> WriteRows(Database& database, const LoadRequest& request, const TablePlan& plan, const FileSet& files,
+                          LoadResult& result) {
+  for (const std::string& statement : plan.before) {
+    SLUICE_RETURN_IF_ERROR(database.Execute(statement));
+    result.ddl.push_back(statement);
+  }
+  int64_t rows_written = 0;
+  if (request.mode == LoadMode::kMerge) {
+    SLUICE_ASSIGN_OR_RETURN(rows_written, WriteMerge(database, request, plan, files));
+  } else {
+    SLUICE_ASSIGN_OR_RETURN(QueryResult inserted,
+                            database.Query(InsertFilesSql(plan.write_table, files.columns, files.paths)));
+    rows_written = inserted.rows_changed();
+  }
+  for (const std::string& statement : plan.after) {
+    SLUICE_RETURN_IF_ERROR(database.Execute(statement));
+    result.ddl.push_back(statement);
+  }
+  return rows_written;
+}
+
+// Creates the target schema (reported as DDL) and the ledger when missing.
+Status PrepareLedger(Database& database, const TargetSettings& settings, LoadResult& result) {
+  if (!SameIdentifier(settings.schema, "main")) {
+    SLUICE_ASSIGN_OR_RETURN(bool schema_exists, SchemaExists(database, settings.schema));
+    if (!schema_exists) {
+      std::string statement = "CREATE SCHEMA IF NOT EXISTS " + QuoteIdentifier(settings.schema);
+      SLUICE_RETURN_IF_ERROR(database.Execute(statement));
+      result.ddl.push_back(std::move(statement));
+    }
+  }
+  return database.Execute(LedgerCreateSql(settings.schema));
+}
+
+// Says which load failed and, when DuckDB's message names a local path, which staged file that is.
+Status InLoadContext(const Status& error, const TableRef& table, const FileSet& files,
+                     const std::vector<std::string>& keys) {
+  if (error.code() == StatusCode::kSchemaMismatch) return error;  // names the table and the remedy already
+  std::string context =
+      fmt::format("loading {} staged file{} into {}", keys.size(), keys.size() == 1 ? "" : "s", table.Label());
+  for (size_t file_idx = 0; file_idx < files.paths.size(); ++file_idx) {
+    if (error.message().find(files.paths[file_idx]) != std::string::npos) {
+      context += fmt::format(" (staged file '{}')", keys[file_idx]);
+      break;
+    }
+  }
+  return error.WithContext(context);
+}
+
+// Reads `positions` of request.files into the table; fills `result` but the ledger.
+Result<FileSet> LoadFiles(Database& database, const TargetSettings& settings, const LoadRequest& request,
+                          store::ObjectStore& store, std::vector<int64_t> positions, LoadResult& result) {
+  const TableRef table = RefOf(settings, request);
+  SLUICE_ASSIGN_OR_RETURN(TablePlan plan, PlanTable(database, settings, request));
+  FileSet files;
+  files.positions = std::move(positions);
+  std::vector<std::string> keys;
+  for (int64_t position : files.positions) keys.push_back(request.files[position].key);
+  SLUICE_ASSIGN_OR_RETURN(LocalFiles local, LocalFiles::Prepare(store, keys));
+  files.paths = local.paths();
+  Status status = ReadFooters(database, request, files);
+  if (status.ok()) status = CheckFileColumns(table, request, plan, files);
+  Result<int64_t> written = status.ok() ? WriteRows(database, request, plan, files, result) : status;
+  if (!written.has_value()) return InLoadContext(written.error(), table, files, keys);
+  result.rows_in_files = files.total_rows;
+  result.rows_written = *written;
+  return files;
+}
+
+}  // namespace
+
+std::vector<std::string> TablePlan::All() const {
+  std::vector<std::string> statements = before;
+  statements.insert(statements.end(), after.begin(), after.end());
+  return statements;
+}
+
+Result<TablePlan> PlanTable(Database& database, const TargetSettings& settings, const LoadRequest& request) {
+  const TableRef table = RefOf(settings, request);
+  const Schema& schema = *request.schema;
+  TablePlan plan;
+  if (!SameIdentifier(settings.schema, "main")) {
+    SLUICE_ASSIGN_OR_RETURN(bool schema_exists, SchemaExists(database, settings.schema));
+    if (!schema_exists) plan.before.push_back("CREATE SCHEMA IF NOT EXISTS " + QuoteIdentifier(settings.schema));
+  }
+  plan.columns = FieldNames(schema);
+  if (request.mode == LoadMode::kReplace) {
+    std::string replacement = request.target_table + std::string(kReplacementSuffix);
+    plan.write_table = QualifiedName(settings.schema, replacement);
+    plan.table_is_new = true;
+    plan.before.push_back(CreateTableSql(plan.write_table, schema, settings.json_available));
+    plan.after.push_back("DROP TABLE IF EXISTS " + table.QualifiedName());
+    plan.after.push_back(
+        fmt::format("ALTER TABLE {} RENAME TO {}", plan.write_table, QuoteIdentifier(request.target_table)));
+    return plan;
+  }
+  plan.write_table = table.QualifiedName();
+  SLUICE_ASSIGN_OR_RETURN(std::vector<ExistingColumn> existing,
+                          TableColumns(database, settings.schema, request.target_table));
+  if (existing.empty()) {
+    plan.table_is_new = true;
+    plan.before.push_back(CreateTableSql(plan.write_table, schema, settings.json_available));
+    return plan;
+  }
+  SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> alters,
+                          AlterTableSql(table, existing, schema, settings.json_available));
+  plan.before.insert(plan.before.end(), alters.begin(), alters.end());
+  for (const ExistingColumn& column : existing) {
+    if (!ContainsName(plan.columns, column.name)) plan.columns.push_back(column.name);
+  }
+  return plan;
+}
+
+Status ValidateRequest(const LoadRequest& request) {
+  if (request.target_table.empty())
+    return InvalidArgument("load request for '{}': no target table", request.source_table);
+  if (request.schema == nullptr || request.schema->fields.empty()) {
+    return InvalidArgument("load request for table {}: no schema", request.target_table);
+  }
+  for (const std::vector<std::string>* names : {&request.primary_key, &request.order_columns}) {
+    for (const std::string& name : *names) {
+      if (!ContainsName(FieldNames(*request.schema), name)) {
+        return InvalidArgument("table {}: merge column \"{}\" is not a column of the source schema",
+                               request.target_table, name);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Result<LoadResult> RunLoad(Database& database, const TargetSettings& settings, const LoadRequest& request,
+                           store::ObjectStore& store) {
+  SLUICE_RETURN_IF_ERROR(ValidateRequest(request));
+  if (request.mode == LoadMode::kMerge && request.primary_key.empty()) {
+    return InvalidArgument("table {}: merge needs a primary key; configure primary_key or load in append mode",
+                           request.target_table);
+  }
+  std::set<std::string> distinct_keys;
+  for (const StagedFile& file : request.files) {
+    if (!distinct_keys.insert(file.key).second) return InvalidArgument("staged file '{}' is listed twice", file.key);
+  }
+  LoadResult result;
+  if (request.files.empty()) return result;
+  SLUICE_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(database));
+  SLUICE_RETURN_IF_ERROR(PrepareLedger(database, settings, result));
+  SLUICE_ASSIGN_OR_RETURN(std::set<std::string> recorded,
+                          LedgerKeys(database, settings.schema, request.pipeline, request.source_table));
+  std::vector<int64_t> new_positions;
+  std::vector<int64_t> all_positions;
+  for (size_t position = 0; position < request.files.size(); ++position) {
+    const std::string& key = request.files[position].key;
+    all_positions.push_back(static_cast<int64_t>(position));
+    if (recorded.count(key)) {
+      result.already_loaded_keys.push_back(key);
+    } else {
+      new_positions.push_back(static_cast<int64_t>(position));
+    }
+  }
+  if (new_positions.empty()) {
+    SLUICE_RETURN_IF_ERROR(transaction.Commit());
+    return result;
+  }
+  // A replace rebuilds the table from all its files: they are its whole new contents.
+  SLUICE_ASSIGN_OR_RETURN(FileSet files,
+                          LoadFiles(database, settings, request, store,
+                                    request.mode == LoadMode::kReplace ? all_positions : new_positions, result));
+  std::vector<LedgerEntry> entries;
+  for (size_t file_idx = 0; file_idx < files.positions.size(); ++file_idx) {
+    const std::string& key = request.files[files.positions[file_idx]].key;
+    if (recorded.count(key)) continue;
+    entries.push_back(LedgerEntry{key, files.rows[file_idx]});
+    result.loaded_keys.push_back(key);
+  }
+  LedgerScope scope{settings.schema, request.pipeline, request.source_table, request.target_table, request.run_id};
+  SLUICE_RETURN_IF_ERROR(RecordLoadedFiles(database, scope, entries));
+  SLUICE_RETURN_IF_ERROR(transaction.Commit());
+  return result;
+}
+
+}  // namespace sluice::target::duckdb

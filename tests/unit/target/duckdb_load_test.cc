@@ -1,0 +1,378 @@
+// DuckDbTarget::Load: merge, append and replace semantics, the ledger that
+// makes a second load of a file a no-op, and all-or-nothing failures.
+#include <gmock/gmock.h>
+
+#include <filesystem>
+
+#include "target_test_util.h"
+
+namespace sluice::target::testing_util {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+// orders(id BIGINT NOT NULL, updated_at TIMESTAMP, status VARCHAR), merged by id, latest by updated_at.
+SchemaPtr OrdersSchema() {
+  return MakeSchema(
+      {MakeField("id", DataType::Of(TypeId::kInt64), false), MakeField("updated_at", DataType::Of(TypeId::kTimestamp)),
+       MakeField("status", DataType::Of(TypeId::kString))},
+      {"id"});
+}
+
+// One VALUES row of orders: (id, 'yyyy-mm-dd hh:mm:ss', status).
+std::string Order(int64_t id, const std::string& updated_at, const std::string& status) {
+  return fmt::format("({}::BIGINT, TIMESTAMP '{}', '{}')", id, updated_at, status);
+}
+
+std::string OrdersSql(const std::vector<std::string>& rows) {
+  return fmt::format("SELECT * FROM (VALUES {}) AS t(id, updated_at, status)", fmt::join(rows, ", "));
+}
+
+class DuckDbLoadTest : public DuckDbTargetTest {
+ protected:
+  LoadRequest Merge(std::vector<StagedFile> files) {
+    LoadRequest request = Request(OrdersSchema(), LoadMode::kMerge, std::move(files));
+    request.order_columns = {"updated_at"};
+    return request;
+  }
+  TextRows Orders() { return TableRows("id, status", "id"); }
+};
+
+TEST_F(DuckDbLoadTest, FirstLoadCreatesTheTableAndRecordsEveryFile) {
+  StagedFile first = Stage("incremental/a.parquet", OrdersSql({Order(1, "2025-01-01 10:00:00", "new")}));
+  StagedFile second = Stage("incremental/b.parquet", OrdersSql({Order(2, "2025-01-01 11:00:00", "paid")}));
+
+  Result<LoadResult> loaded = Load(Merge({first, second}));
+
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+  EXPECT_EQ(loaded->rows_in_files, 2);
+  EXPECT_EQ(loaded->rows_written, 2);
+  EXPECT_THAT(loaded->loaded_keys, ElementsAre(first.key, second.key));
+  EXPECT_THAT(loaded->already_loaded_keys, IsEmpty());
+  EXPECT_THAT(loaded->ddl, ElementsAre("CREATE TABLE \"main\".\"orders\" (\"id\" BIGINT NOT NULL, \"updated_at\" "
+                                       "TIMESTAMP, \"status\" VARCHAR)"));
+  EXPECT_THAT(Orders(), ElementsAre(ElementsAre("1", "new"), ElementsAre("2", "paid")));
+  EXPECT_THAT(Rows("SELECT pipeline, source_table, file_key, target_table, \"rows\", run_id, loaded_at IS NOT NULL "
+                   "FROM _sluice_loaded_files ORDER BY file_key"),
+              ElementsAre(ElementsAre("p", "shop.orders", first.key, "orders", "1", "run_1", "true"),
+                          ElementsAre("p", "shop.orders", second.key, "orders", "1", "run_1", "true")));
+  EXPECT_EQ(*target().CountRows("orders"), 2);
+  EXPECT_THAT(*target().LoadedFiles("p", "shop.orders"), ElementsAre(first.key, second.key));
+  EXPECT_THAT(*target().LoadedFiles("p", "shop.other"), IsEmpty());
+}
+
+TEST_F(DuckDbLoadTest, MergeKeepsTheLatestRowOfEachKeyByOrderColumns) {
+  ASSERT_TRUE(Load(Merge({Stage("k/0.parquet", OrdersSql({Order(1, "2025-01-01 00:00:00", "v0"),
+                                                          Order(4, "2025-01-01 00:00:00", "untouched")}))}))
+                  .has_value());
+  // Across files: id 1 is newer in the second file; id 2's row in the second file is OLDER and loses.
+  StagedFile first =
+      Stage("k/1.parquet", OrdersSql({Order(1, "2025-01-02 00:00:00", "v1"), Order(2, "2025-01-05 00:00:00", "newest"),
+                                      Order(3, "2025-01-01 00:00:00", "three-old")}));
+  StagedFile second =
+      Stage("k/2.parquet",
+            OrdersSql({Order(1, "2025-01-03 00:00:00", "v2"), Order(2, "2025-01-04 00:00:00", "older"),
+                       // Inside one file: the earlier row is the newer one.
+                       Order(3, "2025-01-09 00:00:00", "three-new"), Order(3, "2025-01-02 00:00:00", "three-mid")}));
+
+  Result<LoadResult> loaded = Load(Merge({first, second}));
+
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+  EXPECT_EQ(loaded->rows_in_files, 7);
+  EXPECT_EQ(loaded->rows_written, 3);
+  EXPECT_THAT(Orders(), ElementsAre(ElementsAre("1", "v2"), ElementsAre("2", "newest"), ElementsAre("3", "three-new"),
+                                    ElementsAre("4", "untouched")));
+}
+
+TEST_F(DuckDbLoadTest, MergeTiesAreBrokenByLaterFileThenLaterRow) {
+  const std::string same_time = "2025-01-01 12:00:00";
+  // Listed first although its key sorts last: the position in the request decides, not the name.
+  StagedFile earlier =
+      Stage("k/z.parquet", OrdersSql({Order(1, same_time, "earlier-file"), Order(2, same_time, "row-0"),
+                                      Order(2, same_time, "row-1"), Order(2, same_time, "row-2")}));
+  StagedFile later = Stage("k/a.parquet", OrdersSql({Order(1, same_time, "later-file")}));
+
+  ASSERT_TRUE(Load(Merge({earlier, later})).has_value());
+
+  EXPECT_THAT(Orders(), ElementsAre(ElementsAre("1", "later-file"), ElementsAre("2", "row-2")));
+}
+
+TEST_F(DuckDbLoadTest, MergeWithoutOrderColumnsKeepsTheLastRowRead) {
+  StagedFile first = Stage("k/1.parquet", OrdersSql({Order(1, "2025-01-09 00:00:00", "first")}));
+  StagedFile second = Stage("k/2.parquet", OrdersSql({Order(1, "2025-01-01 00:00:00", "second")}));
+  LoadRequest request = Merge({first, second});
+  request.order_columns.clear();
+
+  ASSERT_TRUE(Load(request).has_value());
+
+  EXPECT_THAT(Orders(), ElementsAre(ElementsAre("1", "second")));
+}
+
+TEST_F(DuckDbLoadTest, MergeOfManyRowGroupsKeepsTheLastRowOfEachKey) {
+  // 200000 rows in row groups of 2048 (read in parallel), 1000 keys, one timestamp: the highest seq must win.
+  StagedFile file = Stage("k/big.parquet",
+                          "SELECT (i % 1000)::BIGINT AS id, TIMESTAMP '2025-01-01' AS updated_at, "
+                          "CAST(i AS VARCHAR) AS status FROM range(200000) AS r(i)",
+                          "ROW_GROUP_SIZE 2048");
+
+  Result<LoadResult> loaded = Load(Merge({file}));
+
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+  EXPECT_EQ(loaded->rows_in_files, 200000);
+  EXPECT_EQ(loaded->rows_written, 1000);
+  EXPECT_THAT(Rows("SELECT count(*) FROM orders WHERE CAST(status AS BIGINT) <> 199000 + id"),
+              ElementsAre(ElementsAre("0")));
+}
+
+TEST_F(DuckDbLoadTest, LoadingTheSameFilesAgainIsANoOp) {
+  StagedFile file = Stage("k/1.parquet", OrdersSql({Order(1, "2025-01-01 00:00:00", "loaded")}));
+  ASSERT_TRUE(Load(Merge({file})).has_value());
+  // Someone edits the target; re-applying the file would undo the edit.
+  ASSERT_THAT(Rows("UPDATE orders SET status = 'edited' RETURNING id"), ElementsAre(ElementsAre("1")));
+
+  Result<LoadResult> again = Load(Merge({file}));
+
+  ASSERT_TRUE(again.has_value()) << again.error().ToString();
+  EXPECT_THAT(again->loaded_keys, IsEmpty());
+  EXPECT_THAT(again->already_loaded_keys, ElementsAre(file.key));
+  EXPECT_EQ(again->rows_in_files, 0);
+  EXPECT_THAT(again->ddl, IsEmpty());
+  EXPECT_THAT(Orders(), ElementsAre(ElementsAre("1", "edited")));
+  EXPECT_THAT(LedgerKeys(), ElementsAre(file.key));
+}
+
+TEST_F(DuckDbLoadTest, OnlyFilesMissingFromTheLedgerAreLoaded) {
+  StagedFile first = Stage("k/1.parquet", OrdersSql({Order(1, "2025-01-01 00:00:00", "first")}));
+  StagedFile second = Stage("k/2.parquet", OrdersSql({Order(2, "2025-01-01 00:00:00", "second")}));
+  ASSERT_TRUE(Load(Merge({first})).has_value());
+  Rows("DELETE FROM orders");  // were the first file applied again, its row would come back
+
+  Result<LoadResult> loaded = Load(Merge({first, second}));
+
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+  EXPECT_THAT(loaded->loaded_keys, ElementsAre(second.key));
+  EXPECT_THAT(loaded->already_loaded_keys, ElementsAre(first.key));
+  EXPECT_EQ(loaded->rows_in_files, 1);
+  EXPECT_THAT(Orders(), ElementsAre(ElementsAre("2", "second")));
+  EXPECT_THAT(LedgerKeys(), ElementsAre(first.key, second.key));
+}
+
+TEST_F(DuckDbLoadTest, TheLedgerIsScopedByPipelineAndSourceTable) {
+  StagedFile file = Stage("k/1.parquet", OrdersSql({Order(1, "2025-01-01 00:00:00", "x")}));
+  ASSERT_TRUE(Load(Merge({file})).has_value());
+  LoadRequest other_pipeline = Merge({file});
+  other_pipeline.pipeline = "q";
+
+  Result<LoadResult> loaded = Load(other_pipeline);
+
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+  EXPECT_THAT(loaded->loaded_keys, ElementsAre(file.key));
+  EXPECT_THAT(*target().LoadedFiles("q", "shop.orders"), ElementsAre(file.key));
+}
+
+enum class BadFile { kMissing, kCorrupt, kTruncated };
+
+class DuckDbFailedLoadTest : public DuckDbLoadTest, public ::testing::WithParamInterface<BadFile> {};
+
+TEST_P(DuckDbFailedLoadTest, LeavesTableAndLedgerUnchanged) {
+  StagedFile initial = Stage("k/0.parquet", OrdersSql({Order(1, "2025-01-01 00:00:00", "before")}));
+  ASSERT_TRUE(Load(Merge({initial})).has_value());
+  StagedFile good = Stage(
+      "k/1.parquet", OrdersSql({Order(1, "2025-02-01 00:00:00", "after"), Order(2, "2025-02-01 00:00:00", "new")}));
+  StagedFile bad{"k/2.parquet", 0, 0};
+  if (GetParam() == BadFile::kCorrupt) bad = StageBytes(bad.key, "this is not a parquet file at all");
+  if (GetParam() == BadFile::kTruncated) {
+    StagedFile whole = Stage(bad.key, OrdersSql({Order(3, "2025-02-01 00:00:00", "x")}));
+    std::filesystem::resize_file(store_->PathOf(bad.key), whole.bytes / 2);
+  }
+  StagedFile last = Stage("k/3.parquet", OrdersSql({Order(4, "2025-02-01 00:00:00", "new")}));
+  // The load would also add a column: the DDL must roll back with the rest.
+  LoadRequest request = Merge({good, bad, last});
+  auto wider = std::make_shared<Schema>(*OrdersSchema());
+  wider->fields.push_back(MakeField("note", DataType::Of(TypeId::kString)));
+  request.schema = wider;
+
+  Result<LoadResult> loaded = Load(request);
+
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_THAT(loaded.error().message(), HasSubstr(bad.key));
+  EXPECT_THAT(Orders(), ElementsAre(ElementsAre("1", "before")));
+  EXPECT_THAT(LedgerKeys(), ElementsAre(initial.key));
+  EXPECT_THAT(Rows("SELECT column_name FROM duckdb_columns() WHERE table_name = 'orders' ORDER BY column_index"),
+              ElementsAre(ElementsAre("id"), ElementsAre("updated_at"), ElementsAre("status")));
+  // The target stays usable: the same load succeeds once the file is good.
+  Stage(bad.key, OrdersSql({Order(3, "2025-02-01 00:00:00", "fixed")}));
+  ASSERT_TRUE(Load(request).has_value());
+  EXPECT_THAT(Orders(), ElementsAre(ElementsAre("1", "after"), ElementsAre("2", "new"), ElementsAre("3", "fixed"),
+                                    ElementsAre("4", "new")));
+}
+
+INSTANTIATE_TEST_SUITE_P(BadFiles, DuckDbFailedLoadTest,
+                         ::testing::Values(BadFile::kMissing, BadFile::kCorrupt, BadFile::kTruncated));
+
+TEST_F(DuckDbLoadTest, AppendInsertsEveryRow) {
+  StagedFile first =
+      Stage("k/1.parquet", OrdersSql({Order(1, "2025-01-01 00:00:00", "a"), Order(1, "2025-01-01 00:00:00", "a")}));
+  StagedFile second = Stage("k/2.parquet", OrdersSql({Order(1, "2025-01-02 00:00:00", "b")}));
+
+  Result<LoadResult> loaded = Load(Request(OrdersSchema(), LoadMode::kAppend, {first}));
+  Result<LoadResult> appended = Load(Request(OrdersSchema(), LoadMode::kAppend, {first, second}));
+
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+  ASSERT_TRUE(appended.has_value()) << appended.error().ToString();
+  EXPECT_EQ(loaded->rows_written, 2);
+  EXPECT_EQ(appended->rows_in_files, 1);
+  EXPECT_EQ(appended->rows_written, 1);
+  EXPECT_THAT(TableRows("id, status", "status"),
+              ElementsAre(ElementsAre("1", "a"), ElementsAre("1", "a"), ElementsAre("1", "b")));
+}
+
+TEST_F(DuckDbLoadTest, ReplaceSwapsInTheNewContents) {
+  StagedFile old_copy = Stage(
+      "full/run1.parquet", OrdersSql({Order(1, "2025-01-01 00:00:00", "old"), Order(2, "2025-01-01 00:00:00", "old")}));
+  ASSERT_TRUE(Load(Request(OrdersSchema(), LoadMode::kReplace, {old_copy})).has_value());
+  ASSERT_THAT(Orders(), ElementsAre(ElementsAre("1", "old"), ElementsAre("2", "old")));
+  // The second full copy has other rows, in two files, and one column fewer.
+  auto narrower = MakeSchema(
+      {MakeField("id", DataType::Of(TypeId::kInt64), false), MakeField("status", DataType::Of(TypeId::kString))});
+  StagedFile part1 = Stage("full/run2_1.parquet", "SELECT 3::BIGINT AS id, 'new' AS status");
+  StagedFile part2 = Stage("full/run2_2.parquet", "SELECT 4::BIGINT AS id, 'new' AS status");
+
+  Result<LoadResult> replaced = Load(Request(narrower, LoadMode::kReplace, {part1, part2}));
+
+  ASSERT_TRUE(replaced.has_value()) << replaced.error().ToString();
+  EXPECT_EQ(replaced->rows_written, 2);
+  EXPECT_THAT(replaced->ddl, ElementsAre("CREATE TABLE \"main\".\"orders__sluice_new\" (\"id\" BIGINT NOT NULL, "
+                                         "\"status\" VARCHAR)",
+                                         "DROP TABLE IF EXISTS \"main\".\"orders\"",
+                                         "ALTER TABLE \"main\".\"orders__sluice_new\" RENAME TO \"orders\""));
+  EXPECT_THAT(Orders(), ElementsAre(ElementsAre("3", "new"), ElementsAre("4", "new")));
+  EXPECT_THAT(Rows("SELECT table_name FROM duckdb_tables() ORDER BY table_name"),
+              ElementsAre(ElementsAre("_sluice_loaded_files"), ElementsAre("orders")));
+  EXPECT_THAT(LedgerKeys(), ElementsAre(old_copy.key, part1.key, part2.key));
+}
+
+TEST_F(DuckDbLoadTest, AFailedReplaceKeepsTheOldTable) {
+  StagedFile old_copy = Stage("full/run1.parquet", OrdersSql({Order(1, "2025-01-01 00:00:00", "old")}));
+  ASSERT_TRUE(Load(Request(OrdersSchema(), LoadMode::kReplace, {old_copy})).has_value());
+  StagedFile part1 = Stage("full/run2_1.parquet", OrdersSql({Order(2, "2025-01-01 00:00:00", "new")}));
+  StagedFile broken = StageBytes("full/run2_2.parquet", "PAR1 garbage");
+
+  Result<LoadResult> replaced = Load(Request(OrdersSchema(), LoadMode::kReplace, {part1, broken}));
+
+  ASSERT_FALSE(replaced.has_value());
+  EXPECT_THAT(Orders(), ElementsAre(ElementsAre("1", "old")));
+  EXPECT_THAT(Rows("SELECT table_name FROM duckdb_tables() ORDER BY table_name"),
+              ElementsAre(ElementsAre("_sluice_loaded_files"), ElementsAre("orders")));
+  EXPECT_THAT(LedgerKeys(), ElementsAre(old_copy.key));
+}
+
+TEST_F(DuckDbLoadTest, ReplaceOfFilesAlreadyLoadedIsANoOp) {
+  StagedFile copy = Stage("full/run1.parquet", OrdersSql({Order(1, "2025-01-01 00:00:00", "old")}));
+  ASSERT_TRUE(Load(Request(OrdersSchema(), LoadMode::kReplace, {copy})).has_value());
+  ASSERT_THAT(Rows("INSERT INTO orders VALUES (9, NULL, 'added later') RETURNING id"), ElementsAre(ElementsAre("9")));
+
+  Result<LoadResult> again = Load(Request(OrdersSchema(), LoadMode::kReplace, {copy}));
+
+  ASSERT_TRUE(again.has_value()) << again.error().ToString();
+  EXPECT_THAT(again->already_loaded_keys, ElementsAre(copy.key));
+  EXPECT_THAT(again->ddl, IsEmpty());
+  EXPECT_THAT(Orders(), ElementsAre(ElementsAre("1", "old"), ElementsAre("9", "added later")));
+}
+
+TEST_F(DuckDbLoadTest, FilesOfANonLocalStoreAreFetched) {
+  store_ = std::make_unique<DirectoryStore>(store_->PathOf(""), /*locate_as_local=*/false);
+  StagedFile first = Stage("k/1.parquet", OrdersSql({Order(1, "2025-01-01 00:00:00", "a")}));
+  StagedFile second = Stage("k/2.parquet", OrdersSql({Order(1, "2025-01-02 00:00:00", "b")}));
+
+  Result<LoadResult> loaded = Load(Merge({first, second}));
+
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+  EXPECT_EQ(store_->get_calls(), 2);
+  EXPECT_THAT(Orders(), ElementsAre(ElementsAre("1", "b")));
+}
+
+TEST_F(DuckDbLoadTest, PartitionSegmentsOfStagedKeysDoNotBecomeColumns) {
+  // The staged layout (SPEC §4) looks like hive partitioning to read_parquet; a source column named like a
+  // segment ("year") must keep its own values.
+  auto schema = MakeSchema(
+      {MakeField("id", DataType::Of(TypeId::kInt64), false), MakeField("year", DataType::Of(TypeId::kInt32))}, {"id"});
+  StagedFile merged = Stage("incremental/year=2025/month=11/day=28/hour=14/orders_batch_0001.parquet",
+                            "SELECT 1::BIGINT AS id, 1999 AS year");
+  StagedFile appended = Stage("incremental/year=2025/month=11/day=28/hour=15/orders_batch_0001.parquet",
+                              "SELECT 2::BIGINT AS id, 2001 AS year");
+
+  Result<LoadResult> first = Load(Request(schema, LoadMode::kMerge, {merged}));
+  Result<LoadResult> second = Load(Request(schema, LoadMode::kAppend, {appended}));
+
+  ASSERT_TRUE(first.has_value()) << first.error().ToString();
+  ASSERT_TRUE(second.has_value()) << second.error().ToString();
+  EXPECT_THAT(TableRows("*", "id"), ElementsAre(ElementsAre("1", "1999"), ElementsAre("2", "2001")));
+}
+
+TEST_F(DuckDbLoadTest, GlobCharactersInStagedPathsAreReadLiterally) {
+  // '[' and '*' are patterns to read_parquet; a sibling file that the pattern would match must not be read.
+  StagedFile odd = Stage("k/table=o[1]/orders*.parquet", OrdersSql({Order(1, "2025-01-01 00:00:00", "odd")}));
+  Stage("k/table=o1/orders_other.parquet", OrdersSql({Order(2, "2025-01-01 00:00:00", "other")}));
+
+  Result<LoadResult> loaded = Load(Request(OrdersSchema(), LoadMode::kAppend, {odd}));
+
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+  EXPECT_THAT(Orders(), ElementsAre(ElementsAre("1", "odd")));
+}
+
+TEST_F(DuckDbLoadTest, RowsWithANullKeyAreRefused) {
+  StagedFile good = Stage("k/1.parquet", OrdersSql({Order(1, "2025-01-01 00:00:00", "a")}));
+  StagedFile nulls = Stage("k/2.parquet",
+                           "SELECT NULL::BIGINT AS id, TIMESTAMP '2025-01-01' AS updated_at, "
+                           "'no key' AS status FROM range(3)");
+
+  Result<LoadResult> loaded = Load(Merge({good, nulls}));
+
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_EQ(loaded.error().code(), StatusCode::kDataError);
+  EXPECT_THAT(loaded.error().message(), HasSubstr("main.orders: 3 staged rows have NULL in primary-key column \"id\""));
+  EXPECT_THAT(loaded.error().message(), HasSubstr(nulls.key));
+  EXPECT_THAT(LedgerKeys(), IsEmpty());
+  EXPECT_THAT(Rows("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'orders'"), ElementsAre(ElementsAre("0")));
+}
+
+TEST_F(DuckDbLoadTest, AFileWhoseRowCountDiffersFromStagingIsRefused) {
+  StagedFile file = Stage("k/1.parquet", OrdersSql({Order(1, "2025-01-01 00:00:00", "a")}));
+  file.rows = 5;
+
+  Result<LoadResult> loaded = Load(Merge({file}));
+
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_EQ(loaded.error().code(), StatusCode::kDataError);
+  EXPECT_THAT(loaded.error().message(), HasSubstr("holds 1 rows but was staged with 5"));
+  EXPECT_THAT(LedgerKeys(), IsEmpty());
+}
+
+TEST_F(DuckDbLoadTest, BadRequestsAreRefusedBeforeAnythingIsRead) {
+  StagedFile file = Stage("k/1.parquet", OrdersSql({Order(1, "2025-01-01 00:00:00", "a")}));
+  LoadRequest no_key = Merge({file});
+  no_key.primary_key.clear();
+  LoadRequest unknown_order = Merge({file});
+  unknown_order.order_columns = {"changed_at"};
+  LoadRequest twice = Merge({file, file});
+
+  EXPECT_EQ(Load(no_key).error().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(Load(unknown_order).error().message(), HasSubstr("\"changed_at\""));
+  EXPECT_THAT(Load(twice).error().message(), HasSubstr("listed twice"));
+  EXPECT_THAT(LedgerKeys(), IsEmpty());
+}
+
+TEST_F(DuckDbLoadTest, ARequestWithoutFilesDoesNothing) {
+  Result<LoadResult> loaded = Load(Merge({}));
+
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+  EXPECT_THAT(loaded->ddl, IsEmpty());
+  EXPECT_THAT(Rows("SELECT count(*) FROM duckdb_tables()"), ElementsAre(ElementsAre("0")));
+}
+
+}  // namespace
+}  // namespace sluice::target::testing_util

@@ -1,0 +1,227 @@
+// Schema changes (SPEC §5a), PlanDdl, opening the database, and the
+// OpenTarget factory.
+#include <gmock/gmock.h>
+
+#include <filesystem>
+
+#include "target_test_util.h"
+
+namespace sluice::target::testing_util {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+Field Column(std::string name, TypeId type, bool nullable = true) {
+  return MakeField(std::move(name), DataType::Of(type), nullable);
+}
+
+class DuckDbSchemaTest : public DuckDbTargetTest {
+ protected:
+  // Loads one file of `select_sql` rows under `schema` (append: no key needed), asserting success.
+  LoadResult LoadRows(SchemaPtr schema, const std::string& select_sql) {
+    StagedFile file = Stage(fmt::format("k/{}.parquet", ++file_count_), select_sql);
+    Result<LoadResult> loaded = Load(Request(std::move(schema), LoadMode::kAppend, {file}));
+    EXPECT_TRUE(loaded.has_value()) << loaded.error().ToString();
+    return loaded.has_value() ? *loaded : LoadResult{};
+  }
+  TextRows ColumnTypes() {
+    return Rows(
+        "SELECT column_name, data_type, is_nullable FROM duckdb_columns() WHERE table_name = 'orders' "
+        "ORDER BY column_index");
+  }
+  int file_count_ = 0;
+};
+
+TEST_F(DuckDbSchemaTest, ANewSourceColumnIsAddedAndOlderRowsReadNull) {
+  LoadRows(MakeSchema({Column("id", TypeId::kInt64, false)}), "SELECT 1::BIGINT AS id");
+  auto with_email = MakeSchema({Column("id", TypeId::kInt64, false), Column("email", TypeId::kString)});
+
+  LoadResult loaded = LoadRows(with_email, "SELECT 2::BIGINT AS id, 'b@example.com' AS email");
+
+  EXPECT_THAT(loaded.ddl, ElementsAre("ALTER TABLE \"main\".\"orders\" ADD COLUMN \"email\" VARCHAR"));
+  EXPECT_THAT(TableRows("id, email", "id"), ElementsAre(ElementsAre("1", "NULL"), ElementsAre("2", "b@example.com")));
+}
+
+TEST_F(DuckDbSchemaTest, FilesStagedBeforeAndAfterAColumnWasAddedLoadTogether) {
+  auto with_email = MakeSchema({Column("id", TypeId::kInt64, false), Column("email", TypeId::kString)});
+  StagedFile before = Stage("k/old.parquet", "SELECT 1::BIGINT AS id");
+  StagedFile after = Stage("k/new.parquet", "SELECT 2::BIGINT AS id, 'b@example.com' AS email");
+
+  Result<LoadResult> loaded = Load(Request(with_email, LoadMode::kAppend, {before, after}));
+
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+  EXPECT_THAT(TableRows("id, email", "id"), ElementsAre(ElementsAre("1", "NULL"), ElementsAre("2", "b@example.com")));
+}
+
+TEST_F(DuckDbSchemaTest, IntegerAndDecimalColumnsAreWidened) {
+  LoadRows(MakeSchema({Column("id", TypeId::kInt32, false), MakeField("amount", DataType::Decimal(10, 2)),
+                       Column("ratio", TypeId::kFloat32)}),
+           "SELECT 1 AS id, 12345678.91::DECIMAL(10,2) AS amount, 0.5::FLOAT AS ratio");
+  auto wider = MakeSchema({Column("id", TypeId::kInt64, false), MakeField("amount", DataType::Decimal(14, 2)),
+                           Column("ratio", TypeId::kFloat64)});
+
+  LoadResult loaded = LoadRows(wider,
+                               "SELECT 5000000000::BIGINT AS id, 123456789012.34::DECIMAL(14,2) AS amount, "
+                               "0.1::DOUBLE AS ratio");
+
+  EXPECT_THAT(loaded.ddl,
+              ElementsAre("ALTER TABLE \"main\".\"orders\" ALTER COLUMN \"id\" SET DATA TYPE BIGINT",
+                          "ALTER TABLE \"main\".\"orders\" ALTER COLUMN \"amount\" SET DATA TYPE DECIMAL(14,2)",
+                          "ALTER TABLE \"main\".\"orders\" ALTER COLUMN \"ratio\" SET DATA TYPE DOUBLE"));
+  EXPECT_THAT(ColumnTypes(),
+              ElementsAre(ElementsAre("id", "BIGINT", "false"), ElementsAre("amount", "DECIMAL(14,2)", "true"),
+                          ElementsAre("ratio", "DOUBLE", "true")));
+  EXPECT_THAT(TableRows("id, amount, ratio", "id"),
+              ElementsAre(ElementsAre("1", "12345678.91", "0.5"), ElementsAre("5000000000", "123456789012.34", "0.1")));
+}
+
+TEST_F(DuckDbSchemaTest, ASourceBigintBecomingUnsignedWidensToDecimal20) {
+  LoadRows(MakeSchema({Column("id", TypeId::kInt64, false)}), "SELECT -1::BIGINT AS id");
+
+  LoadResult loaded =
+      LoadRows(MakeSchema({Column("id", TypeId::kUInt64, false)}), "SELECT 18446744073709551615::UBIGINT AS id");
+
+  EXPECT_THAT(loaded.ddl,
+              ElementsAre("ALTER TABLE \"main\".\"orders\" ALTER COLUMN \"id\" SET DATA TYPE DECIMAL(20,0)"));
+  EXPECT_THAT(TableRows("id", "id"), ElementsAre(ElementsAre("-1"), ElementsAre("18446744073709551615")));
+}
+
+TEST_F(DuckDbSchemaTest, AWiderTargetColumnTakesANarrowerSourceAsItIs) {
+  LoadRows(MakeSchema({Column("id", TypeId::kInt64, false), Column("doc", TypeId::kString)}),
+           "SELECT 5000000000::BIGINT AS id, 'text' AS doc");
+
+  LoadResult loaded = LoadRows(MakeSchema({Column("id", TypeId::kInt32, false), Column("doc", TypeId::kJson)}),
+                               "SELECT 7 AS id, '{\"a\":1}' AS doc");
+
+  EXPECT_THAT(loaded.ddl, IsEmpty());
+  EXPECT_THAT(ColumnTypes(), ElementsAre(ElementsAre("id", "BIGINT", "false"), ElementsAre("doc", "VARCHAR", "true")));
+}
+
+TEST_F(DuckDbSchemaTest, AnIncompatibleChangeIsRefusedBeforeAnythingChanges) {
+  StagedFile first = Stage("k/1.parquet", "SELECT 1::BIGINT AS id, 'A-1' AS code, TIMESTAMP '2025-01-01' AS seen");
+  auto v1 = MakeSchema(
+      {Column("id", TypeId::kInt64, false), Column("code", TypeId::kString), Column("seen", TypeId::kTimestamp)});
+  ASSERT_TRUE(Load(Request(v1, LoadMode::kAppend, {first})).has_value());
+  // code becomes an integer, seen a timestamptz, and a column is added: nothing of it may happen.
+  Field code = Column("code", TypeId::kInt32);
+  code.source_type = "int(11)";
+  auto v2 = MakeSchema({Column("id", TypeId::kInt64, false), code, Column("seen", TypeId::kTimestampTz),
+                        Column("added", TypeId::kString)});
+  StagedFile second = Stage("k/2.parquet",
+                            "SELECT 2::BIGINT AS id, 7 AS code, TIMESTAMPTZ '2025-01-01 00:00:00+00' "
+                            "AS seen, 'x' AS added");
+  LoadRequest request = Request(v2, LoadMode::kAppend, {second});
+
+  Result<LoadResult> loaded = Load(request);
+  Result<std::vector<std::string>> planned = target().PlanDdl(request);
+
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_EQ(loaded.error().code(), StatusCode::kSchemaMismatch);
+  const std::string& message = loaded.error().message();
+  EXPECT_THAT(message, HasSubstr("table main.orders (pipeline p, source table shop.orders)"));
+  EXPECT_THAT(message, HasSubstr("column \"code\": the target has VARCHAR, the source now sends int(11) (INTEGER in "
+                                 "DuckDB)"));
+  EXPECT_THAT(message, HasSubstr("column \"seen\": the target has TIMESTAMP, the source now sends timestamptz "
+                                 "(TIMESTAMPTZ in DuckDB)"));
+  EXPECT_THAT(message, HasSubstr("ALTER TABLE \"main\".\"orders\" ALTER COLUMN \"code\" SET DATA TYPE INTEGER"));
+  EXPECT_THAT(message, HasSubstr("sluice watermark reset -p p -t shop.orders --yes"));
+  ASSERT_FALSE(planned.has_value());
+  EXPECT_EQ(planned.error(), loaded.error());
+  EXPECT_THAT(ColumnTypes(), ElementsAre(ElementsAre("id", "BIGINT", "false"), ElementsAre("code", "VARCHAR", "true"),
+                                         ElementsAre("seen", "TIMESTAMP", "true")));
+  EXPECT_THAT(LedgerKeys(), ElementsAre(first.key));
+}
+
+TEST_F(DuckDbSchemaTest, AColumnTheSourceDroppedReadsNullAndLosesNotNull) {
+  LoadRows(MakeSchema({Column("id", TypeId::kInt64, false), Column("legacy", TypeId::kString, false)}),
+           "SELECT 1::BIGINT AS id, 'old' AS legacy");
+
+  LoadResult loaded = LoadRows(MakeSchema({Column("id", TypeId::kInt64, false)}), "SELECT 2::BIGINT AS id");
+
+  EXPECT_THAT(loaded.ddl, ElementsAre("ALTER TABLE \"main\".\"orders\" ALTER COLUMN \"legacy\" DROP NOT NULL"));
+  EXPECT_THAT(TableRows("id, legacy", "id"), ElementsAre(ElementsAre("1", "old"), ElementsAre("2", "NULL")));
+}
+
+TEST_F(DuckDbSchemaTest, PlanDdlSaysWhatLoadWouldRunAndWritesNothing) {
+  schema_name_ = "analytics";
+  auto v1 = MakeSchema({Column("id", TypeId::kInt64, false), MakeField("amount", DataType::Decimal(12, 3)),
+                        Column("payload", TypeId::kJson), Column("raw", TypeId::kBinary)},
+                       {"id"});
+  LoadRequest request = Request(v1, LoadMode::kMerge, {});
+
+  Result<std::vector<std::string>> planned = target().PlanDdl(request);
+
+  ASSERT_TRUE(planned.has_value()) << planned.error().ToString();
+  EXPECT_THAT(*planned, ElementsAre("CREATE SCHEMA IF NOT EXISTS \"analytics\"",
+                                    "CREATE TABLE \"analytics\".\"orders\" (\"id\" BIGINT NOT NULL, \"amount\" "
+                                    "DECIMAL(12,3), \"payload\" JSON, \"raw\" BLOB)"));
+  EXPECT_THAT(Rows("SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'analytics'"),
+              ElementsAre(ElementsAre("0")));
+
+  StagedFile file = Stage("k/1.parquet",
+                          "SELECT 1::BIGINT AS id, 1.5::DECIMAL(12,3) AS amount, '{}' AS payload, "
+                          "'x'::BLOB AS raw");
+  request.files = {file};
+  Result<LoadResult> loaded = Load(request);
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+  EXPECT_EQ(loaded->ddl, *planned);
+  EXPECT_THAT(LedgerKeys(), ElementsAre(file.key));
+  EXPECT_THAT(*target().PlanDdl(request), IsEmpty());
+
+  auto v2 = std::make_shared<Schema>(*v1);
+  v2->fields.push_back(Column("note", TypeId::kString));
+  request.schema = v2;
+  EXPECT_THAT(*target().PlanDdl(request),
+              ElementsAre("ALTER TABLE \"analytics\".\"orders\" ADD COLUMN \"note\" VARCHAR"));
+  request.mode = LoadMode::kReplace;
+  EXPECT_THAT(*target().PlanDdl(request),
+              ElementsAre("CREATE TABLE \"analytics\".\"orders__sluice_new\" (\"id\" BIGINT NOT NULL, \"amount\" "
+                          "DECIMAL(12,3), \"payload\" JSON, \"raw\" BLOB, \"note\" VARCHAR)",
+                          "DROP TABLE IF EXISTS \"analytics\".\"orders\"",
+                          "ALTER TABLE \"analytics\".\"orders__sluice_new\" RENAME TO \"orders\""));
+}
+
+TEST_F(DuckDbSchemaTest, AFreshDatabaseHasNoRowsNoFilesAndAVersion) {
+  EXPECT_EQ(*target().CountRows("orders"), 0);
+  EXPECT_THAT(*target().LoadedFiles("p", "shop.orders"), IsEmpty());
+  EXPECT_EQ(*target().ServerVersion(), "DuckDB v1.4.4");
+  EXPECT_TRUE(std::filesystem::exists(database_path_));
+}
+
+TEST_F(DuckDbSchemaTest, OpeningNeedsAnExistingDirectory) {
+  config::TargetConnection connection = Connection();
+  connection.path = scratch_ + "/no/such/dir/warehouse.duckdb";
+  connection.origin = "connections.yml:7";
+
+  Result<std::unique_ptr<Target>> opened = OpenTarget(connection);
+
+  ASSERT_FALSE(opened.has_value());
+  EXPECT_EQ(opened.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(opened.error().message(), HasSubstr("connections.yml:7: duckdb target 'warehouse'"));
+  EXPECT_THAT(opened.error().message(), HasSubstr("the directory " + scratch_ + "/no/such/dir of path"));
+  EXPECT_FALSE(std::filesystem::exists(scratch_ + "/no"));
+}
+
+TEST_F(DuckDbSchemaTest, OpeningADirectoryOrNothingIsRefused) {
+  config::TargetConnection connection = Connection();
+  connection.path = scratch_;
+  EXPECT_THAT(OpenTarget(connection).error().message(), HasSubstr("is a directory"));
+  connection.path = "";
+  EXPECT_THAT(OpenTarget(connection).error().message(), HasSubstr("`path`"));
+}
+
+TEST_F(DuckDbSchemaTest, OtherTargetTypesAreNotSupportedYet) {
+  for (config::TargetType type : {config::TargetType::kPostgres, config::TargetType::kRedshift}) {
+    config::TargetConnection connection = Connection();
+    connection.type = type;
+    Result<std::unique_ptr<Target>> opened = OpenTarget(connection);
+    ASSERT_FALSE(opened.has_value());
+    EXPECT_EQ(opened.error().code(), StatusCode::kNotSupported);
+    EXPECT_THAT(opened.error().message(), HasSubstr("not supported yet"));
+  }
+}
+
+}  // namespace
+}  // namespace sluice::target::testing_util

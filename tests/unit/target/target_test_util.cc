@@ -1,0 +1,200 @@
+#include "target_test_util.h"
+
+#include <fmt/format.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "support/duckdb_query.h"
+
+namespace sluice::target::testing_util {
+namespace {
+
+namespace fs = std::filesystem;
+
+Status WriteBytes(const std::string& path, std::string_view data) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+  out.close();
+  return out ? Status::Ok() : IoError("cannot write {}", path);
+}
+
+store::ObjectInfo InfoOf(const std::string& key, const std::string& path) {
+  store::ObjectInfo info;
+  info.key = key;
+  info.size_bytes = fs::file_size(path);
+  info.version = std::to_string(fs::last_write_time(path).time_since_epoch().count());
+  return info;
+}
+
+}  // namespace
+
+Result<store::ObjectInfo> DirectoryStore::Put(const std::string& key, std::string_view data,
+                                              const store::PutCondition& condition) {
+  if (condition.if_absent && fs::exists(PathOf(key))) return Conflict("'{}' exists", key);
+  SLUICE_RETURN_IF_ERROR(WriteBytes(PathOf(key), data));
+  return InfoOf(key, PathOf(key));
+}
+
+Result<store::ObjectInfo> DirectoryStore::PutFile(const std::string& key, const std::string& local_path) {
+  fs::create_directories(fs::path(PathOf(key)).parent_path());
+  fs::copy_file(local_path, PathOf(key), fs::copy_options::overwrite_existing);
+  return InfoOf(key, PathOf(key));
+}
+
+Result<store::Object> DirectoryStore::Get(const std::string& key) {
+  ++get_calls_;
+  std::ifstream in(PathOf(key), std::ios::binary);
+  if (!in) return NotFound("'{}' not found", key);
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return store::Object{contents.str(), "1"};
+}
+
+Result<std::optional<store::ObjectInfo>> DirectoryStore::Head(const std::string& key) {
+  if (!fs::exists(PathOf(key))) return std::optional<store::ObjectInfo>();
+  return std::optional<store::ObjectInfo>(InfoOf(key, PathOf(key)));
+}
+
+Result<std::vector<store::ObjectInfo>> DirectoryStore::List(const std::string& prefix) {
+  std::vector<store::ObjectInfo> found;
+  if (!fs::exists(root_)) return found;
+  for (const auto& entry : fs::recursive_directory_iterator(root_)) {
+    if (!entry.is_regular_file()) continue;
+    std::string key = fs::relative(entry.path(), root_).string();
+    if (key.starts_with(prefix)) found.push_back(InfoOf(key, entry.path().string()));
+  }
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+  return found;
+}
+
+Status DirectoryStore::Delete(const std::string& key) {
+  std::error_code ignored;
+  fs::remove(PathOf(key), ignored);
+  return Status::Ok();
+}
+
+std::string DirectoryStore::Locate(const std::string& key) const {
+  return locate_as_local_ ? PathOf(key) : "fake-remote://" + root_ + "/" + key;
+}
+
+Field MakeField(std::string name, DataType type, bool nullable) {
+  Field field;
+  field.name = std::move(name);
+  field.type = type;
+  field.nullable = nullable;
+  return field;
+}
+
+SchemaPtr MakeSchema(std::vector<Field> fields, std::vector<std::string> primary_key) {
+  auto schema = std::make_shared<Schema>();
+  schema->fields = std::move(fields);
+  schema->primary_key = std::move(primary_key);
+  return schema;
+}
+
+void DuckDbTargetTest::SetUp() {
+  std::string pattern = (fs::temp_directory_path() / "sluice-target-test-XXXXXX").string();
+  ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+  scratch_ = pattern;
+  database_path_ = scratch_ + "/warehouse.duckdb";
+  store_ = std::make_unique<DirectoryStore>(scratch_ + "/stage", /*locate_as_local=*/true);
+}
+
+void DuckDbTargetTest::TearDown() {
+  target_.reset();
+  std::error_code ignored;
+  fs::remove_all(scratch_, ignored);
+}
+
+config::TargetConnection DuckDbTargetTest::Connection() const {
+  config::TargetConnection connection;
+  connection.name = "warehouse";
+  connection.type = config::TargetType::kDuckDb;
+  connection.path = database_path_;
+  connection.schema = schema_name_;
+  return connection;
+}
+
+Target& DuckDbTargetTest::target() {
+  if (!target_) {
+    Result<std::unique_ptr<Target>> opened = OpenTarget(Connection());
+    if (!opened.has_value()) {
+      ADD_FAILURE() << "OpenTarget: " << opened.error().ToString();
+      std::abort();
+    }
+    target_ = std::move(*opened);
+  }
+  return *target_;
+}
+
+StagedFile DuckDbTargetTest::Stage(const std::string& key, const std::string& select_sql,
+                                   const std::string& copy_options) {
+  std::string path = store_->PathOf(key);
+  fs::create_directories(fs::path(path).parent_path());
+  std::string sql = fmt::format("COPY ({}) TO {} (FORMAT parquet{}{})", select_sql, testing::SqlQuote(path),
+                                copy_options.empty() ? "" : ", ", copy_options);
+  Result<testing::QueryResult> written = testing::QueryDuckDb(sql);
+  EXPECT_TRUE(written.has_value()) << written.error().ToString();
+  Result<testing::QueryResult> counted =
+      testing::QueryDuckDb(fmt::format("SELECT count(*) FROM read_parquet({})", testing::SqlQuote(path)));
+  EXPECT_TRUE(counted.has_value()) << counted.error().ToString();
+  int64_t rows = counted.has_value() ? std::stoll(counted->rows.at(0).at(0).value_or("0")) : 0;
+  return StagedFile{key, rows, fs::file_size(path)};
+}
+
+StagedFile DuckDbTargetTest::StageBytes(const std::string& key, const std::string& bytes) {
+  EXPECT_TRUE(WriteBytes(store_->PathOf(key), bytes).ok());
+  return StagedFile{key, 0, bytes.size()};
+}
+
+LoadRequest DuckDbTargetTest::Request(SchemaPtr schema, LoadMode mode, std::vector<StagedFile> files) const {
+  LoadRequest request;
+  request.pipeline = "p";
+  request.source_table = "shop.orders";
+  request.target_table = "orders";
+  request.primary_key = schema->primary_key;
+  request.schema = std::move(schema);
+  request.mode = mode;
+  request.files = std::move(files);
+  request.run_id = "run_1";
+  return request;
+}
+
+TextRows DuckDbTargetTest::Rows(const std::string& sql) {
+  CloseTarget();
+  Result<testing::QueryResult> result = testing::QueryDuckDb("SET TimeZone = 'UTC'; " + sql, database_path_);
+  EXPECT_TRUE(result.has_value()) << result.error().ToString();
+  TextRows rows;
+  if (!result.has_value()) return rows;
+  for (const testing::Row& row : result->rows) {
+    std::vector<std::string> text;
+    for (const std::optional<std::string>& value : row) text.push_back(value.value_or("NULL"));
+    rows.push_back(std::move(text));
+  }
+  return rows;
+}
+
+TextRows DuckDbTargetTest::TableRows(const std::string& columns, const std::string& order_by,
+                                     const std::string& table) {
+  return Rows(fmt::format("SELECT {} FROM \"{}\".\"{}\" ORDER BY {}", columns, schema_name_, table, order_by));
+}
+
+std::vector<std::string> DuckDbTargetTest::LedgerKeys() {
+  std::vector<std::string> keys;
+  TextRows ledgers = Rows(fmt::format(
+      "SELECT count(*) FROM duckdb_tables() WHERE schema_name = '{}' AND table_name = '_sluice_loaded_files'",
+      schema_name_));
+  if (ledgers.at(0).at(0) == "0") return keys;
+  for (const auto& row : Rows(fmt::format("SELECT file_key FROM \"{}\"._sluice_loaded_files WHERE pipeline = 'p' "
+                                          "ORDER BY file_key",
+                                          schema_name_))) {
+    keys.push_back(row.at(0));
+  }
+  return keys;
+}
+
+}  // namespace sluice::target::testing_util
