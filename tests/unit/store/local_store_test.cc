@@ -56,6 +56,7 @@ class LocalBackend final : public conformance::StoreBackend {
 std::unique_ptr<conformance::StoreBackend> MakeLocalBackend() { return std::make_unique<LocalBackend>(); }
 
 SLUICE_STORE_CONFORMANCE(Local, MakeLocalBackend);
+SLUICE_STORE_PROCESS_CONFORMANCE(Local, MakeLocalBackend);
 
 class LocalStoreTest : public ::testing::Test {
  protected:

@@ -141,8 +141,8 @@ TEST_P(ObjectStoreConformance, CompareAndSwapIncrementsFromThreadsLoseNoUpdate) 
   EXPECT_EQ(store().Get("counter")->data, std::to_string(kThreads * kIncrements));
 }
 
-TEST_P(ObjectStoreConformance, ConcurrentCompareAndSwapFromProcessesHasExactlyOneWinner) {
-  if (!backend_->SharedAcrossProcesses()) GTEST_SKIP() << "this backend lives in one process";
+TEST_P(ObjectStoreProcessConformance, ConcurrentCompareAndSwapFromProcessesHasExactlyOneWinner) {
+  ASSERT_TRUE(backend_->SharedAcrossProcesses());
   constexpr int kProcesses = 6;
   for (int round = 0; round < 3; ++round) {
     Result<ObjectInfo> base = store().Put("cas.json", "base");
@@ -161,8 +161,8 @@ TEST_P(ObjectStoreConformance, ConcurrentCompareAndSwapFromProcessesHasExactlyOn
   }
 }
 
-TEST_P(ObjectStoreConformance, PutIfAbsentFromProcessesHasExactlyOneWinner) {
-  if (!backend_->SharedAcrossProcesses()) GTEST_SKIP() << "this backend lives in one process";
+TEST_P(ObjectStoreProcessConformance, PutIfAbsentFromProcessesHasExactlyOneWinner) {
+  ASSERT_TRUE(backend_->SharedAcrossProcesses());
   constexpr int kProcesses = 6;
   std::vector<int> exit_codes = RunInProcesses(kProcesses, [&](int index) {
     std::unique_ptr<ObjectStore> client = backend_->OpenAnother();
@@ -176,8 +176,8 @@ TEST_P(ObjectStoreConformance, PutIfAbsentFromProcessesHasExactlyOneWinner) {
   EXPECT_EQ(std::count(exit_codes.begin(), exit_codes.end(), kExitLost), kProcesses - 1);
 }
 
-TEST_P(ObjectStoreConformance, CompareAndSwapIncrementsFromProcessesLoseNoUpdate) {
-  if (!backend_->SharedAcrossProcesses()) GTEST_SKIP() << "this backend lives in one process";
+TEST_P(ObjectStoreProcessConformance, CompareAndSwapIncrementsFromProcessesLoseNoUpdate) {
+  ASSERT_TRUE(backend_->SharedAcrossProcesses());
   constexpr int kProcesses = 4;
   constexpr int kIncrements = 15;
   ASSERT_TRUE(store().Put("counter", "0").has_value());

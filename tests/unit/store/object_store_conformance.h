@@ -48,6 +48,11 @@ class ObjectStoreConformance : public ::testing::TestWithParam<BackendParam> {
   std::unique_ptr<StoreBackend> backend_;
 };
 
+// The multi-process part of the suite, for backends whose storage other
+// processes share (SharedAcrossProcesses): local, S3. A single-process store
+// (memory) is simply not instantiated here.
+class ObjectStoreProcessConformance : public ObjectStoreConformance {};
+
 // A directory under the system temp directory, removed when destroyed.
 class ScratchDirectory {
  public:
@@ -86,4 +91,9 @@ std::string PatternBytes(size_t size, uint32_t seed);
 #define SLUICE_STORE_CONFORMANCE(Name, maker)                 \
   using ::sluice::store::conformance::ObjectStoreConformance; \
   INSTANTIATE_TEST_SUITE_P(Name, ObjectStoreConformance,      \
+                           ::testing::Values(::sluice::store::conformance::BackendParam{#Name, maker}))
+
+#define SLUICE_STORE_PROCESS_CONFORMANCE(Name, maker)                \
+  using ::sluice::store::conformance::ObjectStoreProcessConformance; \
+  INSTANTIATE_TEST_SUITE_P(Name, ObjectStoreProcessConformance,      \
                            ::testing::Values(::sluice::store::conformance::BackendParam{#Name, maker}))
