@@ -58,6 +58,16 @@ CeilingColumns CeilingColumnsFor(const TableSpec& spec) {
   return {};
 }
 
+SelectQuery CustomQueryForDescribe(const std::string& table, const std::string& custom_sql) {
+  SelectQuery query;
+  query.table = table;
+  query.custom_sql = custom_sql;
+  for (const char* name : {"last_timestamp", "last_id", "ceiling_timestamp", "ceiling_id"}) {
+    query.parameters[name] = Value();
+  }
+  return query;
+}
+
 Result<ChunkPlanner> ChunkPlanner::Create(TableSpec spec, Cursor start, Ceiling ceiling,
                                           std::optional<int64_t> row_limit) {
   ChunkPlanner planner;

@@ -55,6 +55,10 @@ struct CeilingColumns {
 };
 CeilingColumns CeilingColumnsFor(const TableSpec& spec);
 
+// The custom_sql query with every placeholder bound to NULL: enough for a
+// source to describe its result columns without reading rows.
+SelectQuery CustomQueryForDescribe(const std::string& table, const std::string& custom_sql);
+
 class ChunkPlanner {
  public:
   // `row_limit`: stop after about this many rows (--limit); tie groups are

@@ -1,8 +1,113 @@
-#include <cstdio>
+// sluice: keeps warehouse tables in step with operational databases.
+#include <malloc.h>
 
+#include <cstdio>
+#include <cstdlib>
+
+#include "cli/cli.h"
+#include "common/logging.h"
+#include "common/redact.h"
+#include "config/loader.h"
 #include "sluice/version.h"
 
-int main() {
-  std::printf("sluice %s\n", SLUICE_VERSION);
-  return 0;
+namespace sluice::cli {
+
+Result<config::Config> Cli::LoadConfig(const std::string& pipeline) const {
+  config::LoadOptions options;
+  options.only_pipeline = pipeline;
+  return config::LoadConfig(global.config_dir, options);
+}
+
+int ExitCodeFor(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk: return kExitSuccess;
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotSupported: return kExitUsage;
+    case StatusCode::kLeaseHeld: return kExitLeaseHeld;
+    default: return kExitFailed;
+  }
+}
+
+int ReportError(const Status& status) {
+  std::fprintf(stderr, "error: %s\n", Redact(status.message()).c_str());
+  return ExitCodeFor(status);
+}
+
+namespace {
+
+constexpr const char* kFooter = R"(
+Exit codes: 0 success, 1 a run failed, 2 usage or configuration error,
+3 verify found a mismatch, 75 another run holds the table's lease.
+
+Start here:
+  sluice demo                          # a self-contained tour (SQLite -> Parquet -> DuckDB)
+  sluice config validate               # check ./config (connections.yml, pipelines/*.yml)
+  sluice sync -p us_dw --dry-run       # what a sync would read and create
+  sluice sync -p us_dw                 # extract, stage, load every table of a pipeline
+  sluice status                        # one line per table: cursor, rows, files waiting
+Run `sluice COMMAND --help` for a command's options and examples.)";
+
+std::string DefaultConfigDir() {
+  const char* from_env = std::getenv("SLUICE_CONFIG_DIR");
+  return from_env && *from_env ? from_env : "./config";
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  CLI::App app("sluice " SLUICE_VERSION
+               " - keeps warehouse tables in step with operational databases:\n"
+               "reads what changed since the last run, stages it as Parquet, loads it, and\n"
+               "remembers where it stopped (a watermark per table).",
+               "sluice");
+  app.footer(kFooter);
+  app.require_subcommand(1);
+  app.fallthrough();  // global options are accepted after the command too
+  Cli cli;
+  app.add_option("--config-dir", cli.global.config_dir,
+                 "Configuration directory (default: $SLUICE_CONFIG_DIR, else ./config)");
+  app.add_flag("--debug", cli.global.debug, "Log debug messages");
+  app.add_flag("-q,--quiet", cli.global.quiet, "Only warnings and errors; no progress display");
+  app.add_option("--log-file", cli.global.log_file, "Write logs to this file instead of stderr");
+  app.add_flag("--json-logs", cli.global.json_logs, "Log one JSON object per line");
+  app.set_version_flag("--version", "sluice " SLUICE_VERSION);
+
+  AddSyncCommand(app, cli);
+  AddWatermarkCommand(app, cli);
+  AddFilesCommand(app, cli);
+  AddStatusCommand(app, cli);
+  AddConfigCommand(app, cli);
+  AddConnectionsCommand(app, cli);
+  AddSchemaCommand(app, cli);
+  AddVerifyCommand(app, cli);
+  AddDemoCommand(app, cli);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitSuccess : kExitUsage;
+  }
+  if (cli.global.config_dir.empty()) cli.global.config_dir = DefaultConfigDir();
+  LoggingOptions logging{cli.global.debug, cli.global.quiet, cli.global.json_logs, cli.global.log_file};
+  std::string error;
+  if (!InitLogging(logging, &error)) {
+    std::fprintf(stderr, "error: %s\n", error.c_str());
+    return kExitUsage;
+  }
+  if (!cli.action) return ReportError(Internal("no command action was registered"));
+  return cli.action();
+}
+
+}  // namespace sluice::cli
+
+int main(int argc, char** argv) {
+  // Keep freed buffers instead of returning them to the OS after every file:
+  // each Parquet file's page buffers are otherwise faulted back in page by
+  // page (20-30% of encode time; docs/performance.md).
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  return sluice::cli::Main(argc, argv);
 }

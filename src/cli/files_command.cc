@@ -1,0 +1,183 @@
+// sluice files list | clean: the staged data files of a pipeline.
+//
+// States: "staged" (waiting to load), "pending" (part of a full copy still
+// being extracted), "loaded" (recently loaded, listed in the watermark),
+// "unlisted" (in the store but waiting for nothing: loaded long ago, or
+// left behind by a run that crashed before recording it).
+#include <cstdio>
+#include <map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/store_commands.h"
+#include "sync/layout.h"
+#include "types/temporal.h"
+
+namespace sluice::cli {
+namespace {
+
+struct FilesArgs {
+  std::string pipeline;
+  std::vector<std::string> tables;
+  bool json = false;
+  bool loaded_only = false;
+  int64_t older_than_days = -1;
+  bool include_staged = false;
+  bool force = false;
+};
+
+struct FileRow {
+  std::string table;
+  std::string key;
+  std::string state;
+  int64_t rows = -1;  // unknown for unlisted files
+  uint64_t bytes = 0;
+  int64_t modified_micros = 0;
+};
+
+Result<std::vector<FileRow>> CollectFiles(sync::PipelineContext& context, const std::vector<std::string>& tables) {
+  std::vector<std::string> names = tables;
+  if (names.empty()) {
+    for (const config::TableConfig& table : context.pipeline().tables) names.push_back(table.name);
+  }
+  std::map<std::string, FileRow> by_key;
+  for (const std::string& table : names) {
+    SLUICE_RETURN_IF_ERROR(context.FindTable(table));
+    SLUICE_ASSIGN_OR_RETURN(state::VersionedWatermark stored,
+                            context.watermarks().Load(context.pipeline().name, table));
+    for (const auto& entry : stored.watermark.staged_files) by_key[entry.key] = {table, entry.key, "staged", entry.rows};
+    for (const auto& entry : stored.watermark.pending_files) by_key[entry.key] = {table, entry.key, "pending", entry.rows};
+    for (const auto& entry : stored.watermark.loaded_files) by_key[entry.key] = {table, entry.key, "loaded", entry.rows};
+  }
+  std::vector<FileRow> rows;
+  for (const char* root : {"incremental/", "full/"}) {
+    SLUICE_ASSIGN_OR_RETURN(std::vector<store::ObjectInfo> objects, context.store().List(root));
+    for (const store::ObjectInfo& object : objects) {
+      auto found = by_key.find(object.key);
+      FileRow row;
+      if (found != by_key.end()) {
+        row = found->second;
+        by_key.erase(found);
+      } else {
+        // Unlisted: attribute it to a selected table by its file name.
+        std::string file = object.key.substr(object.key.rfind('/') + 1);
+        for (const std::string& table : names) {
+          if (file.rfind(sync::KeySafeName(table) + "_", 0) == 0) row = {table, object.key, "unlisted"};
+        }
+        if (row.table.empty()) continue;
+      }
+      row.bytes = object.size_bytes;
+      row.modified_micros = object.modified_micros;
+      rows.push_back(std::move(row));
+    }
+  }
+  return rows;
+}
+
+int List(const Cli& cli, const FilesArgs& args) {
+  Result<OpenedPipeline> opened = OpenPipeline(cli, args.pipeline);
+  if (!opened.has_value()) return ReportError(opened.error());
+  Result<std::vector<FileRow>> rows = CollectFiles(*opened->context, args.tables);
+  if (!rows.has_value()) return ReportError(rows.error());
+  if (args.json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const FileRow& row : *rows) {
+      out.push_back({{"table", row.table}, {"key", row.key}, {"state", row.state},
+                     {"rows", row.rows < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(row.rows)},
+                     {"bytes", row.bytes}, {"modified_at", FormatTimestampIso(row.modified_micros)}});
+    }
+    std::printf("%s\n", out.dump(2).c_str());
+    return kExitSuccess;
+  }
+  if (rows->empty()) std::printf("no staged files\n");
+  for (const FileRow& row : *rows) {
+    std::printf("%-8s %10s %9s  %s\n", row.state.c_str(), row.rows < 0 ? "?" : std::to_string(row.rows).c_str(),
+                HumanBytes(row.bytes).c_str(), row.key.c_str());
+  }
+  return kExitSuccess;
+}
+
+bool Deletable(const FileRow& row, const FilesArgs& args, int64_t now_micros) {
+  if (args.older_than_days >= 0 && now_micros - row.modified_micros < args.older_than_days * kMicrosPerDay) {
+    return false;
+  }
+  if (row.state == "loaded") return true;
+  if (row.state == "unlisted") return !args.loaded_only;
+  return args.include_staged && !args.loaded_only;  // staged / pending: only when told explicitly
+}
+
+Status ForgetFiles(sync::PipelineContext& context, const std::map<std::string, std::set<std::string>>& by_table) {
+  for (const auto& [table, keys] : by_table) {
+    SLUICE_ASSIGN_OR_RETURN(state::VersionedWatermark stored,
+                            context.watermarks().Load(context.pipeline().name, table));
+    auto drop = [&](auto& entries) {
+      std::erase_if(entries, [&](const auto& entry) { return keys.count(entry.key) > 0; });
+    };
+    drop(stored.watermark.staged_files);
+    drop(stored.watermark.pending_files);
+    drop(stored.watermark.loaded_files);
+    if (!stored.version.empty()) SLUICE_RETURN_IF_ERROR(context.watermarks().Save(stored.watermark, stored.version));
+  }
+  return Status::Ok();
+}
+
+int Clean(const Cli& cli, const FilesArgs& args) {
+  Result<OpenedPipeline> opened = OpenPipeline(cli, args.pipeline);
+  if (!opened.has_value()) return ReportError(opened.error());
+  Result<std::vector<FileRow>> rows = CollectFiles(*opened->context, args.tables);
+  if (!rows.has_value()) return ReportError(rows.error());
+  int64_t now = NowMicros();
+  std::vector<FileRow> doomed;
+  for (const FileRow& row : *rows) {
+    if (Deletable(row, args, now)) doomed.push_back(row);
+  }
+  for (const FileRow& row : doomed) std::printf("%s %s (%s)\n", args.force ? "deleting" : "would delete", row.key.c_str(), row.state.c_str());
+  if (!args.force) {
+    return ReportError(InvalidArgument("{} files would be deleted; add --force to delete them", doomed.size()));
+  }
+  std::map<std::string, std::set<std::string>> forgotten;
+  for (const FileRow& row : doomed) forgotten[row.table].insert(row.key);
+  // Forget first, then delete: a file the watermark no longer lists is never loaded.
+  Status status = ForgetFiles(*opened->context, forgotten);
+  if (!status.ok()) return ReportError(status);
+  for (const FileRow& row : doomed) {
+    status = opened->context->store().Delete(row.key);
+    if (!status.ok()) return ReportError(status);
+  }
+  std::printf("deleted %zu files\n", doomed.size());
+  return kExitSuccess;
+}
+
+}  // namespace
+
+void AddFilesCommand(CLI::App& app, Cli& cli) {
+  auto args = std::make_shared<FilesArgs>();
+  CLI::App* group = app.add_subcommand("files", "List or delete a pipeline's staged Parquet files");
+  group->require_subcommand(1);
+  group->footer(R"(
+States: staged (waiting to load), pending (full copy in progress), loaded,
+unlisted (waiting for nothing: loaded long ago, or left by a crashed run).
+
+Examples:
+  sluice files list -p us_dw -t settlement.orders
+  sluice files clean -p us_dw --loaded-only --older-than 7          # shows what would go
+  sluice files clean -p us_dw --loaded-only --older-than 7 --force  # deletes it)");
+  CLI::App* list = group->add_subcommand("list", "Staged files with state, rows and size");
+  list->add_option("-p,--pipeline", args->pipeline, "Pipeline name")->required();
+  list->add_option("-t,--table", args->tables, "Only this table (repeatable)");
+  list->add_flag("--json", args->json, "JSON output");
+  list->callback([&cli, args] { cli.action = [&cli, args] { return List(cli, *args); }; });
+
+  CLI::App* clean = group->add_subcommand("clean", "Delete files that are not waiting to be loaded");
+  clean->add_option("-p,--pipeline", args->pipeline, "Pipeline name")->required();
+  clean->add_option("-t,--table", args->tables, "Only this table (repeatable)");
+  clean->add_flag("--loaded-only", args->loaded_only, "Only files the watermark lists as loaded");
+  clean->add_option("--older-than", args->older_than_days, "Only files older than DAYS")->check(CLI::NonNegativeNumber);
+  clean->add_flag("--include-staged", args->include_staged,
+                  "Also delete files still waiting to load (their rows are then never loaded)");
+  clean->add_flag("--force", args->force, "Really delete (without it, only show what would be deleted)");
+  clean->callback([&cli, args] { cli.action = [&cli, args] { return Clean(cli, *args); }; });
+}
+
+}  // namespace sluice::cli

@@ -1,0 +1,26 @@
+#include "cli/store_commands.h"
+
+#include <fmt/format.h>
+
+namespace sluice::cli {
+
+Result<OpenedPipeline> OpenPipeline(const Cli& cli, const std::string& pipeline) {
+  OpenedPipeline opened;
+  SLUICE_ASSIGN_OR_RETURN(config::Config config, cli.LoadConfig(pipeline));
+  opened.config = std::make_unique<config::Config>(std::move(config));
+  SLUICE_ASSIGN_OR_RETURN(opened.context, sync::PipelineContext::Open(*opened.config, pipeline));
+  return opened;
+}
+
+std::string HumanBytes(uint64_t bytes) {
+  static constexpr const char* kUnits[] = {"B", "KB", "MB", "GB", "TB"};
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1024 && unit < 4) {
+    value /= 1024;
+    ++unit;
+  }
+  return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", value, kUnits[unit]);
+}
+
+}  // namespace sluice::cli

@@ -1,0 +1,24 @@
+// Helpers shared by the commands that read a pipeline's store
+// (watermark, files, status).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/cli.h"
+#include "sync/context.h"
+
+namespace sluice::cli {
+
+// Loads the configuration for `pipeline` and opens its store.
+struct OpenedPipeline {
+  std::unique_ptr<config::Config> config;
+  std::unique_ptr<sync::PipelineContext> context;
+};
+Result<OpenedPipeline> OpenPipeline(const Cli& cli, const std::string& pipeline);
+
+// "1.2 MB", "532 B"
+std::string HumanBytes(uint64_t bytes);
+
+}  // namespace sluice::cli

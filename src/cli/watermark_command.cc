@@ -1,0 +1,155 @@
+// sluice watermark get | reset | set: a table's progress, by hand.
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "cli/store_commands.h"
+#include "types/temporal.h"
+
+namespace sluice::cli {
+namespace {
+
+struct WatermarkArgs {
+  std::string pipeline;
+  std::string table;
+  bool show_files = false;
+  bool json = false;
+  bool yes = false;
+  std::string timestamp;
+  std::string id;
+};
+
+void PrintHuman(const state::Watermark& watermark, bool show_files) {
+  const Cursor& cursor = watermark.cursor;
+  std::printf("pipeline:   %s\ntable:      %s\nstrategy:   %s\n", watermark.pipeline.c_str(),
+              watermark.table.c_str(), watermark.cdc_strategy.c_str());
+  std::printf("cursor:     timestamp %s, id %s\n",
+              cursor.timestamp_micros ? FormatTimestampIso(*cursor.timestamp_micros).c_str() : "none",
+              cursor.id.is_null() ? "none" : cursor.id.ToString().c_str());
+  std::printf("extract:    %s, %lld rows in all, %lld last run, finished %s\n", watermark.extract.status.c_str(),
+              static_cast<long long>(watermark.extract.total_rows),
+              static_cast<long long>(watermark.extract.last_session_rows),
+              watermark.extract.last_finished_at.empty() ? "never" : watermark.extract.last_finished_at.c_str());
+  if (watermark.extract.last_error) std::printf("last error: %s\n", watermark.extract.last_error->c_str());
+  std::printf("load:       %s, %lld rows in all, last %s\n", watermark.load.status.c_str(),
+              static_cast<long long>(watermark.load.rows_loaded),
+              watermark.load.last_loaded_at.empty() ? "never" : watermark.load.last_loaded_at.c_str());
+  if (watermark.load.last_error) std::printf("load error: %s\n", watermark.load.last_error->c_str());
+  std::printf("files:      %zu waiting to load, %zu recently loaded\n", watermark.staged_files.size(),
+              watermark.loaded_files.size());
+  if (!show_files) return;
+  for (const state::StagedFileEntry& entry : watermark.staged_files) {
+    std::printf("  staged  %s  %lld rows  %s\n", entry.key.c_str(), static_cast<long long>(entry.rows),
+                HumanBytes(entry.bytes).c_str());
+  }
+  for (const state::LoadedFileEntry& entry : watermark.loaded_files) {
+    std::printf("  loaded  %s  %lld rows  at %s\n", entry.key.c_str(), static_cast<long long>(entry.rows),
+                entry.loaded_at.c_str());
+  }
+}
+
+Result<state::VersionedWatermark> LoadFor(sync::PipelineContext& context, const std::string& table) {
+  SLUICE_RETURN_IF_ERROR(context.FindTable(table));
+  return context.watermarks().Load(context.pipeline().name, table);
+}
+
+int Get(const Cli& cli, const WatermarkArgs& args) {
+  Result<OpenedPipeline> opened = OpenPipeline(cli, args.pipeline);
+  if (!opened.has_value()) return ReportError(opened.error());
+  Result<state::VersionedWatermark> stored = LoadFor(*opened->context, args.table);
+  if (!stored.has_value()) return ReportError(stored.error());
+  if (stored->version.empty()) {
+    stored->watermark.pipeline = args.pipeline;
+    stored->watermark.table = args.table;
+  }
+  if (args.json) {
+    std::printf("%s\n", state::WatermarkToJson(stored->watermark).c_str());
+  } else {
+    if (stored->version.empty()) std::printf("(no watermark yet: the next sync starts from the beginning)\n");
+    PrintHuman(stored->watermark, args.show_files);
+  }
+  return kExitSuccess;
+}
+
+int Change(const Cli& cli, const WatermarkArgs& args, bool reset) {
+  if (!args.yes) {
+    return ReportError(InvalidArgument("watermark {} changes what the next sync reads; add --yes to confirm",
+                                       reset ? "reset" : "set"));
+  }
+  Result<OpenedPipeline> opened = OpenPipeline(cli, args.pipeline);
+  if (!opened.has_value()) return ReportError(opened.error());
+  Result<state::VersionedWatermark> stored = LoadFor(*opened->context, args.table);
+  if (!stored.has_value()) return ReportError(stored.error());
+  state::Watermark& watermark = stored->watermark;
+  watermark.pipeline = args.pipeline;
+  watermark.table = args.table;
+  if (reset) {
+    watermark.cursor = Cursor();
+    watermark.extract = state::ExtractState();
+    watermark.pending_files.clear();
+    watermark.schema_fingerprint.clear();
+  } else {
+    if (args.timestamp.empty() && args.id.empty()) {
+      return ReportError(InvalidArgument("watermark set needs --timestamp and/or --id"));
+    }
+    if (!args.timestamp.empty()) {
+      Result<int64_t> micros = ParseTimestamp(args.timestamp);
+      if (!micros.has_value()) return ReportError(micros.error().WithContext("--timestamp"));
+      watermark.cursor.timestamp_micros = *micros;
+    }
+    if (!args.id.empty()) {
+      char* end = nullptr;
+      errno = 0;
+      long long id = std::strtoll(args.id.c_str(), &end, 10);
+      bool numeric = end && *end == '\0' && errno == 0;
+      watermark.cursor.id = numeric ? Value::Int64(id) : Value::Text(args.id);
+    }
+  }
+  Result<std::string> saved = opened->context->watermarks().Save(watermark, stored->version);
+  if (!saved.has_value()) return ReportError(saved.error());
+  if (reset) {
+    std::printf("watermark of %s reset: the next sync re-extracts the whole table%s\n", args.table.c_str(),
+                watermark.staged_files.empty() ? "" : " (files already staged will still be loaded)");
+  } else {
+    PrintHuman(watermark, false);
+  }
+  return kExitSuccess;
+}
+
+void AddTableOptions(CLI::App* command, WatermarkArgs& args) {
+  command->add_option("-p,--pipeline", args.pipeline, "Pipeline name")->required();
+  command->add_option("-t,--table", args.table, "Table, as named in the pipeline")->required();
+}
+
+}  // namespace
+
+void AddWatermarkCommand(CLI::App& app, Cli& cli) {
+  auto args = std::make_shared<WatermarkArgs>();
+  CLI::App* group = app.add_subcommand("watermark", "Show or change a table's progress (its watermark)");
+  group->require_subcommand(1);
+  group->footer(R"(
+Examples:
+  sluice watermark get -p us_dw -t settlement.orders --show-files
+  sluice watermark get -p us_dw -t settlement.orders --json
+  sluice watermark set -p us_dw -t settlement.orders --timestamp 2025-11-01T00:00:00Z --yes
+  sluice watermark reset -p us_dw -t settlement.orders --yes   # next sync re-extracts everything)");
+  CLI::App* get = group->add_subcommand("get", "Show the cursor, counts, status and files of a table");
+  AddTableOptions(get, *args);
+  get->add_flag("--show-files", args->show_files, "List staged and recently loaded files");
+  get->add_flag("--json", args->json, "Print the watermark document (SPEC §4)");
+  get->callback([&cli, args] { cli.action = [&cli, args] { return Get(cli, *args); }; });
+
+  CLI::App* reset = group->add_subcommand("reset", "Forget progress: the next sync is a full re-extract");
+  AddTableOptions(reset, *args);
+  reset->add_flag("--yes", args->yes, "Confirm");
+  reset->callback([&cli, args] { cli.action = [&cli, args] { return Change(cli, *args, true); }; });
+
+  CLI::App* set = group->add_subcommand("set", "Move the cursor by hand");
+  AddTableOptions(set, *args);
+  set->add_option("--timestamp", args->timestamp, "New cursor timestamp, UTC (2025-11-01T00:00:00Z)");
+  set->add_option("--id", args->id, "New cursor id");
+  set->add_flag("--yes", args->yes, "Confirm");
+  set->callback([&cli, args] { cli.action = [&cli, args] { return Change(cli, *args, false); }; });
+}
+
+}  // namespace sluice::cli

@@ -1,0 +1,51 @@
+// PipelineContext: one pipeline's open connections for a command: its
+// store (seen under the pipeline's staging prefix), and its source and
+// target, each opened on first use so commands that need only the store
+// (watermark, files, status) never connect to a database.
+//
+// Thread-compatible; owned by one command.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "config/config.h"
+#include "source/source.h"
+#include "state/watermark.h"
+#include "store/object_store.h"
+#include "target/target.h"
+
+namespace sluice::sync {
+
+class PipelineContext {
+ public:
+  // Opens the pipeline's store. REQUIRES: `config` outlives the context.
+  static Result<std::unique_ptr<PipelineContext>> Open(const config::Config& config, const std::string& pipeline);
+
+  const config::Config& config() const { return *config_; }
+  const config::PipelineConfig& pipeline() const { return *pipeline_; }
+  // The store, with keys relative to the pipeline's staging prefix.
+  store::ObjectStore& store() { return *store_; }
+  state::WatermarkStore& watermarks() { return watermarks_; }
+  Result<source::Source*> source();
+  Result<target::Target*> target();
+  // The table's configuration, or NotFound listing the pipeline's tables.
+  Result<const config::TableConfig*> FindTable(const std::string& table) const;
+  // A private directory for spool files, removed with the context.
+  Result<std::string> SpoolDirectory();
+
+  ~PipelineContext();
+
+ private:
+  PipelineContext() = default;
+
+  const config::Config* config_ = nullptr;
+  const config::PipelineConfig* pipeline_ = nullptr;
+  std::unique_ptr<store::ObjectStore> store_;
+  state::WatermarkStore watermarks_{nullptr};
+  std::unique_ptr<source::Source> source_;
+  std::unique_ptr<target::Target> target_;
+  std::string spool_directory_;
+};
+
+}  // namespace sluice::sync

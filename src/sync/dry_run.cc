@@ -1,0 +1,100 @@
+// `sync --dry-run`: the plan of a run, touching nothing.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "cdc/planner.h"
+#include "sync/pipeline.h"
+#include "types/temporal.h"
+
+namespace sluice::sync {
+namespace {
+
+std::string CursorText(const Cursor& cursor) {
+  if (cursor.empty()) return "none (first run: everything up to the ceiling)";
+  std::vector<std::string> parts;
+  if (cursor.timestamp_micros) parts.push_back("timestamp " + FormatTimestampIso(*cursor.timestamp_micros));
+  if (!cursor.id.is_null()) parts.push_back("id " + cursor.id.ToString());
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+Status DryRunTable(PipelineContext& context, const config::TableConfig& table, const SyncOptions& options,
+                   std::ostream& out) {
+  out << fmt::format("table {} ({} -> {})\n", table.name, config::ToString(table.cdc_strategy), table.target_name);
+  SLUICE_ASSIGN_OR_RETURN(state::VersionedWatermark stored,
+                          context.watermarks().Load(context.pipeline().name, table.name));
+  out << fmt::format("  cursor:  {}\n", CursorText(stored.watermark.cursor));
+  SLUICE_ASSIGN_OR_RETURN(source::Source * source, context.source());
+  SchemaPtr schema;
+  if (table.cdc_strategy == config::CdcStrategy::kCustomSql) {
+    SLUICE_ASSIGN_OR_RETURN(schema, source->DescribeQuery(cdc::CustomQueryForDescribe(table.name, table.custom_sql)));
+  } else {
+    SLUICE_ASSIGN_OR_RETURN(schema, source->DescribeTable(table.name));
+  }
+  SLUICE_ASSIGN_OR_RETURN(cdc::TableSpec spec, cdc::MakeTableSpec(table, schema));
+  cdc::CeilingColumns columns = cdc::CeilingColumnsFor(spec);
+  cdc::Ceiling ceiling;
+  if (!options.load_only) {
+    SchemaPtr table_schema = schema;
+    if (table.cdc_strategy == config::CdcStrategy::kCustomSql) {
+      SLUICE_ASSIGN_OR_RETURN(table_schema, source->DescribeTable(table.name));
+    }
+    for (const std::string* column : {&columns.timestamp_column, &columns.id_column}) {
+      if (column->empty()) continue;
+      auto index = table_schema->FieldIndex(*column);
+      if (!index) return InvalidArgument("table {}: column '{}' is not in the table", table.name, *column);
+      SLUICE_ASSIGN_OR_RETURN(Value max, source->MaxValue(table.name, *column, table_schema->fields[*index].type));
+      out << fmt::format("  ceiling: MAX({}) = {}\n", *column, max.ToString());
+      (column == &columns.timestamp_column ? ceiling.timestamp : ceiling.id) = max;
+    }
+    SLUICE_ASSIGN_OR_RETURN(cdc::ChunkPlanner planner,
+                            cdc::ChunkPlanner::Create(spec, stored.watermark.cursor, ceiling, options.limit));
+    out << fmt::format("  window:  {}\n", planner.DescribeWindow());
+    if (std::optional<SelectQuery> query = planner.NextQuery()) {
+      out << "  first query:\n    " << source->Explain(*query) << "\n";
+    } else {
+      out << "  nothing to read\n";
+    }
+  }
+  if (!options.backup_only) {
+    SLUICE_ASSIGN_OR_RETURN(target::Target * target, context.target());
+    target::LoadRequest request;
+    request.pipeline = context.pipeline().name;
+    request.source_table = table.name;
+    request.target_table = table.target_name;
+    request.schema = schema;
+    request.primary_key = spec.primary_key;
+    SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> ddl, target->PlanDdl(request));
+    if (ddl.empty()) out << "  target:  table exists and matches; no DDL\n";
+    for (const std::string& statement : ddl) out << "  target DDL:\n    " << statement << "\n";
+  }
+  out << fmt::format("  staged files waiting to load: {}\n", stored.watermark.staged_files.size());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status DryRun(const config::Config& config, const std::string& pipeline, const SyncOptions& options,
+              std::ostream& out) {
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<PipelineContext> context, PipelineContext::Open(config, pipeline));
+  std::vector<const config::TableConfig*> tables;
+  if (options.tables.empty()) {
+    for (const config::TableConfig& table : context->pipeline().tables) tables.push_back(&table);
+  } else {
+    for (const std::string& name : options.tables) {
+      SLUICE_ASSIGN_OR_RETURN(const config::TableConfig* table, context->FindTable(name));
+      tables.push_back(table);
+    }
+  }
+  out << fmt::format("dry run of pipeline {} (nothing is written)\n", pipeline);
+  Status first_error;
+  for (const config::TableConfig* table : tables) {
+    Status status = DryRunTable(*context, *table, options, out);
+    if (!status.ok()) {
+      out << "  error: " << status.message() << "\n";
+      if (first_error.ok()) first_error = status;
+    }
+  }
+  return first_error;
+}
+
+}  // namespace sluice::sync

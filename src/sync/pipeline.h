@@ -1,0 +1,25 @@
+// RunPipeline: `sluice sync` — every selected table of a pipeline, one at a
+// time in config order, each independent (one table's failure does not
+// stop the others), then the run report (SPEC §6). DryRun prints the plan
+// and writes nothing.
+#pragma once
+
+#include <ostream>
+
+#include "config/config.h"
+#include "sync/report.h"
+#include "sync/table_sync.h"
+
+namespace sluice::sync {
+
+// Errors in the request itself (unknown table, --limit on a full copy)
+// come back as an error before anything runs; table failures are in the report.
+Result<RunReport> RunPipeline(const config::Config& config, const std::string& pipeline, const SyncOptions& options);
+
+// Prints, per table: strategy, cursor, ceiling, the window, the first
+// query, the target DDL, and the files waiting to load. Reads the source,
+// the watermark and the target's catalog; writes nothing.
+Status DryRun(const config::Config& config, const std::string& pipeline, const SyncOptions& options,
+              std::ostream& out);
+
+}  // namespace sluice::sync

@@ -1,0 +1,62 @@
+#include "sync/report.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/redact.h"
+
+namespace sluice::sync {
+
+std::string RunReport::Status() const {
+  size_t failed = 0;
+  for (const auto& [name, result] : table_results) {
+    if (result.status != "success") ++failed;
+  }
+  if (failed == 0) return "success";
+  return failed == table_results.size() ? "failed" : "partial";
+}
+
+int RunReport::ExitCode() const {
+  bool any_failure = false;
+  bool only_leases = true;
+  for (const auto& [name, result] : table_results) {
+    if (result.status == "success") continue;
+    any_failure = true;
+    if (result.error.code() != StatusCode::kLeaseHeld) only_leases = false;
+  }
+  if (!any_failure) return 0;
+  return only_leases ? 75 : 1;
+}
+
+std::string RunReport::ToJson() const {
+  nlohmann::ordered_json json;
+  json["execution_id"] = execution_id;
+  json["status"] = Status();
+  json["pipeline"] = pipeline;
+  json["tables_requested"] = tables_requested;
+  json["started_at"] = started_at;
+  json["finished_at"] = finished_at;
+  json["duration_seconds"] = duration_seconds;
+  nlohmann::ordered_json tables = nlohmann::ordered_json::object();
+  for (const auto& [name, result] : table_results) {
+    nlohmann::ordered_json entry;
+    entry["status"] = result.status;
+    entry["rows_extracted"] = result.rows_extracted;
+    entry["files_created"] = result.files_created;
+    entry["bytes_staged"] = result.bytes_staged;
+    entry["rows_loaded"] = result.rows_loaded;
+    entry["files_loaded"] = result.files_loaded;
+    entry["zero_dates_nulled"] = result.zero_dates_nulled;
+    entry["validation"] = {{"source_rows", result.validation.source_rows},
+                           {"staged_rows", result.validation.staged_rows},
+                           {"loaded_rows", result.validation.loaded_rows},
+                           {"ok", result.validation.ok()}};
+    entry["duration_seconds"] = result.duration_seconds;
+    entry["error"] = result.error.ok() ? nlohmann::ordered_json(nullptr)
+                                       : nlohmann::ordered_json(Redact(result.error.message()));
+    tables[name] = std::move(entry);
+  }
+  json["table_results"] = std::move(tables);
+  return json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace sluice::sync

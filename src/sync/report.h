@@ -1,0 +1,52 @@
+// The run report (SPEC §6): what `sync --json-output` writes, and the
+// per-table results the pipeline collects while it runs.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace sluice::sync {
+
+struct Validation {
+  int64_t source_rows = 0;  // rows the source returned this run
+  int64_t staged_rows = 0;  // rows written to the files staged this run
+  int64_t loaded_rows = 0;  // rows the target read from the files it loaded this run
+  int64_t expected_loaded_rows = 0;  // the watermark's row counts of those files
+  bool ok() const { return source_rows == staged_rows && loaded_rows == expected_loaded_rows; }
+};
+
+struct TableResult {
+  std::string status = "success";  // success | failed | skipped
+  int64_t rows_extracted = 0;
+  int64_t files_created = 0;
+  int64_t bytes_staged = 0;
+  int64_t rows_loaded = 0;
+  int64_t files_loaded = 0;
+  int64_t zero_dates_nulled = 0;
+  Validation validation;
+  double duration_seconds = 0;
+  Status error;  // ok unless status is failed or skipped
+};
+
+struct RunReport {
+  std::string execution_id;
+  std::string pipeline;
+  std::vector<std::string> tables_requested;
+  std::string started_at;
+  std::string finished_at;
+  double duration_seconds = 0;
+  std::vector<std::pair<std::string, TableResult>> table_results;  // in run order
+
+  // success | partial (some tables failed) | failed (all failed)
+  std::string Status() const;
+  // The exit code: 0, 1, or 75 when the only failures are held leases.
+  int ExitCode() const;
+  // SPEC §6 JSON, secrets redacted.
+  std::string ToJson() const;
+};
+
+}  // namespace sluice::sync

@@ -1,0 +1,47 @@
+// StagedFileWriter: writes one Parquet data file to a local spool file and
+// publishes it to the store under its final key. The object becomes
+// visible only complete (the store's Put is atomic); the spool file is
+// removed either way.
+//
+// Thread-compatible.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/file.h"
+#include "format/parquet/file_writer.h"
+#include "store/object_store.h"
+#include "types/column_batch.h"
+
+namespace sluice::sync {
+
+struct PublishedFile {
+  std::string key;
+  int64_t rows = 0;
+  uint64_t bytes = 0;
+};
+
+class StagedFileWriter {
+ public:
+  // Creates `spool_path` and a Parquet writer on it.
+  static Result<std::unique_ptr<StagedFileWriter>> Create(SchemaPtr schema, const parquet::WriterOptions& options,
+                                                          std::string spool_path);
+  ~StagedFileWriter();
+
+  // Appends the first `rows` rows of `batch`.
+  Status Write(const ColumnBatch& batch, size_t rows);
+  uint64_t EstimatedBytes() const { return writer_->EstimatedFileBytes(); }
+  int64_t rows() const { return static_cast<int64_t>(writer_->rows_written()); }
+  // Finishes the file, syncs it and puts it at `key`; removes the spool file.
+  Result<PublishedFile> Publish(store::ObjectStore& store, const std::string& key);
+
+ private:
+  StagedFileWriter() = default;
+
+  std::string spool_path_;
+  std::unique_ptr<WritableFile> file_;
+  std::unique_ptr<parquet::FileWriter> writer_;
+};
+
+}  // namespace sluice::sync

@@ -1,0 +1,106 @@
+// TableSync's load step: staged files → target (one transaction with the
+// target's ledger) → watermark (staged_files → loaded_files).
+#include <algorithm>
+#include <set>
+
+#include "common/failpoint.h"
+#include "common/logging.h"
+#include "sync/table_sync.h"
+#include "types/temporal.h"
+
+namespace sluice::sync {
+namespace {
+
+std::vector<std::string> OrderColumns(const cdc::TableSpec& spec) {
+  std::vector<std::string> columns;
+  if (!spec.timestamp_column.empty()) columns.push_back(spec.timestamp_column);
+  if (!spec.id_column.empty()) columns.push_back(spec.id_column);
+  return columns;
+}
+
+target::LoadMode ModeFor(const config::TableConfig& table, const cdc::TableSpec& spec) {
+  if (table.cdc_strategy == config::CdcStrategy::kFullSync) {
+    return table.full_sync_mode == config::FullSyncMode::kReplace ? target::LoadMode::kReplace
+                                                                  : target::LoadMode::kAppend;
+  }
+  return spec.primary_key.empty() ? target::LoadMode::kAppend : target::LoadMode::kMerge;
+}
+
+}  // namespace
+
+Status TableSync::Load() {
+  state::Watermark& watermark = stored_.watermark;
+  if (watermark.staged_files.empty()) return Status::Ok();
+  target::LoadRequest request;
+  request.pipeline = context_.pipeline().name;
+  request.source_table = table_.name;
+  request.target_table = table_.target_name;
+  request.schema = schema_;
+  request.primary_key = spec_.primary_key;
+  request.order_columns = OrderColumns(spec_);
+  request.mode = ModeFor(table_, spec_);
+  request.run_id = run_.ExecutionId();
+  if (request.mode == target::LoadMode::kAppend && !IsFullSync()) {
+    SLUICE_LOG_WARN("table {}: no primary key, so rows are appended; a row read twice (updates, lookback) "
+                    "appears twice. Set primary_key to merge.",
+                    table_.name);
+  }
+  // A replace loads only the newest complete copy; older staged copies are superseded.
+  std::set<std::string> superseded;
+  std::string newest_run = watermark.staged_files.back().run_id;
+  for (const state::StagedFileEntry& entry : watermark.staged_files) {
+    if (request.mode == target::LoadMode::kReplace && entry.run_id != newest_run) {
+      superseded.insert(entry.key);
+      continue;
+    }
+    request.files.push_back({entry.key, entry.rows, entry.bytes});
+  }
+  SLUICE_ASSIGN_OR_RETURN(target::Target * target, context_.target());
+  Failpoint("load.before");
+  Result<target::LoadResult> loaded = target->Load(request, context_.store());
+  if (!loaded.has_value()) {
+    watermark.load.status = "failed";
+    watermark.load.last_error = loaded.error().message();
+    Status saved = SaveWatermark();
+    if (!saved.ok()) SLUICE_LOG_WARN("table {}: could not record the failure: {}", table_.name, saved.message());
+    return loaded.error();
+  }
+  Failpoint("load.after_commit");
+  for (const std::string& ddl : loaded->ddl) SLUICE_LOG_INFO("table {}: applied {}", table_.name, ddl);
+
+  std::set<std::string> now_loaded(loaded->loaded_keys.begin(), loaded->loaded_keys.end());
+  std::set<std::string> done = now_loaded;
+  done.insert(loaded->already_loaded_keys.begin(), loaded->already_loaded_keys.end());
+  done.insert(superseded.begin(), superseded.end());
+  std::string now = FormatTimestampIso(NowMicros());
+  std::vector<state::StagedFileEntry> still_staged;
+  for (state::StagedFileEntry& entry : watermark.staged_files) {
+    if (!done.count(entry.key)) {
+      still_staged.push_back(std::move(entry));
+      continue;
+    }
+    if (now_loaded.count(entry.key)) result_.validation.expected_loaded_rows += entry.rows;
+    watermark.loaded_files.push_back({entry.key, entry.rows, now});
+  }
+  watermark.staged_files = std::move(still_staged);
+  if (watermark.loaded_files.size() > state::kLoadedFilesKept) {
+    watermark.loaded_files.erase(watermark.loaded_files.begin(),
+                                 watermark.loaded_files.end() - static_cast<long>(state::kLoadedFilesKept));
+  }
+  result_.rows_loaded = loaded->rows_in_files;
+  result_.files_loaded = static_cast<int64_t>(loaded->loaded_keys.size());
+  result_.validation.loaded_rows = loaded->rows_in_files;
+  watermark.load.status = "success";
+  watermark.load.last_error.reset();
+  watermark.load.rows_loaded += loaded->rows_in_files;
+  watermark.load.last_loaded_at = now;
+  SLUICE_LOG_INFO("table {}: loaded {} files ({} rows read, {} rows written) into {}", table_.name,
+                  loaded->loaded_keys.size(), loaded->rows_in_files, loaded->rows_written, table_.target_name);
+  if (!watermark.staged_files.empty()) {
+    return Internal("table {}: the target did not account for {} staged files", table_.name,
+                    watermark.staged_files.size());
+  }
+  return SaveWatermark();
+}
+
+}  // namespace sluice::sync

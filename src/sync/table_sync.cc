@@ -1,0 +1,284 @@
+#include "sync/table_sync.h"
+
+#include <atomic>
+
+#include <fmt/format.h>
+
+#include "common/failpoint.h"
+#include "common/logging.h"
+#include "sync/progress.h"
+#include "types/temporal.h"
+
+namespace sluice::sync {
+namespace {
+
+std::atomic<bool> stop_requested{false};
+
+parquet::Compression ToParquet(config::Compression compression) {
+  switch (compression) {
+    case config::Compression::kZstd: return parquet::Compression::kZstd;
+    case config::Compression::kSnappy: return parquet::Compression::kSnappy;
+    case config::Compression::kNone: return parquet::Compression::kNone;
+  }
+  return parquet::Compression::kZstd;
+}
+
+std::string NowIso() { return FormatTimestampIso(NowMicros()); }
+
+}  // namespace
+
+void RequestStop() { stop_requested = true; }
+bool StopRequested() { return stop_requested.load(); }
+
+TableSync::TableSync(PipelineContext& context, const config::TableConfig& table, const SyncOptions& options,
+                     RunId run)
+    : context_(context), table_(table), options_(options), run_(std::move(run)) {}
+
+TableSync::~TableSync() = default;
+
+bool TableSync::IsFullSync() const { return table_.cdc_strategy == config::CdcStrategy::kFullSync; }
+
+TableResult TableSync::Run() {
+  int64_t started = NowMicros();
+  deadline_micros_ = started + table_.processing.timeout_minutes * 60 * kMicrosPerSecond;
+  Status status = RunWithLease();
+  if (!status.ok()) {
+    result_.status = status.code() == StatusCode::kLeaseHeld ? "skipped" : "failed";
+    result_.error = status;
+    SLUICE_LOG_ERROR("table {}: {}", table_.name, status.message());
+  }
+  result_.duration_seconds = static_cast<double>(NowMicros() - started) / 1e6;
+  return result_;
+}
+
+Status TableSync::RunWithLease() {
+  const config::PipelineConfig& pipeline = context_.pipeline();
+  SLUICE_ASSIGN_OR_RETURN(lease_, state::Lease::Acquire(&context_.store(), pipeline.name, table_.name,
+                                                         run_.ExecutionId(), table_.processing.lease_seconds));
+  SLUICE_ASSIGN_OR_RETURN(stored_, context_.watermarks().Load(pipeline.name, table_.name));
+  state::Watermark& watermark = stored_.watermark;
+  watermark.pipeline = pipeline.name;
+  watermark.table = table_.name;
+  watermark.cdc_strategy = std::string(config::ToString(table_.cdc_strategy));
+  watermark.lease_epoch = lease_->epoch();
+  Status status = Prepare();
+  if (status.ok() && !options_.load_only) {
+    status = Extract();
+    if (!status.ok()) {
+      current_file_.reset();
+      watermark.extract.status = "failed";
+      watermark.extract.last_error = status.message();
+      watermark.extract.last_finished_at = NowIso();
+      Status saved = SaveWatermark();
+      if (!saved.ok()) SLUICE_LOG_WARN("table {}: could not record the failure: {}", table_.name, saved.message());
+    }
+  }
+  if (status.ok() && !options_.backup_only) status = Load();
+  Status released = lease_->Release();
+  if (!released.ok()) SLUICE_LOG_WARN("table {}: releasing the lease: {}", table_.name, released.message());
+  return status;
+}
+
+Status TableSync::Prepare() {
+  SLUICE_ASSIGN_OR_RETURN(source::Source * source, context_.source());
+  if (table_.cdc_strategy == config::CdcStrategy::kCustomSql) {
+    SLUICE_ASSIGN_OR_RETURN(schema_,
+                            source->DescribeQuery(cdc::CustomQueryForDescribe(table_.name, table_.custom_sql)));
+  } else {
+    SLUICE_ASSIGN_OR_RETURN(schema_, source->DescribeTable(table_.name));
+  }
+  SLUICE_ASSIGN_OR_RETURN(spec_, cdc::MakeTableSpec(table_, schema_));
+  const std::string& previous = stored_.watermark.schema_fingerprint;
+  if (!previous.empty() && previous != schema_->Fingerprint()) {
+    SLUICE_LOG_INFO("table {}: the source schema changed since the last run", table_.name);
+  }
+  return Status::Ok();
+}
+
+Result<cdc::Ceiling> TableSync::FetchCeiling(source::Source& source) {
+  cdc::CeilingColumns columns = cdc::CeilingColumnsFor(spec_);
+  cdc::Ceiling ceiling;
+  if (columns.timestamp_column.empty() && columns.id_column.empty()) return ceiling;
+  // custom_sql reads its ceiling from the configured table; other strategies' schema is the table's.
+  SchemaPtr table_schema = schema_;
+  if (table_.cdc_strategy == config::CdcStrategy::kCustomSql) {
+    SLUICE_ASSIGN_OR_RETURN(table_schema, source.DescribeTable(table_.name));
+  }
+  auto type_of = [&](const std::string& column) -> Result<DataType> {
+    auto index = table_schema->FieldIndex(column);
+    if (!index) return InvalidArgument("table {}: column '{}' is not in the table", table_.name, column);
+    return table_schema->fields[*index].type;
+  };
+  if (!columns.timestamp_column.empty()) {
+    SLUICE_ASSIGN_OR_RETURN(DataType type, type_of(columns.timestamp_column));
+    SLUICE_ASSIGN_OR_RETURN(ceiling.timestamp, source.MaxValue(table_.name, columns.timestamp_column, type));
+  }
+  if (!columns.id_column.empty()) {
+    SLUICE_ASSIGN_OR_RETURN(DataType type, type_of(columns.id_column));
+    SLUICE_ASSIGN_OR_RETURN(ceiling.id, source.MaxValue(table_.name, columns.id_column, type));
+  }
+  return ceiling;
+}
+
+Status TableSync::Extract() {
+  state::Watermark& watermark = stored_.watermark;
+  if (IsFullSync() && !watermark.pending_files.empty()) {
+    // An unfinished full copy is never loaded; its files are removed.
+    for (const state::StagedFileEntry& entry : watermark.pending_files) {
+      Status deleted = context_.store().Delete(entry.key);
+      if (!deleted.ok()) SLUICE_LOG_WARN("removing unfinished file {}: {}", entry.key, deleted.message());
+    }
+    watermark.pending_files.clear();
+  }
+  SLUICE_ASSIGN_OR_RETURN(source::Source * source, context_.source());
+  SLUICE_ASSIGN_OR_RETURN(cdc::Ceiling ceiling, FetchCeiling(*source));
+  SLUICE_ASSIGN_OR_RETURN(cdc::ChunkPlanner planner,
+                          cdc::ChunkPlanner::Create(spec_, watermark.cursor, ceiling, options_.limit));
+  SLUICE_LOG_INFO("table {}: extracting {}", table_.name, planner.DescribeWindow());
+  watermark.extract.status = "running";
+  watermark.extract.last_started_at = NowIso();
+  watermark.extract.last_run_id = run_.ExecutionId();
+  watermark.schema_fingerprint = schema_->Fingerprint();
+  SLUICE_RETURN_IF_ERROR(SaveWatermark());
+
+  if (IsFullSync()) SLUICE_RETURN_IF_ERROR(source->BeginSnapshot());
+  Status status = ReadAll(*source, planner);
+  if (IsFullSync()) {
+    Status ended = source->EndSnapshot();
+    if (status.ok()) status = ended;
+  }
+  SLUICE_RETURN_IF_ERROR(status);
+  // A full copy always stages a file, even empty, so an empty source empties the target.
+  if (IsFullSync() && file_number_ == 0 && !current_file_) SLUICE_RETURN_IF_ERROR(WriteRows(ColumnBatch(schema_), 0));
+  if (current_file_) SLUICE_RETURN_IF_ERROR(PublishCurrentFile(planner.cursor()));
+  if (IsFullSync()) {
+    for (state::StagedFileEntry& entry : watermark.pending_files) watermark.staged_files.push_back(std::move(entry));
+    watermark.pending_files.clear();
+  } else {
+    watermark.cursor = planner.cursor();
+  }
+  watermark.extract.status = "success";
+  watermark.extract.last_error.reset();
+  watermark.extract.last_finished_at = NowIso();
+  watermark.extract.last_session_rows = result_.rows_extracted;
+  watermark.extract.total_rows += result_.rows_extracted;
+  SLUICE_LOG_INFO("table {}: extracted {} rows into {} files ({} bytes)", table_.name, result_.rows_extracted,
+                  result_.files_created, result_.bytes_staged);
+  return SaveWatermark();
+}
+
+Status TableSync::ReadAll(source::Source& source, cdc::ChunkPlanner& planner) {
+  source::ReadOptions read_options{table_.processing.zero_dates, table_.name};
+  uint64_t target_file_bytes = static_cast<uint64_t>(context_.pipeline().staging.target_file_mb) << 20;
+  ColumnBatch batch(schema_);
+  Progress progress(options_.show_progress, table_.name);
+  while (std::optional<SelectQuery> query = planner.NextQuery()) {
+    SLUICE_RETURN_IF_ERROR(CheckStop());
+    SLUICE_LOG_DEBUG("table {}: {}", table_.name, source.Explain(*query));
+    SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<source::BatchReader> reader, source.Read(*query, schema_, read_options));
+    while (true) {
+      SLUICE_ASSIGN_OR_RETURN(size_t rows, reader->Next(&batch, planner.MaxRowsPerBatch()));
+      if (rows == 0) break;
+      SLUICE_ASSIGN_OR_RETURN(size_t keep, planner.AcceptBatch(batch));
+      SLUICE_RETURN_IF_ERROR(WriteRows(batch, keep));
+      Failpoint("extract.after_batch");
+      result_.rows_extracted += static_cast<int64_t>(keep);
+      result_.validation.source_rows += static_cast<int64_t>(keep);
+      progress.Update(result_.rows_extracted, planner.Progress());
+      SLUICE_RETURN_IF_ERROR(CheckStop());
+    }
+    result_.zero_dates_nulled += reader->stats().zero_dates_nulled;
+    reader.reset();
+    planner.FinishQuery();
+    // A safe point: the planner's cursor covers exactly the rows written so far.
+    if (current_file_ && current_file_->EstimatedBytes() >= target_file_bytes) {
+      SLUICE_RETURN_IF_ERROR(PublishCurrentFile(planner.cursor()));
+    }
+  }
+  progress.Finish();
+  return Status::Ok();
+}
+
+Status TableSync::WriteRows(const ColumnBatch& batch, size_t rows) {
+  if (!current_file_) {
+    SLUICE_ASSIGN_OR_RETURN(std::string spool, context_.SpoolDirectory());
+    parquet::WriterOptions options;
+    options.compression = ToParquet(context_.pipeline().staging.compression);
+    std::string path = fmt::format("{}/{}_{}.parquet", spool, KeySafeName(table_.name), file_number_ + 1);
+    SLUICE_ASSIGN_OR_RETURN(current_file_, StagedFileWriter::Create(schema_, options, path));
+    ++file_number_;
+    file_null_counts_.assign(schema_->fields.size(), 0);
+  }
+  if (table_.validation.enable_data_quality_checks) {
+    for (size_t column_idx = 0; column_idx < batch.num_columns(); ++column_idx) {
+      const ColumnVector& column = batch.column(column_idx);
+      if (column.null_count() == 0) continue;
+      for (size_t row = 0; row < rows; ++row) file_null_counts_[column_idx] += column.IsNull(row) ? 1 : 0;
+    }
+  }
+  return current_file_->Write(batch, rows);
+}
+
+Status TableSync::CheckDataQuality() const {
+  const config::ValidationConfig& validation = table_.validation;
+  if (!validation.enable_data_quality_checks || !validation.max_null_percentage || !current_file_) {
+    return Status::Ok();
+  }
+  int64_t rows = current_file_->rows();
+  if (rows == 0) return Status::Ok();
+  for (size_t column_idx = 0; column_idx < file_null_counts_.size(); ++column_idx) {
+    double percentage = 100.0 * static_cast<double>(file_null_counts_[column_idx]) / static_cast<double>(rows);
+    if (percentage > *validation.max_null_percentage) {
+      return DataError(
+          "table {}: column '{}' is {:.2f}% NULL in the {} rows of the next file, over the limit of {}% "
+          "(validation.max_null_percentage); nothing past the last staged file was recorded. Fix the data or "
+          "raise the limit",
+          table_.name, schema_->fields[column_idx].name, percentage, rows, *validation.max_null_percentage);
+    }
+  }
+  return Status::Ok();
+}
+
+Status TableSync::PublishCurrentFile(const Cursor& cursor) {
+  SLUICE_RETURN_IF_ERROR(CheckDataQuality());
+  const config::PipelineConfig& pipeline = context_.pipeline();
+  std::string key =
+      DataFileKey(pipeline.staging.partition_strategy, IsFullSync(), table_.name, run_, file_number_);
+  SLUICE_ASSIGN_OR_RETURN(PublishedFile published, current_file_->Publish(context_.store(), key));
+  current_file_.reset();
+  Failpoint("extract.after_put");
+  state::StagedFileEntry entry{published.key, published.rows, published.bytes, run_.ExecutionId(), NowIso()};
+  state::Watermark& watermark = stored_.watermark;
+  if (IsFullSync()) {
+    watermark.pending_files.push_back(std::move(entry));
+  } else {
+    watermark.staged_files.push_back(std::move(entry));
+    watermark.cursor = cursor;
+  }
+  result_.files_created += 1;
+  result_.bytes_staged += static_cast<int64_t>(published.bytes);
+  result_.validation.staged_rows += published.rows;
+  SLUICE_RETURN_IF_ERROR(SaveWatermark());
+  Failpoint("extract.after_watermark");
+  return Status::Ok();
+}
+
+Status TableSync::CheckStop() const {
+  if (StopRequested()) {
+    return Cancelled("table {}: interrupted; the cursor stays after the last staged file", table_.name);
+  }
+  if (NowMicros() > deadline_micros_) {
+    return Cancelled("table {}: the run took longer than timeout_minutes ({}); the cursor stays after the last "
+                     "staged file and the next run continues from there",
+                     table_.name, table_.processing.timeout_minutes);
+  }
+  return Status::Ok();
+}
+
+Status TableSync::SaveWatermark() {
+  SLUICE_RETURN_IF_ERROR(lease_->Check());
+  SLUICE_ASSIGN_OR_RETURN(stored_.version, context_.watermarks().Save(stored_.watermark, stored_.version));
+  return Status::Ok();
+}
+
+}  // namespace sluice::sync

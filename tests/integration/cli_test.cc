@@ -1,0 +1,98 @@
+// The command line as a user meets it: help that teaches, exit codes of
+// SPEC §1, and no secret in any output, log line or report.
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "harness.h"
+
+namespace sluice::testing {
+namespace {
+
+bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST(Cli, HelpListsEveryCommandWithExamples) {
+  EmbeddedProject project("help");
+  CommandResult help = project.Sluice({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* command : {"sync", "watermark", "files", "status", "config", "connections", "schema", "verify",
+                              "demo"}) {
+    EXPECT_TRUE(Contains(help.out, command)) << command;
+  }
+  EXPECT_TRUE(Contains(help.out, "Exit codes"));
+  CommandResult sync_help = project.Sluice({"sync", "--help"});
+  EXPECT_EQ(sync_help.exit_code, 0);
+  EXPECT_TRUE(Contains(sync_help.out, "--dry-run"));
+  EXPECT_TRUE(Contains(sync_help.out, "Examples:"));
+  EXPECT_EQ(project.Sluice({"--version"}).exit_code, 0);
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+  EmbeddedProject project("usage");
+  EXPECT_EQ(project.Sluice({"no-such-command"}).exit_code, 2);
+  EXPECT_EQ(project.Sluice({"sync"}).exit_code, 2);  // -p is required
+  EXPECT_EQ(project.Sluice({"sync", "-p", "x", "--backup-only", "--load-only"}).exit_code, 2);
+  CommandResult missing = project.Sluice({"config", "validate"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_TRUE(Contains(missing.err, "configuration directory")) << missing.err;
+  EXPECT_TRUE(Contains(missing.err, "--config-dir")) << missing.err;
+}
+
+TEST(Cli, ConfigErrorsNameFileLineAndKey) {
+  EmbeddedProject project("config_error");
+  project.WriteConfig("  orders: {cdc_strategy: hybird, cdc_timestamp_column: updated_at, cdc_id_column: id}\n");
+  CommandResult result = project.Sluice({"config", "validate"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(Contains(result.err, "pipelines/test.yml:")) << result.err;
+  EXPECT_TRUE(Contains(result.err, "cdc_strategy")) << result.err;
+  EXPECT_TRUE(Contains(result.err, "hybird")) << result.err;
+}
+
+TEST(Cli, VerifyIsNotSupportedYetAndSaysSo) {
+  EmbeddedProject project("verify");
+  project.WriteConfig("  orders: {cdc_strategy: id_only, cdc_id_column: id}\n");
+  CommandResult result = project.Sluice({"verify", "-p", "test"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(Contains(result.err, "not supported yet")) << result.err;
+}
+
+TEST(Cli, SecretsNeverReachOutputLogsOrReports) {
+  EmbeddedProject project("secrets");
+  const std::string secret = "Sup3r-Secret-Pa55";
+  std::filesystem::create_directories(project.dir() + "/config/pipelines");
+  std::ofstream(project.dir() + "/config/.env") << "DB_PASSWORD=" << secret << "\n";
+  std::ofstream(project.dir() + "/config/connections.yml") << R"(connections:
+  sources:
+    prod: {type: mysql, host: 127.0.0.1, port: 1, database: shop, username: app, password: ${DB_PASSWORD}}
+  targets:
+    dw: {type: duckdb, path: ./warehouse.duckdb}
+stores:
+  stage: {type: local, path: ./stage}
+)";
+  std::ofstream(project.dir() + "/config/pipelines/test.yml") << R"(pipeline: {name: test, source: prod, target: dw, store: stage}
+tables:
+  orders: {cdc_strategy: id_only, cdc_id_column: id}
+)";
+  std::string log = project.dir() + "/sluice.log";
+  std::vector<CommandResult> results = {
+      project.Sluice({"config", "show", "-p", "test"}),
+      project.Sluice({"connections", "test"}),
+      project.Sluice({"--debug", "--json-logs", "--log-file", log, "sync", "-p", "test", "--json-output", "-"}),
+      project.Sluice({"--debug", "sync", "-p", "test", "--dry-run"}),
+  };
+  EXPECT_TRUE(Contains(results[0].out, "***")) << results[0].out;
+  EXPECT_NE(results[2].exit_code, 0);
+  EXPECT_TRUE(Contains(results[2].out, "\"status\"")) << results[2].out;
+  std::ifstream log_file(log);
+  std::string log_text((std::istreambuf_iterator<char>(log_file)), std::istreambuf_iterator<char>());
+  EXPECT_FALSE(log_text.empty());
+  EXPECT_FALSE(Contains(log_text, secret));
+  for (const CommandResult& result : results) {
+    EXPECT_FALSE(Contains(result.out, secret)) << result.out;
+    EXPECT_FALSE(Contains(result.err, secret)) << result.err;
+  }
+}
+
+}  // namespace
+}  // namespace sluice::testing

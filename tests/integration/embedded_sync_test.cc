@@ -1,0 +1,200 @@
+// The embedded path end to end: SQLite -> Parquet in a local store ->
+// DuckDB, through the real `sluice` binary. Each test ends by comparing
+// every row of the target with the source.
+#include <gtest/gtest.h>
+
+#include "harness.h"
+
+namespace sluice::testing {
+namespace {
+
+constexpr const char* kCreate = R"(
+CREATE TABLE {t} (id INTEGER PRIMARY KEY, updated_at DATETIME NOT NULL, amount DECIMAL(12,2), note TEXT);
+)";
+
+std::string For(std::string sql, const std::string& table) {
+  for (size_t at; (at = sql.find("{t}")) != std::string::npos;) sql.replace(at, 3, table);
+  return sql;
+}
+
+// Rows first..last; 7 rows share each second, so ties straddle chunk edges.
+std::string InsertRows(const std::string& table, int first, int last, const std::string& day = "2025-01-01") {
+  return For("INSERT INTO {t} WITH RECURSIVE n(i) AS (SELECT " + std::to_string(first) +
+                 " UNION ALL SELECT i + 1 FROM n WHERE i < " + std::to_string(last) + ") SELECT i, datetime('" + day +
+                 "', '+' || (i / 7) || ' seconds'), CASE WHEN i % 11 = 0 THEN NULL ELSE round((i % 10000) / 100.0 + "
+                 "0.25, 2) END, CASE WHEN i % 13 = 0 THEN NULL ELSE 'note ' || i END FROM n;",
+             table);
+}
+
+std::vector<std::string> SourceOf(EmbeddedProject& project, const std::string& table) {
+  return JoinAll(project.SourceRows(For(
+      "SELECT id, updated_at, CASE WHEN amount IS NULL THEN NULL ELSE printf('%.2f', amount) END, note FROM {t} "
+      "ORDER BY id",
+      table)));
+}
+
+std::vector<std::string> TargetOf(EmbeddedProject& project, const std::string& table) {
+  return JoinAll(project.TargetRows(For(
+      "SELECT id, strftime(updated_at, '%Y-%m-%d %H:%M:%S'), CAST(amount AS VARCHAR), note FROM {t} ORDER BY id",
+      table)));
+}
+
+const nlohmann::json& ResultOf(const nlohmann::json& report, const std::string& table) {
+  return report.at("table_results").at(table);
+}
+
+TEST(EmbeddedSync, HybridInsertsAndUpdatesBetweenRunsEndWithTargetEqualToSource) {
+  EmbeddedProject project("hybrid");
+  project.Source(For(kCreate, "orders"));
+  project.Source(InsertRows("orders", 1, 3000));
+  project.WriteConfig(
+      "  orders: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id}\n");
+  nlohmann::json first = project.Sync();
+  EXPECT_EQ(first.at("status"), "success");
+  EXPECT_EQ(ResultOf(first, "orders").at("rows_extracted"), 3000);
+  EXPECT_EQ(ResultOf(first, "orders").at("rows_loaded"), 3000);
+  EXPECT_TRUE(ResultOf(first, "orders").at("validation").at("ok").get<bool>());
+  EXPECT_EQ(TargetOf(project, "orders"), SourceOf(project, "orders"));
+
+  project.Source("UPDATE orders SET amount = 1.11, note = 'updated', updated_at = '2025-02-01 00:00:00' "
+                 "WHERE id % 50 = 0");
+  project.Source(InsertRows("orders", 3001, 3500, "2025-02-01"));
+  nlohmann::json second = project.Sync();
+  EXPECT_EQ(ResultOf(second, "orders").at("rows_extracted"), 60 + 500);
+  EXPECT_EQ(TargetOf(project, "orders"), SourceOf(project, "orders"));
+}
+
+TEST(EmbeddedSync, ASecondRunWithNoChangeStagesNothingAndChangesNothing) {
+  EmbeddedProject project("idle");
+  for (const char* table : {"h", "t", "i"}) {
+    project.Source(For(kCreate, table));
+    project.Source(InsertRows(table, 1, 2000));
+  }
+  project.WriteConfig(
+      "  h: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id}\n"
+      "  t: {cdc_strategy: timestamp_only, cdc_timestamp_column: updated_at}\n"
+      "  i: {cdc_strategy: id_only, cdc_id_column: id}\n");
+  project.Sync();
+  std::vector<std::string> files = project.StagedObjects();
+  std::vector<std::string> before = TargetOf(project, "h");
+  nlohmann::json idle = project.Sync();
+  for (const char* table : {"h", "t", "i"}) {
+    EXPECT_EQ(ResultOf(idle, table).at("rows_extracted"), 0) << table;
+    EXPECT_EQ(ResultOf(idle, table).at("files_created"), 0) << table;
+    EXPECT_EQ(ResultOf(idle, table).at("rows_loaded"), 0) << table;
+    EXPECT_EQ(TargetOf(project, table), SourceOf(project, table)) << table;
+  }
+  EXPECT_EQ(project.StagedObjects(), files);
+  EXPECT_EQ(TargetOf(project, "h"), before);
+}
+
+TEST(EmbeddedSync, EveryStrategyEndsWithTargetEqualToSource) {
+  EmbeddedProject project("strategies");
+  for (const char* table : {"h", "t", "i", "f", "fa", "c"}) {
+    project.Source(For(kCreate, table));
+    project.Source(InsertRows(table, 1, 1500));
+  }
+  project.WriteConfig(
+      "  h: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id, lookback_seconds: 30}\n"
+      "  t: {cdc_strategy: timestamp_only, cdc_timestamp_column: updated_at}\n"
+      "  i: {cdc_strategy: id_only, cdc_id_column: id}\n"
+      "  f: {cdc_strategy: full_sync, full_sync_mode: replace}\n"
+      "  fa: {cdc_strategy: full_sync, full_sync_mode: append, primary_key: [id]}\n"
+      "  c:\n    cdc_strategy: custom_sql\n    cdc_timestamp_column: updated_at\n    primary_key: [id]\n"
+      "    custom_sql: SELECT * FROM c WHERE updated_at > {{last_timestamp}} AND updated_at <= "
+      "{{ceiling_timestamp}}\n",
+      "batch_size: 200");
+  nlohmann::json first = project.Sync();
+  ASSERT_EQ(first.at("status"), "success") << first.dump(2);
+  for (const char* table : {"h", "t", "i", "f", "c"}) {
+    EXPECT_EQ(TargetOf(project, table), SourceOf(project, table)) << table;
+  }
+  // Updates (not seen by id_only, which is for append-only tables), inserts, and deletes (seen by full copies).
+  for (const char* table : {"h", "t", "f", "fa", "c"}) {
+    project.Source(For("UPDATE {t} SET note = 'changed', updated_at = '2025-03-01 00:00:00' WHERE id % 7 = 3", table));
+  }
+  for (const char* table : {"h", "t", "i", "f", "fa", "c"}) project.Source(InsertRows(table, 1501, 1800, "2025-03-01"));
+  project.Source("DELETE FROM f WHERE id % 10 = 0");
+  nlohmann::json second = project.Sync();
+  ASSERT_EQ(second.at("status"), "success") << second.dump(2);
+  for (const char* table : {"h", "t", "i", "f", "c"}) {
+    EXPECT_EQ(TargetOf(project, table), SourceOf(project, table)) << table;
+  }
+  // An appending full copy holds every row of both copies.
+  EXPECT_EQ(project.TargetRows("SELECT count(*) FROM fa")[0][0], "3300");
+}
+
+TEST(EmbeddedSync, LimitedRunsAddUpToTheWholeTable) {
+  EmbeddedProject project("limit");
+  project.Source(For(kCreate, "orders"));
+  project.Source(InsertRows("orders", 1, 2500));
+  project.WriteConfig(
+      "  orders: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id}\n");
+  int runs = 0;
+  int64_t total = 0;
+  while (runs < 20) {
+    nlohmann::json report = project.Sync({"--limit", "700"});
+    ++runs;
+    int64_t rows = ResultOf(report, "orders").at("rows_extracted");
+    EXPECT_LE(rows, 700);
+    total += rows;
+    if (rows == 0) break;
+  }
+  EXPECT_EQ(runs, 5);  // 700 + 700 + 700 + 400 + 0
+  EXPECT_EQ(total, 2500);
+  EXPECT_EQ(TargetOf(project, "orders"), SourceOf(project, "orders"));
+}
+
+TEST(EmbeddedSync, LimitOnAFullCopyIsAUsageError) {
+  EmbeddedProject project("limit_full");
+  project.Source(For(kCreate, "f"));
+  project.WriteConfig("  f: {cdc_strategy: full_sync}\n");
+  CommandResult result = project.Sluice({"sync", "-p", "test", "--limit", "10"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("--limit cannot apply to f"), std::string::npos) << result.err;
+}
+
+TEST(EmbeddedSync, BackupOnlyThenLoadOnly) {
+  EmbeddedProject project("backup_load");
+  project.Source(For(kCreate, "orders"));
+  project.Source(InsertRows("orders", 1, 1000));
+  project.WriteConfig("  orders: {cdc_strategy: id_only, cdc_id_column: id}\n");
+  nlohmann::json staged = project.Sync({"--backup-only"});
+  EXPECT_EQ(ResultOf(staged, "orders").at("rows_extracted"), 1000);
+  EXPECT_EQ(ResultOf(staged, "orders").at("rows_loaded"), 0);
+  EXPECT_FALSE(std::filesystem::exists(project.warehouse()));
+  CommandResult listed = project.Sluice({"files", "list", "-p", "test"});
+  EXPECT_NE(listed.out.find("staged"), std::string::npos) << listed.out;
+  nlohmann::json loaded = project.Sync({"--load-only"});
+  EXPECT_EQ(ResultOf(loaded, "orders").at("rows_extracted"), 0);
+  EXPECT_EQ(ResultOf(loaded, "orders").at("rows_loaded"), 1000);
+  EXPECT_EQ(TargetOf(project, "orders"), SourceOf(project, "orders"));
+}
+
+TEST(EmbeddedSync, DryRunWritesNothing) {
+  EmbeddedProject project("dry_run");
+  project.Source(For(kCreate, "orders"));
+  project.Source(InsertRows("orders", 1, 100));
+  project.WriteConfig("  orders: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id}\n");
+  CommandResult result = project.Sluice({"sync", "-p", "test", "--dry-run"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("CREATE TABLE"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("LIMIT 500"), std::string::npos) << result.out;
+  EXPECT_TRUE(project.StagedObjects().empty());
+  EXPECT_FALSE(std::filesystem::exists(project.dir() + "/stage/test/watermarks"));
+}
+
+TEST(EmbeddedSync, ZeroDatesBecomeNullAndAreCounted) {
+  EmbeddedProject project("zero_dates");
+  project.Source("CREATE TABLE z (id INTEGER PRIMARY KEY, updated_at DATETIME NOT NULL, shipped DATE)");
+  project.Source("INSERT INTO z VALUES (1, '2025-01-01 00:00:00', '0000-00-00'), (2, '2025-01-01 00:00:01', "
+                 "'2024-00-10'), (3, '2025-01-01 00:00:02', '2024-05-06')");
+  project.WriteConfig("  z: {cdc_strategy: id_only, cdc_id_column: id}\n");
+  nlohmann::json report = project.Sync();
+  EXPECT_EQ(ResultOf(report, "z").at("zero_dates_nulled"), 2);
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT id, shipped FROM z ORDER BY id")),
+            (std::vector<std::string>{"1|NULL", "2|NULL", "3|2024-05-06"}));
+}
+
+}  // namespace
+}  // namespace sluice::testing

@@ -1,0 +1,82 @@
+// Harness for integration tests of the embedded path: a temp project
+// directory with a SQLite source, a local store and a DuckDB warehouse, a
+// way to run the real `sluice` binary (and to kill it), and exact
+// comparisons of source and target rows.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "support/duckdb_query.h"
+
+namespace sluice::testing {
+
+struct CommandResult {
+  int exit_code = -1;      // -1 when killed by a signal
+  int signal = 0;          // the signal that killed it, if any
+  std::string out;
+  std::string err;
+};
+
+class EmbeddedProject {
+ public:
+  // A fresh directory; `pipeline_tables` is the YAML under `tables:`.
+  explicit EmbeddedProject(const std::string& name);
+  ~EmbeddedProject();
+
+  const std::string& dir() const { return dir_; }
+  std::string warehouse() const { return dir_ + "/warehouse.duckdb"; }
+
+  // Writes config/connections.yml and config/pipelines/test.yml. The source
+  // is the project's SQLite file unless `source_yaml` (a flow map such as
+  // "{type: mysql, host: ...}") says otherwise.
+  void WriteConfig(const std::string& tables_yaml, const std::string& processing_yaml = "batch_size: 500",
+                   const std::string& staging_yaml = "partition_strategy: table",
+                   const std::string& source_yaml = "{type: sqlite, path: ./source.db}");
+  // Runs SQL against the SQLite source (fails the test on error).
+  void Source(const std::string& sql);
+  // Rows of a SQLite query, each value as text (NULL as nullopt).
+  std::vector<Row> SourceRows(const std::string& sql);
+  // Rows of a DuckDB query against the warehouse.
+  std::vector<Row> TargetRows(const std::string& sql);
+
+  // Runs `sluice --config-dir <dir>/config <args>` with extra environment.
+  CommandResult Sluice(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
+  // Starts sluice in the background; returns its pid.
+  int StartSluice(const std::vector<std::string>& args);
+  // Runs `sync -p test --json-output <file> -q` and returns the report.
+  nlohmann::json Sync(const std::vector<std::string>& extra_args = {}, int expected_exit = 0);
+  // Data files in the store (under stage/).
+  std::vector<std::string> StagedObjects() const;
+
+ private:
+  std::string dir_;
+};
+
+// Where a private test server listens (scripts/test_servers.sh, env.sh).
+struct ServerEnv {
+  std::string host;
+  int port = 0;
+  std::string user;
+  std::string password;
+  std::string database;
+  std::string socket;    // MySQL: socket file; PostgreSQL: socket directory
+  std::string ca;        // the CA that signed the servers' certificate
+  std::string other_ca;  // a CA that did not
+  // A flow-map source for connections.yml, e.g. "{type: mysql, host: 127.0.0.1, ...}".
+  std::string SourceYaml(const std::string& type, const std::string& extra = "") const;
+};
+// Read from SLUICE_TEST_MYSQL_* / SLUICE_TEST_PG_*. When unset, the calling
+// test fails (it is never skipped) with how to start the servers.
+ServerEnv MySqlServer();
+ServerEnv PostgresServer();
+
+// Formats a Row as "a|b|NULL" for readable comparisons.
+std::string Join(const Row& row);
+std::vector<std::string> JoinAll(const std::vector<Row>& rows);
+
+}  // namespace sluice::testing
