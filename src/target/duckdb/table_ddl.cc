@@ -83,10 +83,17 @@ Result<std::vector<std::string>> AlterTableSql(const TableRef& table, const std:
           fmt::format("ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL", qualified_name, QuoteIdentifier(column->name)));
     }
   }
+  // SPEC §5a: a column the source dropped stops the table; filling it with
+  // NULLs from now on would quietly change what the column means.
   for (const ExistingColumn& column : existing) {
-    if (column.nullable || HasField(schema, column.name)) continue;
-    statements.push_back(
-        fmt::format("ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL", qualified_name, QuoteIdentifier(column.name)));
+    if (HasField(schema, column.name)) continue;
+    problems.push_back(fmt::format("column {} is in the target but the source no longer has it",
+                                   QuoteIdentifier(column.name)));
+    if (example_fix.empty()) {
+      example_fix = fmt::format("ALTER TABLE {} DROP COLUMN {} if its old values are not needed, or restore the "
+                                "column in the source",
+                                qualified_name, QuoteIdentifier(column.name));
+    }
   }
   if (!problems.empty()) return SchemaMismatch(MismatchMessage(table, problems, example_fix));
   return statements;

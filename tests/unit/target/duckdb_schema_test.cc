@@ -134,14 +134,21 @@ TEST_F(DuckDbSchemaTest, AnIncompatibleChangeIsRefusedBeforeAnythingChanges) {
   EXPECT_THAT(LedgerKeys(), ElementsAre(first.key));
 }
 
-TEST_F(DuckDbSchemaTest, AColumnTheSourceDroppedReadsNullAndLosesNotNull) {
-  LoadRows(MakeSchema({Column("id", TypeId::kInt64, false), Column("legacy", TypeId::kString, false)}),
-           "SELECT 1::BIGINT AS id, 'old' AS legacy");
+TEST_F(DuckDbSchemaTest, AColumnTheSourceDroppedStopsTheTableNamingTheColumnAndTheRemedy) {
+  StagedFile first = Stage("k/1.parquet", "SELECT 1::BIGINT AS id, 'old' AS legacy");
+  auto v1 = MakeSchema({Column("id", TypeId::kInt64, false), Column("legacy", TypeId::kString, false)});
+  ASSERT_TRUE(Load(Request(v1, LoadMode::kAppend, {first})).has_value());
 
-  LoadResult loaded = LoadRows(MakeSchema({Column("id", TypeId::kInt64, false)}), "SELECT 2::BIGINT AS id");
+  StagedFile second = Stage("k/2.parquet", "SELECT 2::BIGINT AS id");
+  Result<LoadResult> loaded = Load(Request(MakeSchema({Column("id", TypeId::kInt64, false)}), LoadMode::kAppend,
+                                           {second}));
 
-  EXPECT_THAT(loaded.ddl, ElementsAre("ALTER TABLE \"main\".\"orders\" ALTER COLUMN \"legacy\" DROP NOT NULL"));
-  EXPECT_THAT(TableRows("id, legacy", "id"), ElementsAre(ElementsAre("1", "old"), ElementsAre("2", "NULL")));
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_EQ(loaded.error().code(), StatusCode::kSchemaMismatch);
+  EXPECT_THAT(loaded.error().message(), HasSubstr("column \"legacy\" is in the target but the source no longer has it"));
+  EXPECT_THAT(loaded.error().message(), HasSubstr("ALTER TABLE \"main\".\"orders\" DROP COLUMN \"legacy\""));
+  EXPECT_THAT(TableRows("id, legacy", "id"), ElementsAre(ElementsAre("1", "old")));
+  EXPECT_THAT(LedgerKeys(), ElementsAre(first.key));
 }
 
 TEST_F(DuckDbSchemaTest, PlanDdlSaysWhatLoadWouldRunAndWritesNothing) {
