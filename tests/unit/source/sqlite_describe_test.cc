@@ -197,19 +197,11 @@ TEST(SqliteSource, RefusesSqlThatWrites) {
   EXPECT_FALSE(source->DescribeQuery(query).has_value());
 }
 
-TEST(SqliteSource, ReportsItsVersionAndOtherSourceTypesAreNotSupportedYet) {
+TEST(SqliteSource, ReportsItsVersion) {
   TempSqliteDb db;
   auto version = db.Open()->ServerVersion();
   ASSERT_TRUE(version.has_value());
   EXPECT_THAT(*version, ::testing::StartsWith("SQLite 3."));
-  for (auto type : {config::SourceType::kMySql, config::SourceType::kPostgres}) {
-    config::SourceConnection connection;
-    connection.type = type;
-    auto source = OpenSource(connection);
-    ASSERT_FALSE(source.has_value());
-    EXPECT_EQ(source.error().code(), StatusCode::kNotSupported);
-    EXPECT_THAT(source.error().message(), HasSubstr("issue: MySQL and PostgreSQL sources"));
-  }
 }
 
 }  // namespace
