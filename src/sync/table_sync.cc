@@ -6,6 +6,7 @@
 
 #include "common/failpoint.h"
 #include "common/logging.h"
+#include "sync/extract_pipeline.h"
 #include "sync/progress.h"
 #include "types/temporal.h"
 
@@ -170,29 +171,27 @@ Status TableSync::Extract() {
 Status TableSync::ReadAll(source::Source& source, cdc::ChunkPlanner& planner) {
   source::ReadOptions read_options{table_.processing.zero_dates, table_.name};
   uint64_t target_file_bytes = static_cast<uint64_t>(context_.pipeline().staging.target_file_mb) << 20;
-  ColumnBatch batch(schema_);
   Progress progress(options_.show_progress, table_.name);
-  while (std::optional<SelectQuery> query = planner.NextQuery()) {
-    SLUICE_RETURN_IF_ERROR(CheckStop());
-    SLUICE_LOG_DEBUG("table {}: {}", table_.name, source.Explain(*query));
-    SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<source::BatchReader> reader, source.Read(*query, schema_, read_options));
-    while (true) {
-      SLUICE_ASSIGN_OR_RETURN(size_t rows, reader->Next(&batch, planner.MaxRowsPerBatch()));
-      if (rows == 0) break;
-      SLUICE_ASSIGN_OR_RETURN(size_t keep, planner.AcceptBatch(batch));
-      SLUICE_RETURN_IF_ERROR(WriteRows(batch, keep));
+  // Reading (source + planner) runs on its own thread; encoding and
+  // publishing happen here, in order, so the cursor logic is unchanged.
+  ExtractPipeline pipeline(source, planner, schema_, read_options, [this] { return CheckStop(); });
+  pipeline.Start();
+  while (true) {
+    SLUICE_ASSIGN_OR_RETURN(ExtractItem item, pipeline.Next());
+    if (item.kind == ExtractItem::Kind::kEnd) break;
+    if (item.kind == ExtractItem::Kind::kBatch) {
+      SLUICE_RETURN_IF_ERROR(WriteRows(*item.batch, item.rows_kept));
       Failpoint("extract.after_batch");
-      result_.rows_extracted += static_cast<int64_t>(keep);
-      result_.validation.source_rows += static_cast<int64_t>(keep);
-      progress.Update(result_.rows_extracted, planner.Progress());
-      SLUICE_RETURN_IF_ERROR(CheckStop());
+      result_.rows_extracted += static_cast<int64_t>(item.rows_kept);
+      result_.validation.source_rows += static_cast<int64_t>(item.rows_kept);
+      progress.Update(result_.rows_extracted, item.progress);
+      pipeline.Recycle(std::move(item.batch));
+      continue;
     }
-    result_.zero_dates_nulled += reader->stats().zero_dates_nulled;
-    reader.reset();
-    planner.FinishQuery();
-    // A safe point: the planner's cursor covers exactly the rows written so far.
+    // A safe point: the cursor covers exactly the rows written so far.
+    result_.zero_dates_nulled += item.zero_dates_nulled;
     if (current_file_ && current_file_->EstimatedBytes() >= target_file_bytes) {
-      SLUICE_RETURN_IF_ERROR(PublishCurrentFile(planner.cursor()));
+      SLUICE_RETURN_IF_ERROR(PublishCurrentFile(item.cursor));
     }
   }
   progress.Finish();
