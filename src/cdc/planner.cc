@@ -121,6 +121,7 @@ Status ChunkPlanner::Init() {
       break;
     case CdcStrategy::kIdOnly:
       mode_ = spec_.IdIsUnique() ? Mode::kUniqueKeyset : Mode::kTieGroups;
+      exclude_ceiling_group_ = mode_ == Mode::kTieGroups;
       key_columns_ = {spec_.id_column};
       upper_ = ceiling_.id;
       if (!start_id.is_null()) lower_ = {start_id};
@@ -285,6 +286,21 @@ Result<size_t> ChunkPlanner::AcceptRangeBatch(const ColumnBatch& batch) {
   size_t rows = batch.num_rows();
   SLUICE_ASSIGN_OR_RETURN(std::vector<Value> last, KeyAt(batch, rows - 1));
   bool page_full = query_rows_ >= query_limit_;
+  if (exclude_ceiling_group_ && upper_ && last[0] == *upper_) {
+    // A non-unique id at the ceiling may still gain rows: leave its group
+    // for the next run, when a larger id has closed it.
+    size_t keep = rows - 1;
+    while (keep > 0) {
+      SLUICE_ASSIGN_OR_RETURN(std::vector<Value> key, KeyAt(batch, keep - 1));
+      if (!(key[0] == *upper_)) {
+        page_last_key_ = last_key_ = std::move(key);
+        break;
+      }
+      --keep;
+    }
+    reached_ceiling_group_ = true;
+    return keep;
+  }
   if (mode_ == Mode::kUniqueKeyset || !page_full) {
     page_last_key_ = last_key_ = std::move(last);
     return rows;
@@ -353,8 +369,15 @@ void ChunkPlanner::FinishQuery() {
     if (spec_.strategy == CdcStrategy::kCustomSql) {
       const Value* timestamp = custom_max_timestamp_ ? &*custom_max_timestamp_ : &ceiling_.timestamp;
       const Value* id = custom_max_id_ ? &*custom_max_id_ : &ceiling_.id;
-      if (auto micros = timestamp->AsMicros()) cursor_.timestamp_micros = micros;
-      if (!id->is_null()) cursor_.id = *id;
+      // The cursor never moves back, even if the query returned only older rows.
+      std::optional<int64_t> micros = timestamp->AsMicros();
+      if (micros && (!cursor_.timestamp_micros || *micros > *cursor_.timestamp_micros)) {
+        cursor_.timestamp_micros = micros;
+      }
+      if (!id->is_null() &&
+          (cursor_.id.is_null() || (cursor_.id <=> *id) == std::partial_ordering::less)) {
+        cursor_.id = *id;
+      }
     }
     phase_ = Phase::kDone;
     return;
@@ -370,7 +393,9 @@ void ChunkPlanner::FinishQuery() {
     lower_ = *page_last_key_;
     SetCursorFromKey(lower_);
   }
-  if (mode_ == Mode::kTieGroups && page_full) {
+  if (reached_ceiling_group_) {
+    phase_ = Phase::kDone;
+  } else if (mode_ == Mode::kTieGroups && page_full) {
     phase_ = Phase::kGroup;  // read the tie group that was cut off, whole
   } else if (!page_full) {
     phase_ = Phase::kDone;

@@ -26,7 +26,10 @@
 // Ties: a key that is not unique (timestamp_only; id_only on a non-key
 // column) is read in whole tie groups: when a page ends inside a group,
 // that group's rows are dropped from the page and the group is re-read by
-// itself (`key = X`), so a cursor never lands inside a group.
+// itself (`key = X`), so a cursor never lands inside a group. A non-unique
+// id's ceiling group is left for the next run (it may still be growing);
+// for timestamps the caller caps the ceiling below the source's clock
+// (CapTimestampCeiling), which closes the ceiling group the same way.
 //
 // Thread-compatible.
 #pragma once
@@ -117,6 +120,8 @@ class ChunkPlanner {
   std::vector<Value> lower_;  // exclusive lower bound, a prefix of the key
   std::optional<Value> upper_;
   Value group_key_;           // kGroup: the tie group being read whole
+  bool exclude_ceiling_group_ = false;  // id_only on a non-unique column
+  bool reached_ceiling_group_ = false;
   int64_t query_limit_ = 0;   // LIMIT of the current range query (0: none)
   int64_t query_rows_ = 0;    // rows the current query returned
   int batches_in_query_ = 0;

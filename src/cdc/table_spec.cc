@@ -87,6 +87,16 @@ Result<TableSpec> MakeTableSpec(const config::TableConfig& table, SchemaPtr sche
       SLUICE_RETURN_IF_ERROR(CheckColumn(spec, "cdc_id_column", spec.id_column, false));
     }
   }
+  // Paging by (timestamp, id) skips rows when two share both values: the id must be unique.
+  if (spec.strategy == CdcStrategy::kHybrid && !spec.IdIsUnique()) {
+    return InvalidArgument(
+        "table {}: hybrid pages by ({}, {}), so {} must be unique, but the primary key is {}. If {} is unique, "
+        "set primary_key: [{}]; otherwise use cdc_strategy: timestamp_only (it reads ties whole and merges by the "
+        "primary key)",
+        spec.table, spec.timestamp_column, spec.id_column, spec.id_column,
+        spec.primary_key.empty() ? std::string("(none)") : fmt::format("({})", fmt::join(spec.primary_key, ", ")),
+        spec.id_column, spec.id_column);
+  }
   return spec;
 }
 

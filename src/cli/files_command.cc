@@ -5,12 +5,17 @@
 // "unlisted" (in the store but waiting for nothing: loaded long ago, or
 // left behind by a run that crashed before recording it).
 #include <cstdio>
+#include <unistd.h>
+
 #include <map>
+#include <regex>
+#include <set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/store_commands.h"
+#include "state/lease.h"
 #include "sync/layout.h"
 #include "types/temporal.h"
 
@@ -36,14 +41,28 @@ struct FileRow {
   int64_t modified_micros = 0;
 };
 
+// The table a data file belongs to, from its name alone:
+// <key-safe table>_<yyyymmdd_hhmmss>_<6 hex>_batch_<number>.parquet.
+std::string TableOfFile(const std::string& key, const std::map<std::string, std::string>& table_by_safe_name) {
+  static const std::regex kDataFile(R"((.+)_\d{8}_\d{6}_[0-9a-f]{6}_batch_\d{4,}\.parquet)");
+  std::string file = key.substr(key.rfind('/') + 1);
+  std::smatch match;
+  if (!std::regex_match(file, match, kDataFile)) return "";
+  auto found = table_by_safe_name.find(match[1].str());
+  return found == table_by_safe_name.end() ? "" : found->second;
+}
+
+// Every data file of the pipeline with its state; only `tables` (all when
+// empty) are returned, but every table's watermark is read, so a file is
+// "unlisted" only if no table of the pipeline lists it.
 Result<std::vector<FileRow>> CollectFiles(sync::PipelineContext& context, const std::vector<std::string>& tables) {
-  std::vector<std::string> names = tables;
-  if (names.empty()) {
-    for (const config::TableConfig& table : context.pipeline().tables) names.push_back(table.name);
-  }
+  std::set<std::string> wanted(tables.begin(), tables.end());
+  for (const std::string& table : tables) SLUICE_RETURN_IF_ERROR(context.FindTable(table));
   std::map<std::string, FileRow> by_key;
-  for (const std::string& table : names) {
-    SLUICE_RETURN_IF_ERROR(context.FindTable(table));
+  std::map<std::string, std::string> table_by_safe_name;
+  for (const config::TableConfig& table_config : context.pipeline().tables) {
+    const std::string& table = table_config.name;
+    table_by_safe_name[sync::KeySafeName(table)] = table;
     SLUICE_ASSIGN_OR_RETURN(state::VersionedWatermark stored,
                             context.watermarks().Load(context.pipeline().name, table));
     for (const auto& entry : stored.watermark.staged_files) by_key[entry.key] = {table, entry.key, "staged", entry.rows};
@@ -55,18 +74,9 @@ Result<std::vector<FileRow>> CollectFiles(sync::PipelineContext& context, const 
     SLUICE_ASSIGN_OR_RETURN(std::vector<store::ObjectInfo> objects, context.store().List(root));
     for (const store::ObjectInfo& object : objects) {
       auto found = by_key.find(object.key);
-      FileRow row;
-      if (found != by_key.end()) {
-        row = found->second;
-        by_key.erase(found);
-      } else {
-        // Unlisted: attribute it to a selected table by its file name.
-        std::string file = object.key.substr(object.key.rfind('/') + 1);
-        for (const std::string& table : names) {
-          if (file.rfind(sync::KeySafeName(table) + "_", 0) == 0) row = {table, object.key, "unlisted"};
-        }
-        if (row.table.empty()) continue;
-      }
+      FileRow row = found != by_key.end() ? found->second
+                                          : FileRow{TableOfFile(object.key, table_by_safe_name), object.key, "unlisted"};
+      if (row.table.empty() || (!wanted.empty() && !wanted.count(row.table))) continue;
       row.bytes = object.size_bytes;
       row.modified_micros = object.modified_micros;
       rows.push_back(std::move(row));
@@ -122,9 +132,24 @@ Status ForgetFiles(sync::PipelineContext& context, const std::map<std::string, s
   return Status::Ok();
 }
 
+// Holds the leases of a pipeline's tables, so no sync publishes or loads while files are cleaned.
+Result<std::vector<std::unique_ptr<state::Lease>>> LeaseTables(sync::PipelineContext& context) {
+  std::vector<std::unique_ptr<state::Lease>> leases;
+  std::string run_id = fmt::format("files-clean-{}", ::getpid());
+  for (const config::TableConfig& table : context.pipeline().tables) {
+    SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<state::Lease> lease,
+                            state::Lease::Acquire(&context.store(), context.pipeline().name, table.name, run_id,
+                                                  table.processing.lease_seconds));
+    leases.push_back(std::move(lease));
+  }
+  return leases;
+}
+
 int Clean(const Cli& cli, const FilesArgs& args) {
   Result<OpenedPipeline> opened = OpenPipeline(cli, args.pipeline);
   if (!opened.has_value()) return ReportError(opened.error());
+  Result<std::vector<std::unique_ptr<state::Lease>>> leases = LeaseTables(*opened->context);
+  if (!leases.has_value()) return ReportError(leases.error());
   Result<std::vector<FileRow>> rows = CollectFiles(*opened->context, args.tables);
   if (!rows.has_value()) return ReportError(rows.error());
   int64_t now = NowMicros();
@@ -132,7 +157,13 @@ int Clean(const Cli& cli, const FilesArgs& args) {
   for (const FileRow& row : *rows) {
     if (Deletable(row, args, now)) doomed.push_back(row);
   }
-  for (const FileRow& row : doomed) std::printf("%s %s (%s)\n", args.force ? "deleting" : "would delete", row.key.c_str(), row.state.c_str());
+  if (doomed.empty()) {
+    std::printf("nothing to delete\n");
+    return kExitSuccess;
+  }
+  for (const FileRow& row : doomed) {
+    std::printf("%s %s (%s)\n", args.force ? "deleting" : "would delete", row.key.c_str(), row.state.c_str());
+  }
   if (!args.force) {
     return ReportError(InvalidArgument("{} files would be deleted; add --force to delete them", doomed.size()));
   }

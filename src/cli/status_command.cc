@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/store_commands.h"
+#include "common/redact.h"
 #include "types/temporal.h"
 
 namespace sluice::cli {
@@ -47,7 +48,7 @@ int Show(const Cli& cli, const StatusArgs& args) {
                         {"table", table.name},
                         {"extract_status", watermark.extract.status},
                         {"load_status", watermark.load.status},
-                        {"last_success", watermark.extract.last_finished_at},
+                        {"last_success", watermark.extract.last_success_at},
                         {"cursor", CursorText(watermark.cursor)},
                         {"total_rows", watermark.extract.total_rows},
                         {"files_waiting", watermark.staged_files.size()},
@@ -56,9 +57,9 @@ int Show(const Cli& cli, const StatusArgs& args) {
       }
       std::printf("%-12s %-32s %-8s %-26s %-38s %12lld %6zu  %s\n", pipeline.name.c_str(), table.name.c_str(),
                   watermark.extract.status.c_str(),
-                  watermark.extract.last_finished_at.empty() ? "-" : watermark.extract.last_finished_at.c_str(),
+                  watermark.extract.last_success_at.empty() ? "-" : watermark.extract.last_success_at.c_str(),
                   CursorText(watermark.cursor).c_str(), static_cast<long long>(watermark.extract.total_rows),
-                  watermark.staged_files.size(), error.substr(0, 120).c_str());
+                  watermark.staged_files.size(), Redact(error.substr(0, 120)).c_str());
     }
   }
   if (args.json) std::printf("%s\n", json.dump(2).c_str());

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "cli/store_commands.h"
+#include "common/redact.h"
 #include "types/temporal.h"
 
 namespace sluice::cli {
@@ -30,11 +31,11 @@ void PrintHuman(const state::Watermark& watermark, bool show_files) {
               static_cast<long long>(watermark.extract.total_rows),
               static_cast<long long>(watermark.extract.last_session_rows),
               watermark.extract.last_finished_at.empty() ? "never" : watermark.extract.last_finished_at.c_str());
-  if (watermark.extract.last_error) std::printf("last error: %s\n", watermark.extract.last_error->c_str());
+  if (watermark.extract.last_error) std::printf("last error: %s\n", Redact(*watermark.extract.last_error).c_str());
   std::printf("load:       %s, %lld rows in all, last %s\n", watermark.load.status.c_str(),
               static_cast<long long>(watermark.load.rows_loaded),
               watermark.load.last_loaded_at.empty() ? "never" : watermark.load.last_loaded_at.c_str());
-  if (watermark.load.last_error) std::printf("load error: %s\n", watermark.load.last_error->c_str());
+  if (watermark.load.last_error) std::printf("load error: %s\n", Redact(*watermark.load.last_error).c_str());
   std::printf("files:      %zu waiting to load, %zu recently loaded\n", watermark.staged_files.size(),
               watermark.loaded_files.size());
   if (!show_files) return;
@@ -63,7 +64,7 @@ int Get(const Cli& cli, const WatermarkArgs& args) {
     stored->watermark.table = args.table;
   }
   if (args.json) {
-    std::printf("%s\n", state::WatermarkToJson(stored->watermark).c_str());
+    std::printf("%s\n", Redact(state::WatermarkToJson(stored->watermark)).c_str());
   } else {
     if (stored->version.empty()) std::printf("(no watermark yet: the next sync starts from the beginning)\n");
     PrintHuman(stored->watermark, args.show_files);
@@ -101,7 +102,8 @@ int Change(const Cli& cli, const WatermarkArgs& args, bool reset) {
       char* end = nullptr;
       errno = 0;
       long long id = std::strtoll(args.id.c_str(), &end, 10);
-      bool numeric = end && *end == '\0' && errno == 0;
+      // "007" stays text: only ids that print back unchanged are numbers.
+      bool numeric = end && *end == '\0' && errno == 0 && std::to_string(id) == args.id;
       watermark.cursor.id = numeric ? Value::Int64(id) : Value::Text(args.id);
     }
   }

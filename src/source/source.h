@@ -36,7 +36,8 @@ class BatchReader {
  public:
   virtual ~BatchReader() = default;
   // Clears `batch` and appends up to `max_rows` rows. Returns the number of
-  // rows appended; 0 means the result is exhausted.
+  // rows appended: exactly `max_rows` unless the result ends (the planner
+  // relies on a LIMIT page arriving in one batch); 0 means it is exhausted.
   // REQUIRES: batch->schema() is the schema passed to Source::Read.
   virtual Result<size_t> Next(ColumnBatch* batch, size_t max_rows) = 0;
   virtual const ReadStats& stats() const = 0;

@@ -20,6 +20,7 @@
 
 #include "store/object_store.h"
 #include "types/cursor.h"
+#include "types/schema.h"
 
 namespace sluice::state {
 
@@ -53,6 +54,7 @@ struct ExtractState {
   std::string last_finished_at;
   std::optional<std::string> last_error;
   std::string last_run_id;
+  std::string last_success_at;  // when an extract last finished without error
   friend bool operator==(const ExtractState&, const ExtractState&) = default;
 };
 
@@ -76,6 +78,9 @@ struct Watermark {
   std::vector<LoadedFileEntry> loaded_files;
   LoadState load;
   std::string schema_fingerprint;
+  // The source schema the staged files were written with, so a load needs
+  // no source (sync --load-only). Absent in documents of older versions.
+  std::optional<Schema> schema;
   int64_t lease_epoch = 0;
   friend bool operator==(const Watermark&, const Watermark&) = default;
 };

@@ -69,6 +69,19 @@ Status CheckOneOf(JsonFields& fields, std::string_view name, const std::string& 
   return fields.Error(name, fmt::format("'{}' is not one of {}", value, choices));
 }
 
+ordered_json SchemaToJson(const std::optional<Schema>& schema) {
+  if (!schema) return nullptr;
+  ordered_json columns = ordered_json::array();
+  for (const Field& field : schema->fields) {
+    columns.push_back({{"name", field.name},
+                       {"type", field.type.ToString()},
+                       {"nullable", field.nullable},
+                       {"source_type", field.source_type},
+                       {"max_length", field.max_length}});
+  }
+  return {{"columns", std::move(columns)}, {"primary_key", schema->primary_key}};
+}
+
 Result<Cursor> ParseCursor(JsonFields& document) {
   SLUICE_ASSIGN_OR_RETURN(const json* value, document.Value("cursor"));
   SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, document.origin(), "cursor"));
@@ -105,6 +118,7 @@ Result<ExtractState> ParseExtract(JsonFields& document) {
   SLUICE_ASSIGN_OR_RETURN(extract.last_finished_at, fields.Timestamp("last_finished_at"));
   SLUICE_ASSIGN_OR_RETURN(extract.last_error, fields.NullableString("last_error"));
   SLUICE_ASSIGN_OR_RETURN(extract.last_run_id, fields.String("last_run_id", kOptional));
+  SLUICE_ASSIGN_OR_RETURN(extract.last_success_at, fields.Timestamp("last_success_at", kOptional));
   SLUICE_RETURN_IF_ERROR(fields.RejectUnknownFields());
   return extract;
 }
@@ -138,6 +152,35 @@ Result<std::vector<Entry>> ParseArray(JsonFields& document, std::string_view nam
     entries.push_back(std::move(entry));
   }
   return entries;
+}
+
+Result<Field> ParseSchemaColumn(JsonFields& fields) {
+  Field field;
+  SLUICE_ASSIGN_OR_RETURN(field.name, fields.String("name"));
+  SLUICE_ASSIGN_OR_RETURN(std::string type, fields.String("type"));
+  std::optional<DataType> parsed = ParseDataType(type);
+  if (!parsed) return fields.Error("type", fmt::format("'{}' is not a sluice type", type));
+  field.type = *parsed;
+  SLUICE_ASSIGN_OR_RETURN(field.nullable, fields.Bool("nullable"));
+  SLUICE_ASSIGN_OR_RETURN(field.source_type, fields.String("source_type", kOptional));
+  SLUICE_ASSIGN_OR_RETURN(field.max_length, fields.Int64("max_length", 0, kOptional));
+  return field;
+}
+
+Result<std::optional<Schema>> ParseSchema(JsonFields& document) {
+  SLUICE_ASSIGN_OR_RETURN(const json* value, document.Value("schema", kOptional));
+  if (value == nullptr || value->is_null()) return std::optional<Schema>();
+  SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, document.origin(), "schema"));
+  Schema schema;
+  SLUICE_ASSIGN_OR_RETURN(schema.fields, ParseArray<Field>(fields, "columns", JsonFields::kRequired, ParseSchemaColumn));
+  SLUICE_ASSIGN_OR_RETURN(const json* key, fields.Value("primary_key"));
+  if (!key->is_array()) return fields.Error("primary_key", "expected an array of column names");
+  for (const json& column : *key) {
+    if (!column.is_string()) return fields.Error("primary_key", "expected an array of column names");
+    schema.primary_key.push_back(column.get<std::string>());
+  }
+  SLUICE_RETURN_IF_ERROR(fields.RejectUnknownFields());
+  return std::optional<Schema>(std::move(schema));
 }
 
 Result<StagedFileEntry> ParseStagedFile(JsonFields& fields) {
@@ -195,7 +238,8 @@ std::string WatermarkToJson(const Watermark& watermark) {
         {"last_started_at", TextOrNull(watermark.extract.last_started_at)},
         {"last_finished_at", TextOrNull(watermark.extract.last_finished_at)},
         {"last_error", TextOrNull(watermark.extract.last_error)},
-        {"last_run_id", watermark.extract.last_run_id}}},
+        {"last_run_id", watermark.extract.last_run_id},
+        {"last_success_at", TextOrNull(watermark.extract.last_success_at)}}},
       {"staged_files", StagedFilesToJson(watermark.staged_files)},
       {"pending_files", StagedFilesToJson(watermark.pending_files)},
       {"loaded_files", LoadedFilesToJson(watermark.loaded_files)},
@@ -205,6 +249,7 @@ std::string WatermarkToJson(const Watermark& watermark) {
         {"last_loaded_at", TextOrNull(watermark.load.last_loaded_at)},
         {"last_error", TextOrNull(watermark.load.last_error)}}},
       {"schema_fingerprint", watermark.schema_fingerprint},
+      {"schema", SchemaToJson(watermark.schema)},
       {"lease_epoch", watermark.lease_epoch},
   };
   // Invalid UTF-8 (an error message quoting source bytes) becomes U+FFFD rather than failing the save.
@@ -230,6 +275,7 @@ Result<Watermark> WatermarkFromJson(std::string_view text, const std::string& or
                                                                               JsonFields::kRequired, ParseLoadedFile));
   SLUICE_ASSIGN_OR_RETURN(watermark.load, ParseLoad(document));
   SLUICE_ASSIGN_OR_RETURN(watermark.schema_fingerprint, document.String("schema_fingerprint"));
+  SLUICE_ASSIGN_OR_RETURN(watermark.schema, ParseSchema(document));
   SLUICE_ASSIGN_OR_RETURN(watermark.lease_epoch, document.Int64("lease_epoch", 0, kOptional));
   SLUICE_RETURN_IF_ERROR(document.RejectUnknownFields());
   return watermark;

@@ -3,6 +3,7 @@
 #include <fmt/ranges.h>
 
 #include "cdc/planner.h"
+#include "common/redact.h"
 #include "sync/pipeline.h"
 #include "types/temporal.h"
 
@@ -90,7 +91,7 @@ Status DryRun(const config::Config& config, const std::string& pipeline, const S
   for (const config::TableConfig* table : tables) {
     Status status = DryRunTable(*context, *table, options, out);
     if (!status.ok()) {
-      out << "  error: " << status.message() << "\n";
+      out << "  error: " << Redact(status.message()) << "\n";
       if (first_error.ok()) first_error = status;
     }
   }

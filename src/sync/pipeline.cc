@@ -1,5 +1,8 @@
 #include "sync/pipeline.h"
 
+#include <algorithm>
+#include <map>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -11,13 +14,23 @@ namespace {
 
 // The tables a run covers, in config order, or an error naming what is wrong.
 Result<std::vector<const config::TableConfig*>> SelectTables(PipelineContext& context, const SyncOptions& options) {
+  // Data file names carry the table's key-safe name; two tables must not share one.
+  std::map<std::string, std::string> safe_names;
+  for (const config::TableConfig& table : context.pipeline().tables) {
+    auto [existing, inserted] = safe_names.emplace(KeySafeName(table.name), table.name);
+    if (!inserted) {
+      return InvalidArgument("tables '{}' and '{}' of pipeline {} would share data file names ('{}'); rename one "
+                             "(the table key) so they differ in more than spaces or punctuation",
+                             existing->second, table.name, context.pipeline().name, existing->first);
+    }
+  }
   std::vector<const config::TableConfig*> selected;
   if (options.tables.empty()) {
     for (const config::TableConfig& table : context.pipeline().tables) selected.push_back(&table);
   } else {
     for (const std::string& name : options.tables) {
       SLUICE_ASSIGN_OR_RETURN(const config::TableConfig* table, context.FindTable(name));
-      selected.push_back(table);
+      if (std::find(selected.begin(), selected.end(), table) == selected.end()) selected.push_back(table);
     }
   }
   if (options.limit) {

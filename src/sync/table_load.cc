@@ -5,6 +5,7 @@
 
 #include "common/failpoint.h"
 #include "common/logging.h"
+#include "common/redact.h"
 #include "sync/table_sync.h"
 #include "types/temporal.h"
 
@@ -60,7 +61,7 @@ Status TableSync::Load() {
   Result<target::LoadResult> loaded = target->Load(request, context_.store());
   if (!loaded.has_value()) {
     watermark.load.status = "failed";
-    watermark.load.last_error = loaded.error().message();
+    watermark.load.last_error = Redact(loaded.error().message());
     Status saved = SaveWatermark();
     if (!saved.ok()) SLUICE_LOG_WARN("table {}: could not record the failure: {}", table_.name, saved.message());
     return loaded.error();

@@ -6,6 +6,7 @@
 
 #include "common/failpoint.h"
 #include "common/logging.h"
+#include "common/redact.h"
 #include "sync/extract_pipeline.h"
 #include "sync/progress.h"
 #include "types/temporal.h"
@@ -63,16 +64,15 @@ Status TableSync::RunWithLease() {
   watermark.cdc_strategy = std::string(config::ToString(table_.cdc_strategy));
   watermark.lease_epoch = lease_->epoch();
   Status status = Prepare();
-  if (status.ok() && !options_.load_only) {
-    status = Extract();
-    if (!status.ok()) {
-      current_file_.reset();
-      watermark.extract.status = "failed";
-      watermark.extract.last_error = status.message();
-      watermark.extract.last_finished_at = NowIso();
-      Status saved = SaveWatermark();
-      if (!saved.ok()) SLUICE_LOG_WARN("table {}: could not record the failure: {}", table_.name, saved.message());
-    }
+  if (status.ok() && !options_.load_only) status = Extract();
+  if (!status.ok() && !options_.load_only) {
+    // Recorded so `status` shows it; the cursor stays after the last staged file.
+    current_file_.reset();
+    watermark.extract.status = "failed";
+    watermark.extract.last_error = Redact(status.message());
+    watermark.extract.last_finished_at = NowIso();
+    Status saved = SaveWatermark();
+    if (!saved.ok()) SLUICE_LOG_WARN("table {}: could not record the failure: {}", table_.name, saved.message());
   }
   if (status.ok() && !options_.backup_only) status = Load();
   Status released = lease_->Release();
@@ -81,6 +81,13 @@ Status TableSync::RunWithLease() {
 }
 
 Status TableSync::Prepare() {
+  const std::optional<Schema>& staged_schema = stored_.watermark.schema;
+  if (options_.load_only && staged_schema) {
+    // Load what was staged, as it was staged: no source needed.
+    schema_ = std::make_shared<Schema>(*staged_schema);
+    SLUICE_ASSIGN_OR_RETURN(spec_, cdc::MakeTableSpec(table_, schema_));
+    return Status::Ok();
+  }
   SLUICE_ASSIGN_OR_RETURN(source::Source * source, context_.source());
   if (table_.cdc_strategy == config::CdcStrategy::kCustomSql) {
     SLUICE_ASSIGN_OR_RETURN(schema_,
@@ -140,6 +147,7 @@ Status TableSync::Extract() {
   watermark.extract.last_started_at = NowIso();
   watermark.extract.last_run_id = run_.ExecutionId();
   watermark.schema_fingerprint = schema_->Fingerprint();
+  watermark.schema = *schema_;
   SLUICE_RETURN_IF_ERROR(SaveWatermark());
 
   if (IsFullSync()) SLUICE_RETURN_IF_ERROR(source->BeginSnapshot());
@@ -161,6 +169,7 @@ Status TableSync::Extract() {
   watermark.extract.status = "success";
   watermark.extract.last_error.reset();
   watermark.extract.last_finished_at = NowIso();
+  watermark.extract.last_success_at = watermark.extract.last_finished_at;
   watermark.extract.last_session_rows = result_.rows_extracted;
   watermark.extract.total_rows += result_.rows_extracted;
   SLUICE_LOG_INFO("table {}: extracted {} rows into {} files ({} bytes)", table_.name, result_.rows_extracted,

@@ -1,5 +1,8 @@
 #include "types/data_type.h"
 
+#include <cstdio>
+#include <string>
+
 #include <fmt/format.h>
 
 namespace sluice {
@@ -70,6 +73,22 @@ std::string_view TypeIdName(TypeId id) {
     case TypeId::kBinary: return "binary";
   }
   return "unknown";
+}
+
+std::optional<DataType> ParseDataType(std::string_view text) {
+  if (text.starts_with("decimal(") && text.ends_with(")")) {
+    int precision = 0, scale = 0;
+    std::string inner(text.substr(8, text.size() - 9));
+    if (std::sscanf(inner.c_str(), "%d,%d", &precision, &scale) != 2 || precision < 1 || precision > 1000 ||
+        scale < 0 || scale > precision) {
+      return std::nullopt;
+    }
+    return DataType::Decimal(precision, scale);
+  }
+  for (int id = 0; id <= static_cast<int>(TypeId::kBinary); ++id) {
+    if (TypeIdName(static_cast<TypeId>(id)) == text) return DataType::Of(static_cast<TypeId>(id));
+  }
+  return std::nullopt;
 }
 
 std::string DataType::ToString() const {

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -76,5 +77,9 @@ struct DataType {
 };
 
 std::string_view TypeIdName(TypeId id);
+
+// The inverse of DataType::ToString(): "int64", "decimal(20,0)", "decimal", ...
+// nullopt for text that names no type.
+std::optional<DataType> ParseDataType(std::string_view text);
 
 }  // namespace sluice

@@ -26,7 +26,8 @@ Watermark FullWatermark() {
                        .last_started_at = "2025-11-28T14:00:00.000000Z",
                        .last_finished_at = "2025-11-28T14:00:45.000000Z",
                        .last_error = std::nullopt,
-                       .last_run_id = "abc123"};
+                       .last_run_id = "abc123",
+                       .last_success_at = "2025-11-28T14:00:45.000000Z"};
   watermark.staged_files = {{.key = "incremental/a_batch_0001.parquet",
                              .rows = 50000,
                              .bytes = 3100000,
@@ -42,7 +43,7 @@ Watermark FullWatermark() {
   return watermark;
 }
 
-TEST(WatermarkJson, HasSpecFieldsInSpecOrder) {
+TEST(WatermarkJson, HasSpecFieldsInSpecOrderWithExtensionsAfterTheirNeighbours) {
   EXPECT_EQ(WatermarkToJson(FullWatermark()), R"({
   "version": 1,
   "pipeline": "us_dw",
@@ -59,7 +60,8 @@ TEST(WatermarkJson, HasSpecFieldsInSpecOrder) {
     "last_started_at": "2025-11-28T14:00:00.000000Z",
     "last_finished_at": "2025-11-28T14:00:45.000000Z",
     "last_error": null,
-    "last_run_id": "abc123"
+    "last_run_id": "abc123",
+    "last_success_at": "2025-11-28T14:00:45.000000Z"
   },
   "staged_files": [
     {
@@ -85,6 +87,7 @@ TEST(WatermarkJson, HasSpecFieldsInSpecOrder) {
     "last_error": null
   },
   "schema_fingerprint": "sha256:1f2e",
+  "schema": null,
   "lease_epoch": 3
 })");
 }
@@ -94,6 +97,11 @@ TEST(WatermarkJson, RoundTripsEveryField) {
   watermark.pending_files = {{.key = "full/x.parquet", .rows = 1, .bytes = 2, .run_id = "r", .staged_at = ""}};
   watermark.extract.last_error = "source went away: \"quoted\" ü";
   watermark.load.last_error = "COPY failed";
+  watermark.schema = Schema{.fields = {Field{.name = "id", .type = DataType::Of(TypeId::kInt64), .nullable = false,
+                                              .source_type = "bigint unsigned", .max_length = 0},
+                                        Field{.name = "note", .type = DataType::Of(TypeId::kString), .nullable = true,
+                                              .source_type = "varchar(40)", .max_length = 40}},
+                            .primary_key = {"id"}};
   Result<Watermark> parsed = WatermarkFromJson(WatermarkToJson(watermark), kOrigin);
   ASSERT_TRUE(parsed.has_value()) << parsed.status().ToString();
   EXPECT_EQ(*parsed, watermark);
