@@ -26,6 +26,10 @@ class SqlBuilder {
                         const Value& value) {
     AppendKey(column, type);
     Append(op);
+    if (dialect_.key_literal) {
+      Append(dialect_.key_literal(column, value));
+      return;
+    }
     rendered_.params.push_back(value);
     std::string placeholder = Placeholder();
     Append(type && dialect_.key_parameter ? dialect_.key_parameter(placeholder, *type) : placeholder);
@@ -131,7 +135,8 @@ Result<RenderedSql> RenderKeyset(const SelectQuery& query, const SqlDialect& dia
   builder.Append("SELECT ");
   for (size_t column_idx = 0; column_idx < query.columns.size(); ++column_idx) {
     if (column_idx > 0) builder.Append(", ");
-    builder.Append(QuoteIdentifier(query.columns[column_idx], dialect));
+    std::string quoted = QuoteIdentifier(query.columns[column_idx], dialect);
+    builder.Append(dialect.select_column ? dialect.select_column(query.columns[column_idx], quoted) : quoted);
   }
   builder.Append(" FROM ");
   builder.Append(QuoteTableName(query.table, dialect));

@@ -58,6 +58,16 @@ struct SqlDialect {
   // SQL compared in place of a parameter bound against a key column of
   // `type`, given its placeholder. Unset: the placeholder itself.
   std::function<std::string(std::string_view placeholder, const DataType& type)> key_parameter;
+  // SQL selected in place of the select-list column `column` (given also
+  // quoted), e.g. a cast. Unset: the quoted column.
+  std::function<std::string(std::string_view column, std::string_view quoted_column)> select_column;
+  // Keyset form only: when set, each value compared with a key column is
+  // written into the SQL text as the literal this returns (given the key
+  // column's name) instead of being bound, and `params` stays empty. For
+  // statements that take no parameters (PostgreSQL's COPY); the values are
+  // sluice's own cursor and ceiling, never user input, and the hook must
+  // quote them safely. Custom SQL is always bound.
+  std::function<std::string(std::string_view column, const Value& value)> key_literal;
 };
 
 struct RenderedSql {

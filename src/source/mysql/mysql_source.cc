@@ -1,9 +1,213 @@
 #include "source/mysql/mysql_source.h"
 
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "source/mysql/mysql_catalog.h"
+#include "source/mysql/mysql_connection.h"
+#include "source/mysql/mysql_reader.h"
+#include "source/mysql/mysql_types.h"
+#include "source/sql_render.h"
+
 namespace sluice::source {
+namespace {
+
+using mysql::MySqlConnection;
+using mysql::TableInfo;
+
+SqlDialect MySqlDialect() {
+  SqlDialect dialect;
+  dialect.identifier_quote = '`';
+  dialect.placeholder_style = PlaceholderStyle::kQuestionMark;
+  return dialect;
+}
+
+// True when MariaDB's extended metadata says the result column holds JSON.
+bool HasJsonFormat(const MYSQL_FIELD& field) {
+  MARIADB_CONST_STRING format{};
+  if (mariadb_field_attr(&format, &field, MARIADB_FIELD_ATTR_FORMAT_NAME) != 0 || format.str == nullptr) return false;
+  return std::string_view(format.str, format.length) == "json";
+}
+
+struct PreparedQuery {
+  MYSQL_STMT* statement = nullptr;
+  std::vector<Value> params;
+};
+
+class MySqlSource final : public Source {
+ public:
+  explicit MySqlSource(std::shared_ptr<MySqlConnection> connection) : connection_(std::move(connection)) {}
+  ~MySqlSource() override {
+    if (connection_->in_snapshot && !connection_->reader_active) (void)connection_->Execute("ROLLBACK", "rollback");
+  }
+
+  Result<SchemaPtr> DescribeTable(const std::string& table) override;
+  Result<SchemaPtr> DescribeQuery(const SelectQuery& query) override;
+  Result<std::unique_ptr<BatchReader>> Read(const SelectQuery& query, SchemaPtr schema,
+                                            const ReadOptions& options) override;
+  Result<Value> MaxValue(const std::string& table, const std::string& column, const DataType& type) override;
+  std::string Explain(const SelectQuery& query) const override;
+  Status BeginSnapshot() override;
+  Status EndSnapshot() override;
+  Result<std::string> ServerVersion() override { return connection_->server_version(); }
+
+ private:
+  // The table as described once per source.
+  Result<const TableInfo*> CachedTable(const std::string& table);
+  // `query` as the server should run it: the resolved table name, GEOMETRY columns through ST_AsBinary.
+  Result<RenderedSql> Render(const SelectQuery& query, const Schema* schema, const TableInfo* table) const;
+  Result<PreparedQuery> Prepare(const SelectQuery& query, const Schema* schema, std::string_view context);
+  Status CheckIdle(std::string_view what) const;
+
+  std::shared_ptr<MySqlConnection> connection_;
+  std::map<std::string, TableInfo> tables_;  // by table as configured
+};
+
+Status MySqlSource::CheckIdle(std::string_view what) const {
+  if (connection_->reader_active) {
+    return Internal("{}: a reader is still open on this MySQL source (one reader at a time)", what);
+  }
+  return Status::Ok();
+}
+
+Result<const TableInfo*> MySqlSource::CachedTable(const std::string& table) {
+  auto cached = tables_.find(table);
+  if (cached != tables_.end()) return &cached->second;
+  SLUICE_RETURN_IF_ERROR(CheckIdle(fmt::format("describing {}", table)));
+  SLUICE_ASSIGN_OR_RETURN(mysql::TableName resolved, mysql::ResolveTable(*connection_, table));
+  SLUICE_ASSIGN_OR_RETURN(TableInfo info, mysql::DescribeTable(*connection_, resolved));
+  return &tables_.emplace(table, std::move(info)).first->second;
+}
+
+Result<SchemaPtr> MySqlSource::DescribeTable(const std::string& table) {
+  SLUICE_ASSIGN_OR_RETURN(const TableInfo* info, CachedTable(table));
+  return info->schema;
+}
+
+Result<RenderedSql> MySqlSource::Render(const SelectQuery& query, const Schema* schema, const TableInfo* table) const {
+  SqlDialect dialect = MySqlDialect();
+  if (query.is_custom()) return RenderSelect(query, dialect);
+  SelectQuery resolved = query;
+  std::vector<std::optional<DataType>> key_types(query.key_columns.size());
+  if (table != nullptr) {
+    resolved.table = table->name.Qualified();
+    std::set<std::string> geometry(table->geometry_columns.begin(), table->geometry_columns.end());
+    if (!geometry.empty()) {
+      dialect.select_column = [geometry](std::string_view column, std::string_view quoted) {
+        if (!geometry.contains(std::string(column))) return std::string(quoted);
+        return fmt::format("ST_AsBinary({0}) AS {0}", quoted);
+      };
+    }
+    if (schema == nullptr) schema = table->schema.get();
+  }
+  for (size_t key_idx = 0; schema != nullptr && key_idx < key_types.size(); ++key_idx) {
+    if (auto field_idx = schema->FieldIndex(query.key_columns[key_idx])) key_types[key_idx] = schema->fields[*field_idx].type;
+  }
+  return RenderSelect(resolved, dialect, key_types);
+}
+
+Result<PreparedQuery> MySqlSource::Prepare(const SelectQuery& query, const Schema* schema, std::string_view context) {
+  SLUICE_RETURN_IF_ERROR(CheckIdle(context));
+  const TableInfo* table = nullptr;
+  if (!query.is_custom()) {
+    SLUICE_ASSIGN_OR_RETURN(table, CachedTable(query.table));
+  }
+  SLUICE_ASSIGN_OR_RETURN(RenderedSql rendered, Render(query, schema, table));
+  PreparedQuery prepared;
+  SLUICE_ASSIGN_OR_RETURN(prepared.statement, connection_->Prepare(rendered.sql, context));
+  prepared.params = std::move(rendered.params);
+  return prepared;
+}
+
+Result<SchemaPtr> MySqlSource::DescribeQuery(const SelectQuery& query) {
+  SLUICE_ASSIGN_OR_RETURN(PreparedQuery prepared, Prepare(query, nullptr, "describing the query"));
+  mysql::MetadataPtr metadata(mysql_stmt_result_metadata(prepared.statement));
+  if (!metadata) return InvalidArgument("describing the query: the SQL returns no rows (it must be a SELECT)");
+  const MYSQL_FIELD* fields = mysql_fetch_fields(metadata.get());
+  auto schema = std::make_shared<Schema>();
+  std::set<std::string> seen;
+  for (unsigned int column_idx = 0; column_idx < mysql_num_fields(metadata.get()); ++column_idx) {
+    Field field = mysql::FieldFromResultMetadata(fields[column_idx], HasJsonFormat(fields[column_idx]));
+    if (!seen.insert(field.name).second) {
+      return InvalidArgument("the query returns two columns named '{}'; give one an alias", field.name);
+    }
+    schema->fields.push_back(std::move(field));
+  }
+  return SchemaPtr(std::move(schema));
+}
+
+Result<std::unique_ptr<BatchReader>> MySqlSource::Read(const SelectQuery& query, SchemaPtr schema,
+                                                       const ReadOptions& options) {
+  ReadOptions read_options = options;
+  if (read_options.table_for_errors.empty() && !query.is_custom()) read_options.table_for_errors = query.table;
+  std::string context =
+      read_options.table_for_errors.empty() ? "reading the query" : "reading " + read_options.table_for_errors;
+  SLUICE_ASSIGN_OR_RETURN(PreparedQuery prepared, Prepare(query, schema.get(), context));
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<mysql::MySqlBatchReader> reader,
+                          mysql::MySqlBatchReader::Start(connection_, prepared.statement, std::move(prepared.params),
+                                                         std::move(schema), read_options));
+  return std::unique_ptr<BatchReader>(std::move(reader));
+}
+
+Result<Value> MySqlSource::MaxValue(const std::string& table, const std::string& column, const DataType& type) {
+  std::string context = fmt::format("table {}, column {}: reading the largest value", table, column);
+  SLUICE_RETURN_IF_ERROR(CheckIdle(context));
+  SLUICE_ASSIGN_OR_RETURN(const TableInfo* info, CachedTable(table));
+  SqlDialect dialect = MySqlDialect();
+  std::string sql = fmt::format("SELECT MAX({}) FROM {}", QuoteIdentifier(column, dialect),
+                                QuoteTableName(info->name.Qualified(), dialect));
+  SLUICE_ASSIGN_OR_RETURN(MYSQL_STMT * statement, connection_->Prepare(sql, context));
+  // Read MAX() as the type the server gives it; zero dates are an error here, never a NULL ceiling.
+  mysql::MetadataPtr metadata(mysql_stmt_result_metadata(statement));
+  if (!metadata || mysql_num_fields(metadata.get()) != 1) return Internal("{}: MAX() returned no column", context);
+  Field field = mysql::FieldFromResultMetadata(*mysql_fetch_fields(metadata.get()), false);
+  field.name = column;
+  if (field.type.id == TypeId::kDecimal && type.id == TypeId::kDecimal) field.type = type;
+  auto schema = std::make_shared<Schema>(Schema{{field}, {}});
+  ReadOptions options{config::ZeroDates::kError, fmt::format("{} (largest value)", table)};
+  SLUICE_ASSIGN_OR_RETURN(auto reader, mysql::MySqlBatchReader::Start(connection_, statement, {}, schema, options));
+  ColumnBatch batch(schema);
+  SLUICE_ASSIGN_OR_RETURN(size_t rows, reader->Next(&batch, 1));
+  if (rows == 0) return Value();
+  auto value = ValueAt(batch.column(0), 0);
+  if (!value) return value.error().WithContext(context);
+  return value;
+}
+
+std::string MySqlSource::Explain(const SelectQuery& query) const {
+  const TableInfo* table = nullptr;
+  if (auto cached = tables_.find(query.table); cached != tables_.end()) table = &cached->second;
+  auto rendered = Render(query, nullptr, table);
+  if (!rendered) return "-- cannot render the query: " + rendered.error().message();
+  return ExplainSql(*rendered);
+}
+
+Status MySqlSource::BeginSnapshot() {
+  if (connection_->in_snapshot) return Internal("BeginSnapshot called twice without EndSnapshot");
+  SLUICE_RETURN_IF_ERROR(CheckIdle("starting a snapshot"));
+  SLUICE_RETURN_IF_ERROR(
+      connection_->Execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", "starting a consistent snapshot"));
+  SLUICE_RETURN_IF_ERROR(connection_->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY",
+                                              "starting a consistent snapshot"));
+  connection_->in_snapshot = true;
+  return Status::Ok();
+}
+
+Status MySqlSource::EndSnapshot() {
+  if (!connection_->in_snapshot) return Status::Ok();
+  SLUICE_RETURN_IF_ERROR(CheckIdle("ending the snapshot"));
+  connection_->in_snapshot = false;
+  return connection_->Execute("COMMIT", "ending the consistent snapshot");
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Source>> OpenMySqlSource(const config::SourceConnection& connection) {
-  return NotSupported("source '{}': mysql sources are not supported yet", connection.name);
+  SLUICE_ASSIGN_OR_RETURN(std::shared_ptr<MySqlConnection> opened, MySqlConnection::Open(connection));
+  return std::unique_ptr<Source>(new MySqlSource(std::move(opened)));
 }
 
 }  // namespace sluice::source

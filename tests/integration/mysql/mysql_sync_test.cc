@@ -1,0 +1,313 @@
+// MariaDB -> Parquet in a local store -> DuckDB, through the real `sluice`
+// binary: every type compared value by value, every strategy over inserts,
+// updates, ties, id gaps and late commits ending with target = source, and
+// `connections test`.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "mysql_client.h"
+
+namespace sluice::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::string For(std::string sql, const std::string& table) {
+  for (size_t at; (at = sql.find("{t}")) != std::string::npos;) sql.replace(at, 3, table);
+  return sql;
+}
+
+const nlohmann::json& ResultOf(const nlohmann::json& report, const std::string& table) {
+  return report.at("table_results").at(table);
+}
+
+class MySqlSyncTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = MySqlServer();
+    ASSERT_FALSE(server_.host.empty());
+    client_ = std::make_unique<MySqlClient>(server_);
+  }
+
+  ServerEnv server_;
+  std::unique_ptr<MySqlClient> client_;
+};
+
+// ---- every type -------------------------------------------------------------
+
+constexpr const char* kTypesTable = R"(
+CREATE TABLE e2e_types (
+  id INT PRIMARY KEY,
+  c_tiny TINYINT, c_tiny_u TINYINT UNSIGNED, c_small SMALLINT, c_small_u SMALLINT UNSIGNED,
+  c_medium MEDIUMINT, c_medium_u MEDIUMINT UNSIGNED, c_int INT, c_int_u INT UNSIGNED,
+  c_big BIGINT, c_big_u BIGINT UNSIGNED,
+  c_dec DECIMAL(12,2), c_dec38 DECIMAL(38,10), c_dec65 DECIMAL(65,30),
+  c_float FLOAT, c_double DOUBLE,
+  c_bit1 BIT(1), c_bit12 BIT(12), c_bit64 BIT(64),
+  c_date DATE, c_datetime DATETIME(6), c_timestamp TIMESTAMP(6) NULL, c_time TIME(6), c_year YEAR,
+  c_char CHAR(5), c_varchar VARCHAR(20), c_text TEXT, c_enum ENUM('small','large'), c_set SET('a','b','c'),
+  c_json JSON, c_binary BINARY(4), c_varbinary VARBINARY(10), c_blob LONGBLOB, c_geometry GEOMETRY
+) CHARACTER SET utf8mb4)";
+
+// TIME stays within 0..24h here: Parquet's TIME holds a time of day (see OutOfRangeTime... below).
+constexpr const char* kTypesRows = R"(
+INSERT INTO e2e_types VALUES
+ (1, 127, 255, 32767, 65535, 8388607, 16777215, 2147483647, 4294967295,
+  9223372036854775807, 18446744073709551615,
+  9999999999.99, 9999999999999999999999999999.9999999999,
+  99999999999999999999999999999999999.999999999999999999999999999999,
+  0.1, 1.7976931348623157e308,
+  b'1', b'101010101010', b'1111111111111111111111111111111111111111111111111111111111111111',
+  '9999-12-31', '9999-12-31 23:59:59.999999', '2038-01-19 03:14:07.999999', '23:59:59.999999', 2155,
+  'abc', 'x😀y ünï', 'line1\nline2\t"q"', 'large', 'a,c', '{"k": [1, 2.5, "😀"], "n": null}',
+  x'00FF0000', x'00', x'DEADBEEF', ST_GeomFromText('POINT(1 2)')),
+ (2, -128, 0, -32768, 0, -8388608, 0, -2147483648, 0,
+  -9223372036854775808, 0,
+  -9999999999.99, -9999999999999999999999999999.9999999999,
+  -0.000000000000000000000000000001,
+  -0.25, 2.2250738585072014e-308,
+  b'0', b'000000000001', x'0123456789ABCDEF',
+  '0001-01-01', '1000-01-01 00:00:00.000001', '1970-01-01 00:00:01.000001', '00:00:00', 1901,
+  '', '', '', 'small', '', '[]', x'00000000', x'', x'', ST_GeomFromText('LINESTRING(0 0, 1.5 -2)')),
+ (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+  NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+ (4, 0, 1, 0, 1, 0, 1, 0, 1, 0, 9223372036854775808, 0.00, 0, 0, 0, 0, b'0', b'0', b'0',
+  '2024-02-29', '2024-02-29 12:00:00', '2024-02-29 12:00:00.5', '12:34:56.5', 1970,
+  'a', 'a', 'a', NULL, 'a,b,c', '{}', x'01020304', x'FF', REPEAT(x'00FF7F80', 4194304), NULL))";
+
+// One comparison per column: the same value as text on each side. Floats compare as numbers.
+struct ColumnCheck {
+  const char* mysql;
+  const char* duckdb;
+  bool numeric = false;
+};
+
+const std::vector<ColumnCheck>& TypeChecks() {
+  static const std::vector<ColumnCheck> checks = {
+      {"id", "id"}, {"c_tiny", "c_tiny"}, {"c_tiny_u", "c_tiny_u"}, {"c_small", "c_small"},
+      {"c_small_u", "c_small_u"}, {"c_medium", "c_medium"}, {"c_medium_u", "c_medium_u"}, {"c_int", "c_int"},
+      {"c_int_u", "c_int_u"}, {"c_big", "c_big"}, {"c_big_u", "CAST(c_big_u AS VARCHAR)"},
+      {"c_dec", "CAST(c_dec AS VARCHAR)"}, {"c_dec38", "CAST(c_dec38 AS VARCHAR)"}, {"c_dec65", "c_dec65"},
+      {"c_float", "CAST(c_float AS VARCHAR)", true}, {"c_double", "CAST(c_double AS VARCHAR)", true},
+      {"CAST(c_bit1 AS UNSIGNED)", "CAST(c_bit1 AS INTEGER)"}, {"CAST(c_bit12 AS SIGNED)", "c_bit12"},
+      {"CAST(c_bit64 AS SIGNED)", "c_bit64"}, {"c_date", "CAST(c_date AS VARCHAR)"},
+      {"TIMESTAMPDIFF(MICROSECOND, '1970-01-01', c_datetime)", "epoch_us(c_datetime)"},
+      {"TIMESTAMPDIFF(MICROSECOND, '1970-01-01', c_timestamp)", "epoch_us(c_timestamp)"},
+      {"HOUR(c_time) * 3600000000 + MINUTE(c_time) * 60000000 + SECOND(c_time) * 1000000 + MICROSECOND(c_time)",
+       "hour(c_time) * 3600000000 + minute(c_time) * 60000000 + microsecond(c_time)"},
+      {"c_year + 0", "c_year"}, {"c_char", "c_char"}, {"c_varchar", "c_varchar"}, {"c_text", "c_text"},
+      {"c_enum", "c_enum"}, {"c_set", "c_set"}, {"c_json", "CAST(c_json AS VARCHAR)"}, {"HEX(c_binary)", "hex(c_binary)"},
+      {"HEX(c_varbinary)", "hex(c_varbinary)"}, {"MD5(c_blob)", "md5(c_blob)"},
+      {"HEX(ST_AsBinary(c_geometry))", "hex(c_geometry)"},
+  };
+  return checks;
+}
+
+TEST_F(MySqlSyncTest, EveryTypeArrivesInDuckDbValueByValue) {
+  client_->Exec("DROP TABLE IF EXISTS e2e_types");
+  client_->Exec(kTypesTable);
+  client_->Exec(kTypesRows);
+  EmbeddedProject project("mysql_types");
+  project.WriteConfig("  e2e_types: {cdc_strategy: id_only, cdc_id_column: id}\n", "batch_size: 2",
+                      "partition_strategy: table", server_.SourceYaml("mysql", "ssl: {mode: disabled}"));
+  nlohmann::json report = project.Sync();
+  ASSERT_EQ(report.value("status", ""), "success") << report.dump(2);
+  EXPECT_EQ(ResultOf(report, "e2e_types").at("rows_loaded"), 4);
+
+  std::string mysql_select = "SELECT ";
+  std::string duckdb_select = "SELECT ";
+  for (size_t column_idx = 0; column_idx < TypeChecks().size(); ++column_idx) {
+    mysql_select += std::string(column_idx ? ", " : "") + TypeChecks()[column_idx].mysql;
+    duckdb_select += std::string(column_idx ? ", " : "") + TypeChecks()[column_idx].duckdb;
+  }
+  std::vector<Row> expected = client_->Rows(mysql_select + " FROM e2e_types ORDER BY id");
+  std::vector<Row> actual = project.TargetRows(duckdb_select + " FROM e2e_types ORDER BY id");
+  ASSERT_EQ(actual.size(), expected.size());
+  for (size_t row = 0; row < expected.size(); ++row) {
+    ASSERT_EQ(actual[row].size(), expected[row].size());
+    for (size_t column_idx = 0; column_idx < expected[row].size(); ++column_idx) {
+      const ColumnCheck& check = TypeChecks()[column_idx];
+      const auto& want = expected[row][column_idx];
+      const auto& got = actual[row][column_idx];
+      if (check.numeric && want && got) {
+        EXPECT_EQ(std::stod(*got), std::stod(*want)) << "row " << row + 1 << ", " << check.mysql;
+      } else {
+        EXPECT_EQ(got, want) << "row " << row + 1 << ", " << check.mysql;
+      }
+    }
+  }
+  // The 16 MiB BLOB and the 4-byte characters are really there, not just equal hashes of nothing.
+  EXPECT_EQ(project.TargetRows("SELECT octet_length(c_blob) FROM e2e_types WHERE id = 4")[0][0], "16777216");
+  EXPECT_EQ(project.TargetRows("SELECT c_varchar FROM e2e_types WHERE id = 1")[0][0], "x😀y ünï");
+}
+
+TEST_F(MySqlSyncTest, TimeOutsideOneDayStopsTheTableWithAnErrorNamingTheColumn) {
+  client_->Exec("DROP TABLE IF EXISTS e2e_long_time");
+  client_->Exec("CREATE TABLE e2e_long_time (id INT PRIMARY KEY, duration TIME(6));"
+                "INSERT INTO e2e_long_time VALUES (1, '10:00:00'), (2, '-01:30:00'), (3, '100:00:00')");
+  EmbeddedProject project("mysql_long_time");
+  project.WriteConfig("  e2e_long_time: {cdc_strategy: id_only, cdc_id_column: id}\n", "batch_size: 100",
+                      "partition_strategy: table", server_.SourceYaml("mysql", "ssl: {mode: disabled}"));
+  nlohmann::json report = project.Sync({}, 1);
+  ASSERT_FALSE(report.is_null());
+  const nlohmann::json& result = ResultOf(report, "e2e_long_time");
+  EXPECT_EQ(result.at("status"), "failed") << report.dump(2);
+  EXPECT_THAT(result.at("error").get<std::string>(), HasSubstr("duration")) << report.dump(2);
+}
+
+TEST_F(MySqlSyncTest, ZeroDatesAreNulledAndCountedInTheRunReport) {
+  client_->Exec("DROP TABLE IF EXISTS e2e_zero");
+  client_->Exec("CREATE TABLE e2e_zero (id INT PRIMARY KEY, shipped_at DATE, seen DATETIME);"
+                "INSERT INTO e2e_zero VALUES (1, '2024-01-01', '2024-01-01 10:00:00'), (2, '0000-00-00', NULL),"
+                " (3, '2024-00-10', '0000-00-00 00:00:00')");
+  EmbeddedProject project("mysql_zero");
+  project.WriteConfig("  e2e_zero: {cdc_strategy: full_sync}\n", "batch_size: 100", "partition_strategy: table",
+                      server_.SourceYaml("mysql", "ssl: {mode: disabled}"));
+  nlohmann::json report = project.Sync();
+  ASSERT_EQ(report.value("status", ""), "success") << report.dump(2);
+  EXPECT_EQ(ResultOf(report, "e2e_zero").at("zero_dates_nulled"), 3);
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT id, shipped_at, seen FROM e2e_zero ORDER BY id")),
+            (std::vector<std::string>{"1|2024-01-01|2024-01-01 10:00:00", "2|NULL|NULL", "3|NULL|NULL"}));
+
+  project.WriteConfig("  e2e_zero: {cdc_strategy: full_sync}\n", "batch_size: 100, zero_dates: error",
+                      "partition_strategy: table", server_.SourceYaml("mysql", "ssl: {mode: disabled}"));
+  report = project.Sync({}, 1);
+  ASSERT_FALSE(report.is_null());
+  EXPECT_THAT(ResultOf(report, "e2e_zero").at("error").get<std::string>(),
+              HasSubstr("table e2e_zero, column shipped_at, row id=2: zero date '0000-00-00'"));
+}
+
+// ---- strategies -------------------------------------------------------------
+
+constexpr const char* kCreate =
+    "CREATE TABLE {t} (id BIGINT PRIMARY KEY, updated_at DATETIME(6) NOT NULL, amount DECIMAL(12,2), "
+    "note VARCHAR(100), INDEX (updated_at, id))";
+
+// Rows first..last; 7 rows share each second, so ties straddle chunk edges.
+std::string InsertRows(const std::string& table, int first, int last, const std::string& day = "2025-01-01") {
+  return For(fmt::format("INSERT INTO {{t}} SELECT seq, TIMESTAMP('{}') + INTERVAL (seq DIV 7) SECOND, "
+                         "IF(seq % 11 = 0, NULL, (seq % 10000) / 100 + 0.25), IF(seq % 13 = 0, NULL, CONCAT('note ', seq)) "
+                         "FROM seq_{}_to_{}",
+                         day, first, last),
+             table);
+}
+
+std::vector<std::string> SourceOf(MySqlClient& client, const std::string& table) {
+  return JoinAll(client.Rows(
+      For("SELECT id, DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f'), amount, note FROM {t} ORDER BY id", table)));
+}
+
+std::vector<std::string> TargetOf(EmbeddedProject& project, const std::string& table) {
+  return JoinAll(project.TargetRows(For(
+      "SELECT id, strftime(updated_at, '%Y-%m-%d %H:%M:%S.%f'), CAST(amount AS VARCHAR), note FROM {t} ORDER BY id",
+      table)));
+}
+
+TEST_F(MySqlSyncTest, EveryStrategyOverInsertsUpdatesAndTiesEndsWithTargetEqualToSource) {
+  const std::vector<std::string> tables = {"s_h", "s_t", "s_i", "s_f", "s_c"};
+  for (const std::string& table : tables) {
+    client_->Exec("DROP TABLE IF EXISTS " + table);
+    client_->Exec(For(kCreate, table));
+    client_->Exec(InsertRows(table, 1, 1500));
+  }
+  EmbeddedProject project("mysql_strategies");
+  project.WriteConfig(
+      "  s_h: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id}\n"
+      "  s_t: {cdc_strategy: timestamp_only, cdc_timestamp_column: updated_at}\n"
+      "  s_i: {cdc_strategy: id_only, cdc_id_column: id}\n"
+      "  s_f: {cdc_strategy: full_sync, full_sync_mode: replace}\n"
+      "  s_c:\n    cdc_strategy: custom_sql\n    cdc_timestamp_column: updated_at\n    primary_key: [id]\n"
+      "    custom_sql: SELECT * FROM s_c WHERE updated_at > {{last_timestamp}} AND updated_at <= "
+      "{{ceiling_timestamp}}\n",
+      "batch_size: 200", "partition_strategy: table", server_.SourceYaml("mysql", "ssl: {mode: disabled}"));
+  nlohmann::json first = project.Sync();
+  ASSERT_EQ(first.value("status", ""), "success") << first.dump(2);
+  for (const std::string& table : tables) {
+    EXPECT_EQ(ResultOf(first, table).at("rows_loaded"), 1500) << table;
+    EXPECT_EQ(TargetOf(project, table), SourceOf(*client_, table)) << table;
+  }
+  // Updates (id_only is for append-only tables and does not see them) into one tie group of
+  // ~214 rows, more than a chunk; inserts; deletes (seen by the full copy).
+  for (const char* table : {"s_h", "s_t", "s_f", "s_c"}) {
+    client_->Exec(For("UPDATE {t} SET note = 'changed', updated_at = '2025-03-01 00:00:00' WHERE id % 7 = 3", table));
+  }
+  for (const std::string& table : tables) client_->Exec(InsertRows(table, 1501, 1800, "2025-03-01"));
+  client_->Exec("DELETE FROM s_f WHERE id % 10 = 0");
+  nlohmann::json second = project.Sync();
+  ASSERT_EQ(second.value("status", ""), "success") << second.dump(2);
+  for (const std::string& table : tables) EXPECT_EQ(TargetOf(project, table), SourceOf(*client_, table)) << table;
+  EXPECT_EQ(ResultOf(second, "s_i").at("rows_extracted"), 300);
+}
+
+TEST_F(MySqlSyncTest, IdGapsSyncInOneRunWithQueriesProportionalToRows) {
+  client_->Exec("DROP TABLE IF EXISTS s_gaps");
+  client_->Exec(For(kCreate, "s_gaps"));
+  client_->Exec(InsertRows("s_gaps", 1, 1000));
+  client_->Exec(InsertRows("s_gaps", 50000, 100000));
+  EmbeddedProject project("mysql_gaps");
+  project.WriteConfig("  s_gaps: {cdc_strategy: id_only, cdc_id_column: id}\n", "batch_size: 1000",
+                      "partition_strategy: table", server_.SourceYaml("mysql", "ssl: {mode: disabled}"));
+  // The server's general log counts the statements that name this table, so other tests
+  // running against the same server at the same time do not disturb the count.
+  client_->Exec("SET GLOBAL log_output = 'TABLE'");
+  client_->Exec("TRUNCATE TABLE mysql.general_log");
+  client_->Exec("SET GLOBAL general_log = 1");
+  nlohmann::json report = project.Sync({"--backup-only"});
+  client_->Exec("SET GLOBAL general_log = 0");
+  int64_t executes = std::stoll(client_->Scalar(
+      "SELECT COUNT(*) FROM mysql.general_log WHERE command_type IN ('Execute', 'Query') "
+      "AND CONVERT(argument USING utf8mb4) LIKE '%s\\_gaps%'"));
+  ASSERT_EQ(report.value("status", ""), "success") << report.dump(2);
+  EXPECT_EQ(ResultOf(report, "s_gaps").at("rows_extracted"), 51001);
+  // 51 001 rows in chunks of 1000 need 52 range queries; the rest is the catalog and the
+  // ceiling (and this test's own SET GLOBAL). Probing the empty 1001..49999 range in id windows would add ~49 more.
+  constexpr int64_t kChunkQueries = 52;
+  constexpr int64_t kOtherQueries = 8;
+  EXPECT_GE(executes, kChunkQueries);
+  EXPECT_LE(executes, kChunkQueries + kOtherQueries) << "statements executed by the run";
+  nlohmann::json loaded = project.Sync({"--load-only"});
+  ASSERT_EQ(loaded.value("status", ""), "success") << loaded.dump(2);
+  EXPECT_EQ(TargetOf(project, "s_gaps"), SourceOf(*client_, "s_gaps"));
+}
+
+TEST_F(MySqlSyncTest, ALateCommitWithAnOlderTimestampIsPickedUpWithLookback) {
+  client_->Exec("DROP TABLE IF EXISTS s_late");
+  client_->Exec(For(kCreate, "s_late"));
+  client_->Exec(InsertRows("s_late", 1, 700));  // up to 2025-01-01 00:01:40
+  EmbeddedProject project("mysql_late");
+  project.WriteConfig(
+      "  s_late: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id, lookback_seconds: 300}\n",
+      "batch_size: 100", "partition_strategy: table", server_.SourceYaml("mysql", "ssl: {mode: disabled}"));
+  nlohmann::json first = project.Sync();
+  ASSERT_EQ(first.value("status", ""), "success") << first.dump(2);
+  // Committed after the first run, stamped before its cursor (a transaction that began earlier).
+  client_->Exec("INSERT INTO s_late VALUES (701, '2025-01-01 00:00:30', 7.01, 'late insert')");
+  client_->Exec("UPDATE s_late SET note = 'late update', updated_at = '2025-01-01 00:01:00.5' WHERE id = 5");
+  nlohmann::json second = project.Sync();
+  ASSERT_EQ(second.value("status", ""), "success") << second.dump(2);
+  EXPECT_EQ(TargetOf(project, "s_late"), SourceOf(*client_, "s_late"));
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT count(*), count(DISTINCT id) FROM s_late")),
+            (std::vector<std::string>{"701|701"}));
+}
+
+TEST_F(MySqlSyncTest, ConnectionsTestReportsTheServerVersion) {
+  EmbeddedProject project("mysql_connections");
+  project.WriteConfig("  t: {cdc_strategy: full_sync}\n", "batch_size: 100", "partition_strategy: table",
+                      server_.SourceYaml("mysql", "ssl: {mode: required}"));
+  CommandResult result = project.Sluice({"connections", "test", "-c", "src"});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_THAT(result.out, ::testing::MatchesRegex(R"((.|\n)*ok +source +src .*MariaDB 1[0-9]\.[0-9]+\.[0-9]+(.|\n)*)"));
+
+  ServerEnv nowhere = server_;
+  nowhere.port = 1;  // nothing listens there
+  project.WriteConfig("  t: {cdc_strategy: full_sync}\n", "batch_size: 100", "partition_strategy: table",
+                      nowhere.SourceYaml("mysql", "ssl: {mode: disabled}"));
+  result = project.Sluice({"connections", "test", "-c", "src"});
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_THAT(result.out, HasSubstr("FAILED"));
+  EXPECT_THAT(result.out, Not(HasSubstr(server_.password)));
+}
+
+}  // namespace
+}  // namespace sluice::testing
