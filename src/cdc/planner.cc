@@ -58,6 +58,20 @@ CeilingColumns CeilingColumnsFor(const TableSpec& spec) {
   return {};
 }
 
+Value CapTimestampCeiling(const Value& max, TypeId type, int64_t utc_micros, int64_t local_micros) {
+  int64_t now = type == TypeId::kTimestampTz ? utc_micros : std::max(utc_micros, local_micros);
+  auto floor_div = [](int64_t value, int64_t unit) { return value / unit - (value % unit < 0 ? 1 : 0); };
+  if (max.kind() == Value::Kind::kTimestamp) {
+    int64_t limit = floor_div(now, kMicrosPerSecond) * kMicrosPerSecond - 1;
+    return max.timestamp_micros() > limit ? Value::Timestamp(limit) : max;
+  }
+  if (max.kind() == Value::Kind::kDate) {
+    auto limit = static_cast<int32_t>(floor_div(now, kMicrosPerDay) - 1);
+    return max.date_days() > limit ? Value::Date(limit) : max;
+  }
+  return max;
+}
+
 SelectQuery CustomQueryForDescribe(const std::string& table, const std::string& custom_sql) {
   SelectQuery query;
   query.table = table;
@@ -127,8 +141,10 @@ Status ChunkPlanner::Init() {
       if (!start_id.is_null()) lower_ = {start_id};
       break;
     case CdcStrategy::kFullSync:
-      mode_ = spec_.primary_key.empty() ? Mode::kSingleQuery : Mode::kUniqueKeyset;
-      key_columns_ = spec_.primary_key;
+      // One streaming query under the source's snapshot: a full copy is only
+      // loadable whole, so pages would buy no resumability, and an unordered
+      // scan is what the database streams fastest (no index-order walk).
+      mode_ = Mode::kSingleQuery;
       cursor_ = Cursor();
       break;
     case CdcStrategy::kCustomSql:
@@ -409,13 +425,12 @@ std::string ChunkPlanner::DescribeWindow() const {
     for (const auto& [name, value] : query.parameters) out += fmt::format(" {}={}", name, value.ToString());
     return out;
   }
-  if (mode_ == Mode::kSingleQuery) return "the whole table (no primary key: one streaming query)";
+  if (mode_ == Mode::kSingleQuery) return "the whole table in one streaming query";
   std::vector<std::string> lower_columns(key_columns_.begin(), key_columns_.begin() + lower_.size());
   std::vector<std::string> lower_values;
   for (const Value& value : lower_) lower_values.push_back(value.ToString());
   std::string out = lower_.empty() ? "from the start" : fmt::format("{} > {}", Tuple(lower_columns), Tuple(lower_values));
   if (upper_) out += fmt::format(" up to {} <= {}", key_columns_[0], upper_->ToString());
-  else if (spec_.strategy == CdcStrategy::kFullSync) out = "the whole table, paged by " + Tuple(key_columns_);
   if (phase_ == Phase::kDone && !upper_ && spec_.strategy != CdcStrategy::kFullSync) out += " (table empty)";
   return out;
 }

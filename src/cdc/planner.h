@@ -20,7 +20,8 @@
 //   timestamp_only  key (ts) in (cursor - lookback, ceiling].
 //   hybrid          key (ts, id) > (cursor.ts, cursor.id), ts <= ceiling;
 //                   with lookback: ts > cursor.ts - lookback instead.
-//   full_sync       the whole table, paged by primary key (one query if none).
+//   full_sync       the whole table in one streaming query (every batch a
+//                   safe point: its files stay pending until the copy ends).
 //   custom_sql      the user's query once, with {{last_*}}/{{ceiling_*}} bound.
 //
 // Ties: a key that is not unique (timestamp_only; id_only on a non-key
@@ -58,6 +59,16 @@ struct CeilingColumns {
 };
 CeilingColumns CeilingColumnsFor(const TableSpec& spec);
 
+// Caps a timestamp or date ceiling (`max`, the column's MAX) below the
+// source's current second (dates: below today), so the ceiling's tie group
+// is closed: a row stamped later with the same value as the cursor would
+// otherwise be skipped by the next run's `> cursor`. `utc_micros` is the
+// source's clock; `local_micros` the same instant on the server's own wall
+// clock. Naive columns (timestamp, date) hold whatever wall clock their
+// writers used, so they are capped by the later of the two, which never
+// holds back rows; timestamptz by UTC. Other values are returned as is.
+Value CapTimestampCeiling(const Value& max, TypeId type, int64_t utc_micros, int64_t local_micros);
+
 // The custom_sql query with every placeholder bound to NULL: enough for a
 // source to describe its result columns without reading rows.
 SelectQuery CustomQueryForDescribe(const std::string& table, const std::string& custom_sql);
@@ -83,6 +94,10 @@ class ChunkPlanner {
   // The position after every row accepted so far. Exact at safe points:
   // before the first query and after each FinishQuery().
   const Cursor& cursor() const { return cursor_; }
+  // Whether the end of every batch is a safe point too (full_sync: the
+  // cursor stays empty and the files are loadable only together), so files
+  // can roll inside its one query.
+  bool EveryBatchIsASafePoint() const { return spec_.strategy == config::CdcStrategy::kFullSync; }
   int64_t rows_accepted() const { return rows_accepted_; }
   // "(2025-11-27T15:30:00.000000Z, 42) < (updated_at, id) and updated_at <= 2025-11-28T…"
   std::string DescribeWindow() const;

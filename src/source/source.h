@@ -26,6 +26,15 @@ struct ReadOptions {
   std::string table_for_errors;
 };
 
+// The source's clock at one instant, in microseconds since the epoch.
+struct SourceClock {
+  int64_t utc_micros = 0;
+  // The same instant on the server's own wall clock (its default time zone),
+  // read as if it were UTC: what a writer stamping naive timestamps with
+  // NOW() writes. Equals utc_micros on a server that runs in UTC.
+  int64_t local_micros = 0;
+};
+
 struct ReadStats {
   int64_t rows = 0;
   int64_t zero_dates_nulled = 0;  // zero/invalid dates turned into NULL
@@ -63,6 +72,8 @@ class Source {
   // a no-op where the source has no such thing.
   virtual Status BeginSnapshot() = 0;
   virtual Status EndSnapshot() = 0;
+  // The server's clock now, for capping a timestamp ceiling.
+  virtual Result<SourceClock> Clock() = 0;
   // "SQLite 3.40.1", "MariaDB 10.11.6", ...
   virtual Result<std::string> ServerVersion() = 0;
 };

@@ -4,6 +4,7 @@
 
 #include "cdc/planner.h"
 #include "common/redact.h"
+#include "sync/ceiling.h"
 #include "sync/pipeline.h"
 #include "types/temporal.h"
 
@@ -32,21 +33,10 @@ Status DryRunTable(PipelineContext& context, const config::TableConfig& table, c
     SLUICE_ASSIGN_OR_RETURN(schema, source->DescribeTable(table.name));
   }
   SLUICE_ASSIGN_OR_RETURN(cdc::TableSpec spec, cdc::MakeTableSpec(table, schema));
-  cdc::CeilingColumns columns = cdc::CeilingColumnsFor(spec);
-  cdc::Ceiling ceiling;
   if (!options.load_only) {
-    SchemaPtr table_schema = schema;
-    if (table.cdc_strategy == config::CdcStrategy::kCustomSql) {
-      SLUICE_ASSIGN_OR_RETURN(table_schema, source->DescribeTable(table.name));
-    }
-    for (const std::string* column : {&columns.timestamp_column, &columns.id_column}) {
-      if (column->empty()) continue;
-      auto index = table_schema->FieldIndex(*column);
-      if (!index) return InvalidArgument("table {}: column '{}' is not in the table", table.name, *column);
-      SLUICE_ASSIGN_OR_RETURN(Value max, source->MaxValue(table.name, *column, table_schema->fields[*index].type));
-      out << fmt::format("  ceiling: MAX({}) = {}\n", *column, max.ToString());
-      (column == &columns.timestamp_column ? ceiling.timestamp : ceiling.id) = max;
-    }
+    std::vector<std::string> notes;
+    SLUICE_ASSIGN_OR_RETURN(cdc::Ceiling ceiling, ReadCeiling(*source, table, spec, &notes));
+    for (const std::string& note : notes) out << "  ceiling: " << note << "\n";
     SLUICE_ASSIGN_OR_RETURN(cdc::ChunkPlanner planner,
                             cdc::ChunkPlanner::Create(spec, stored.watermark.cursor, ceiling, options.limit));
     out << fmt::format("  window:  {}\n", planner.DescribeWindow());
@@ -76,7 +66,7 @@ Status DryRunTable(PipelineContext& context, const config::TableConfig& table, c
 
 Status DryRun(const config::Config& config, const std::string& pipeline, const SyncOptions& options,
               std::ostream& out) {
-  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<PipelineContext> context, PipelineContext::Open(config, pipeline));
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<PipelineContext> context, PipelineContext::Open(config, pipeline, target::TargetAccess::kPlanOnly));
   std::vector<const config::TableConfig*> tables;
   if (options.tables.empty()) {
     for (const config::TableConfig& table : context->pipeline().tables) tables.push_back(&table);

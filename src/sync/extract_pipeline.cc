@@ -58,6 +58,7 @@ Status ExtractPipeline::ReadAll() {
     SLUICE_RETURN_IF_ERROR(check_stop_());
     SLUICE_LOG_DEBUG("{}: {}", read_options_.table_for_errors, source_.Explain(*query));
     SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<source::BatchReader> reader, source_.Read(*query, schema_, read_options_));
+    int64_t zero_dates_reported = 0;
     while (true) {
       SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<ColumnBatch> batch, TakeFreeBatch());
       SLUICE_ASSIGN_OR_RETURN(size_t rows, reader->Next(batch.get(), planner_.MaxRowsPerBatch()));
@@ -72,18 +73,23 @@ Status ExtractPipeline::ReadAll() {
       item.rows_kept = keep;
       item.progress = planner_.Progress();
       SLUICE_RETURN_IF_ERROR(Push(std::move(item)));
+      if (planner_.EveryBatchIsASafePoint()) SLUICE_RETURN_IF_ERROR(PushSafePoint(*reader, &zero_dates_reported));
       SLUICE_RETURN_IF_ERROR(check_stop_());
     }
-    int64_t zero_dates = reader->stats().zero_dates_nulled;
-    reader.reset();
     planner_.FinishQuery();
-    ExtractItem safe_point;
-    safe_point.kind = ExtractItem::Kind::kSafePoint;
-    safe_point.cursor = planner_.cursor();
-    safe_point.zero_dates_nulled = zero_dates;
-    SLUICE_RETURN_IF_ERROR(Push(std::move(safe_point)));
+    SLUICE_RETURN_IF_ERROR(PushSafePoint(*reader, &zero_dates_reported));
+    reader.reset();
   }
   return Push(ExtractItem{});
+}
+
+Status ExtractPipeline::PushSafePoint(const source::BatchReader& reader, int64_t* zero_dates_reported) {
+  ExtractItem safe_point;
+  safe_point.kind = ExtractItem::Kind::kSafePoint;
+  safe_point.cursor = planner_.cursor();
+  safe_point.zero_dates_nulled = reader.stats().zero_dates_nulled - *zero_dates_reported;
+  *zero_dates_reported = reader.stats().zero_dates_nulled;
+  return Push(std::move(safe_point));
 }
 
 Result<ExtractItem> ExtractPipeline::Next() {

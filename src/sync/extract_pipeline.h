@@ -58,6 +58,8 @@ class ExtractPipeline {
   Status ReadAll();
   Result<std::unique_ptr<ColumnBatch>> TakeFreeBatch();
   Status Push(ExtractItem item);
+  // A safe point after the rows `reader` has given so far; carries the zero dates since the last one.
+  Status PushSafePoint(const source::BatchReader& reader, int64_t* zero_dates_reported);
 
   source::Source& source_;
   cdc::ChunkPlanner& planner_;

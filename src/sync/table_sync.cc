@@ -7,6 +7,7 @@
 #include "common/failpoint.h"
 #include "common/logging.h"
 #include "common/redact.h"
+#include "sync/ceiling.h"
 #include "sync/extract_pipeline.h"
 #include "sync/progress.h"
 #include "types/temporal.h"
@@ -103,31 +104,6 @@ Status TableSync::Prepare() {
   return Status::Ok();
 }
 
-Result<cdc::Ceiling> TableSync::FetchCeiling(source::Source& source) {
-  cdc::CeilingColumns columns = cdc::CeilingColumnsFor(spec_);
-  cdc::Ceiling ceiling;
-  if (columns.timestamp_column.empty() && columns.id_column.empty()) return ceiling;
-  // custom_sql reads its ceiling from the configured table; other strategies' schema is the table's.
-  SchemaPtr table_schema = schema_;
-  if (table_.cdc_strategy == config::CdcStrategy::kCustomSql) {
-    SLUICE_ASSIGN_OR_RETURN(table_schema, source.DescribeTable(table_.name));
-  }
-  auto type_of = [&](const std::string& column) -> Result<DataType> {
-    auto index = table_schema->FieldIndex(column);
-    if (!index) return InvalidArgument("table {}: column '{}' is not in the table", table_.name, column);
-    return table_schema->fields[*index].type;
-  };
-  if (!columns.timestamp_column.empty()) {
-    SLUICE_ASSIGN_OR_RETURN(DataType type, type_of(columns.timestamp_column));
-    SLUICE_ASSIGN_OR_RETURN(ceiling.timestamp, source.MaxValue(table_.name, columns.timestamp_column, type));
-  }
-  if (!columns.id_column.empty()) {
-    SLUICE_ASSIGN_OR_RETURN(DataType type, type_of(columns.id_column));
-    SLUICE_ASSIGN_OR_RETURN(ceiling.id, source.MaxValue(table_.name, columns.id_column, type));
-  }
-  return ceiling;
-}
-
 Status TableSync::Extract() {
   state::Watermark& watermark = stored_.watermark;
   if (IsFullSync() && !watermark.pending_files.empty()) {
@@ -139,7 +115,7 @@ Status TableSync::Extract() {
     watermark.pending_files.clear();
   }
   SLUICE_ASSIGN_OR_RETURN(source::Source * source, context_.source());
-  SLUICE_ASSIGN_OR_RETURN(cdc::Ceiling ceiling, FetchCeiling(*source));
+  SLUICE_ASSIGN_OR_RETURN(cdc::Ceiling ceiling, ReadCeiling(*source, table_, spec_));
   SLUICE_ASSIGN_OR_RETURN(cdc::ChunkPlanner planner,
                           cdc::ChunkPlanner::Create(spec_, watermark.cursor, ceiling, options_.limit));
   SLUICE_LOG_INFO("table {}: extracting {}", table_.name, planner.DescribeWindow());

@@ -53,7 +53,6 @@ class TableSync {
  private:
   Status RunWithLease();
   Status Prepare();
-  Result<cdc::Ceiling> FetchCeiling(source::Source& source);
   Status Extract();
   Status ReadAll(source::Source& source, cdc::ChunkPlanner& planner);
   Status WriteRows(const ColumnBatch& batch, size_t rows);

@@ -154,6 +154,43 @@ TEST(EmbeddedSync, LimitOnAFullCopyIsAUsageError) {
   EXPECT_NE(result.err.find("--limit cannot apply to f"), std::string::npos) << result.err;
 }
 
+TEST(EmbeddedSync, AFullCopyRollsFilesInsideItsOneQueryAndLoadsThemTogether) {
+  EmbeddedProject project("full_roll");
+  project.Source("CREATE TABLE f (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)");
+  // ~4 MB of incompressible text: four files or more at target_file_mb 1.
+  project.Source("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30000) "
+                 "INSERT INTO f SELECT i, hex(randomblob(64)) FROM n");
+  project.WriteConfig("  f: {cdc_strategy: full_sync}\n", "batch_size: 1000",
+                      "partition_strategy: table, target_file_mb: 1, compression: none");
+  nlohmann::json report = project.Sync();
+  ASSERT_EQ(report.value("status", ""), "success") << report.dump(2);
+  EXPECT_EQ(ResultOf(report, "f").at("rows_loaded"), 30000);
+  EXPECT_GE(ResultOf(report, "f").at("files_created").get<int>(), 4) << report.dump(2);
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT COUNT(*), COUNT(DISTINCT id), SUM(length(payload)) FROM f")),
+            (std::vector<std::string>{"30000|30000|3840000"}));
+}
+
+TEST(EmbeddedSync, RowsStampedAtOrAfterTheSourcesCurrentSecondWaitForALaterRun) {
+  EmbeddedProject project("ceiling_clock");
+  project.Source(For(kCreate, "orders"));
+  project.Source(InsertRows("orders", 1, 50));
+  // A writer whose clock runs ahead (or a row stamped in the current second,
+  // whose tie group may still grow): held back by the ceiling, not skipped.
+  project.Source("INSERT INTO orders VALUES (51, datetime('now', '+1 day'), 1.00, 'ahead')");
+  project.WriteConfig("  orders: {cdc_strategy: timestamp_only, cdc_timestamp_column: updated_at}\n");
+  nlohmann::json first = project.Sync();
+  ASSERT_EQ(first.value("status", ""), "success") << first.dump(2);
+  EXPECT_EQ(ResultOf(first, "orders").at("rows_loaded"), 50);
+  CommandResult plan = project.Sluice({"sync", "-p", "test", "--dry-run"});
+  EXPECT_NE(plan.out.find("capped at"), std::string::npos) << plan.out;
+  // Once its stamp is in the past it is read like any other row.
+  project.Source("UPDATE orders SET updated_at = datetime('now', '-1 hour') WHERE id = 51");
+  nlohmann::json second = project.Sync();
+  ASSERT_EQ(second.value("status", ""), "success") << second.dump(2);
+  EXPECT_EQ(ResultOf(second, "orders").at("rows_loaded"), 1);
+  EXPECT_EQ(TargetOf(project, "orders"), SourceOf(project, "orders"));
+}
+
 TEST(EmbeddedSync, BackupOnlyThenLoadOnly) {
   EmbeddedProject project("backup_load");
   project.Source(For(kCreate, "orders"));
@@ -182,6 +219,16 @@ TEST(EmbeddedSync, DryRunWritesNothing) {
   EXPECT_NE(result.out.find("LIMIT 500"), std::string::npos) << result.out;
   EXPECT_TRUE(project.StagedObjects().empty());
   EXPECT_FALSE(std::filesystem::exists(project.dir() + "/stage/test/watermarks"));
+  EXPECT_FALSE(std::filesystem::exists(project.warehouse())) << "planning must not create the warehouse";
+  // Over an existing warehouse: read, never written.
+  ASSERT_EQ(project.Sync().value("status", ""), "success");
+  project.Source(InsertRows("orders", 101, 150));
+  auto before = std::filesystem::last_write_time(project.warehouse());
+  CommandResult again = project.Sluice({"sync", "-p", "test", "--dry-run"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("table exists and matches"), std::string::npos) << again.out;
+  EXPECT_EQ(std::filesystem::last_write_time(project.warehouse()), before);
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT COUNT(*) FROM orders")), (std::vector<std::string>{"100"}));
 }
 
 TEST(EmbeddedSync, ZeroDatesBecomeNullAndAreCounted) {

@@ -165,6 +165,23 @@ Status MySqlConnection::Execute(std::string_view sql, std::string_view context) 
   return Status::Ok();
 }
 
+Result<std::vector<std::string>> MySqlConnection::QueryRow(std::string_view sql, std::string_view context) {
+  if (mysql_real_query(mysql_, sql.data(), static_cast<unsigned long>(sql.size())) != 0) return Error(context);
+  std::unique_ptr<MYSQL_RES, decltype(&mysql_free_result)> result(mysql_store_result(mysql_), mysql_free_result);
+  if (!result) return Error(context);
+  MYSQL_ROW row = mysql_fetch_row(result.get());
+  unsigned long* lengths = row ? mysql_fetch_lengths(result.get()) : nullptr;
+  if (row == nullptr || lengths == nullptr) return Internal("{}: the query returned no row", context);
+  std::vector<std::string> values;
+  for (unsigned int field_idx = 0; field_idx < mysql_num_fields(result.get()); ++field_idx) {
+    if (row[field_idx] == nullptr) return Internal("{}: the query returned NULL", context);
+    values.emplace_back(row[field_idx], lengths[field_idx]);
+  }
+  while (mysql_fetch_row(result.get()) != nullptr) {
+  }
+  return values;
+}
+
 Result<MYSQL_STMT*> MySqlConnection::Prepare(const std::string& sql, std::string_view context) {
   for (auto it = statements_.begin(); it != statements_.end(); ++it) {
     if (it->first == sql) {

@@ -35,6 +35,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "common/status.h"
 #include "config/config.h"
@@ -70,6 +71,8 @@ class MySqlConnection {
   const std::string& server_version() const { return server_version_; }
   bool is_mariadb() const { return is_mariadb_; }
 
+  // Runs a text-protocol query that returns one row of non-NULL values.
+  Result<std::vector<std::string>> QueryRow(std::string_view sql, std::string_view context);
   // Runs statements that return no rows (SET, START TRANSACTION, COMMIT).
   Status Execute(std::string_view sql, std::string_view context);
   // A prepared statement for `sql`. The last few statements are kept and

@@ -53,6 +53,7 @@ class MySqlSource final : public Source {
   Status BeginSnapshot() override;
   Status EndSnapshot() override;
   Result<std::string> ServerVersion() override { return connection_->server_version(); }
+  Result<SourceClock> Clock() override;
 
  private:
   // The table as described once per source.
@@ -175,6 +176,21 @@ Result<Value> MySqlSource::MaxValue(const std::string& table, const std::string&
   auto value = ValueAt(batch.column(0), 0);
   if (!value) return value.error().WithContext(context);
   return value;
+}
+
+Result<SourceClock> MySqlSource::Clock() {
+  constexpr std::string_view kContext = "reading the server's clock";
+  SLUICE_RETURN_IF_ERROR(CheckIdle(kContext));
+  // The session runs in UTC; writers' NOW() uses the server's global zone
+  // (CONVERT_TZ gives NULL for a named zone without time zone tables: UTC then).
+  SLUICE_ASSIGN_OR_RETURN(
+      std::vector<std::string> row,
+      connection_->QueryRow("SELECT TIMESTAMPDIFF(MICROSECOND, '1970-01-01', u), TIMESTAMPDIFF(MICROSECOND, "
+                            "'1970-01-01', COALESCE(CONVERT_TZ(u, '+00:00', @@global.time_zone), u)) "
+                            "FROM (SELECT UTC_TIMESTAMP(6) AS u) AS now",
+                            kContext));
+  if (row.size() != 2) return Internal("{}: unexpected result shape", kContext);
+  return SourceClock{std::stoll(row[0]), std::stoll(row[1])};
 }
 
 std::string MySqlSource::Explain(const SelectQuery& query) const {

@@ -45,6 +45,7 @@ class PostgresSource final : public Source {
   Status BeginSnapshot() override;
   Status EndSnapshot() override;
   Result<std::string> ServerVersion() override;
+  Result<SourceClock> Clock() override;
 
  private:
   Status CheckIdle() const;
@@ -279,6 +280,24 @@ Status PostgresSource::EndSnapshot() {
   SLUICE_RETURN_IF_ERROR(CheckIdle());
   connection_->in_snapshot = false;
   return connection_->Execute("COMMIT", "ending the snapshot");
+}
+
+Result<SourceClock> PostgresSource::Clock() {
+  SLUICE_RETURN_IF_ERROR(CheckIdle());
+  // The session runs in UTC; the server's own zone is the TimeZone a new session starts with.
+  SLUICE_ASSIGN_OR_RETURN(
+      ResultPtr result,
+      connection_->Query("SELECT (extract(epoch FROM now) * 1000000)::bigint::text, "
+                         "(extract(epoch FROM now AT TIME ZONE (SELECT reset_val FROM pg_settings "
+                         "WHERE name = 'TimeZone')) * 1000000)::bigint::text FROM clock_timestamp() AS now",
+                         {}, false, "reading the server's clock"));
+  if (PQntuples(result.get()) != 1 || PQnfields(result.get()) != 2) {
+    return Internal("reading the server's clock: unexpected result shape");
+  }
+  SourceClock clock;
+  clock.utc_micros = std::stoll(PQgetvalue(result.get(), 0, 0));
+  clock.local_micros = std::stoll(PQgetvalue(result.get(), 0, 1));
+  return clock;
 }
 
 Result<std::string> PostgresSource::ServerVersion() {

@@ -1,6 +1,8 @@
 #include "source/sqlite/sqlite_source.h"
 
 #include <charconv>
+#include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <map>
 
@@ -88,6 +90,15 @@ class SqliteSource final : public Source {
   Status BeginSnapshot() override;
   Status EndSnapshot() override;
   Result<std::string> ServerVersion() override { return fmt::format("SQLite {}", sqlite3_libversion()); }
+  // An embedded database: its writers share this machine's clock.
+  Result<SourceClock> Clock() override {
+    auto now = std::chrono::system_clock::now();
+    int64_t micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+    time_t seconds = std::chrono::system_clock::to_time_t(now);
+    struct tm local {};
+    localtime_r(&seconds, &local);
+    return SourceClock{micros, micros + static_cast<int64_t>(local.tm_gmtoff) * 1000000};
+  }
 
  private:
   // The table's schema, described once per source and remembered.

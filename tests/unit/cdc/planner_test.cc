@@ -290,7 +290,7 @@ TEST(HybridStrategy, LimitSmallerThanTheLookbackWindowStillMakesProgress) {
   EXPECT_EQ(cursor.id, Value::Int64(100));
 }
 
-TEST(FullSyncStrategy, PagesThroughTheWholeTableByPrimaryKey) {
+TEST(FullSyncStrategy, ReadsTheWholeTableInOneStreamingQueryIgnoringAnyCursor) {
   FakeTable table;
   for (int64_t id = 100; id >= 1; --id) table.Insert({Seconds(1), id * 3, 0});
   TableSpec spec = Spec(table, CdcStrategy::kFullSync, 9);
@@ -299,7 +299,8 @@ TEST(FullSyncStrategy, PagesThroughTheWholeTableByPrimaryKey) {
   RunResult run = RunSync(table, spec, previous);
   std::vector<int64_t> expected;
   for (int64_t id = 1; id <= 100; ++id) expected.push_back(id * 3);
-  EXPECT_EQ(run.ids, expected);
+  EXPECT_EQ(Sorted(run.ids), expected);
+  EXPECT_EQ(run.queries, 1);
   EXPECT_TRUE(run.cursor.empty());
 }
 
@@ -311,6 +312,16 @@ TEST(FullSyncStrategy, WithoutPrimaryKeyReadsInOneQuery) {
   RunResult run = RunSync(table, spec, {});
   EXPECT_EQ(Sorted(run.ids), Range(1, 30));
   EXPECT_EQ(run.queries, 1);
+}
+
+TEST(FullSyncStrategy, OnlyFullSyncMakesEveryBatchASafePoint) {
+  FakeTable table;
+  for (CdcStrategy strategy : {CdcStrategy::kHybrid, CdcStrategy::kTimestampOnly, CdcStrategy::kIdOnly,
+                               CdcStrategy::kFullSync}) {
+    Result<ChunkPlanner> planner = ChunkPlanner::Create(Spec(table, strategy, 5), Cursor(), Ceiling());
+    ASSERT_TRUE(planner.has_value()) << planner.status().ToString();
+    EXPECT_EQ(planner->EveryBatchIsASafePoint(), strategy == CdcStrategy::kFullSync);
+  }
 }
 
 TEST(CustomSqlStrategy, BindsCursorAndCeilingAsParameters) {
@@ -397,6 +408,44 @@ TEST(TableSpecTest, CursorColumnsMustExistAndHaveUsableTypes) {
   ASSERT_TRUE(ok.has_value()) << ok.status().ToString();
   EXPECT_EQ(ok->primary_key, std::vector<std::string>{"id"});
   EXPECT_TRUE(ok->IdIsUnique());
+}
+
+}  // namespace
+}  // namespace sluice::cdc
+
+namespace sluice::cdc {
+namespace {
+
+int64_t At(const char* text) { return *ParseTimestamp(text); }
+
+TEST(CapTimestampCeiling, HoldsBackTheCurrentSecondOfTheSourceClock) {
+  int64_t now = At("2025-01-01 12:00:00.700000");
+  Value capped = Value::Timestamp(At("2025-01-01 11:59:59.999999"));
+  EXPECT_EQ(CapTimestampCeiling(Value::Timestamp(At("2025-01-01 12:00:00.500000")), TypeId::kTimestampTz, now, now),
+            capped);
+  EXPECT_EQ(CapTimestampCeiling(Value::Timestamp(At("2025-01-01 12:00:00")), TypeId::kTimestamp, now, now), capped);
+  Value past = Value::Timestamp(At("2025-01-01 11:59:59.200000"));
+  EXPECT_EQ(CapTimestampCeiling(past, TypeId::kTimestampTz, now, now), past);
+  // Before 1970 the second still rounds down.
+  EXPECT_EQ(CapTimestampCeiling(Value::Timestamp(0), TypeId::kTimestampTz, -1, -1), Value::Timestamp(-1000001));
+}
+
+TEST(CapTimestampCeiling, NaiveColumnsUseTheLaterOfUtcAndTheServersWallClock) {
+  int64_t utc = At("2025-01-01 12:00:00");
+  int64_t local = At("2025-01-01 20:00:00");  // a server at +08:00
+  Value written_locally = Value::Timestamp(At("2025-01-01 19:30:00"));
+  EXPECT_EQ(CapTimestampCeiling(written_locally, TypeId::kTimestamp, utc, local), written_locally);
+  EXPECT_EQ(CapTimestampCeiling(written_locally, TypeId::kTimestampTz, utc, local),
+            Value::Timestamp(At("2025-01-01 11:59:59.999999")));
+}
+
+TEST(CapTimestampCeiling, DatesStopAtYesterdayAndOtherValuesPassThrough) {
+  int64_t now = At("2025-01-01 12:00:00");
+  int32_t today = static_cast<int32_t>(now / kMicrosPerDay);
+  EXPECT_EQ(CapTimestampCeiling(Value::Date(today), TypeId::kDate, now, now), Value::Date(today - 1));
+  EXPECT_EQ(CapTimestampCeiling(Value::Date(today - 5), TypeId::kDate, now, now), Value::Date(today - 5));
+  EXPECT_EQ(CapTimestampCeiling(Value::Int64(5), TypeId::kInt64, now, now), Value::Int64(5));
+  EXPECT_EQ(CapTimestampCeiling(Value(), TypeId::kTimestamp, now, now), Value());
 }
 
 }  // namespace
