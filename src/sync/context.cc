@@ -12,7 +12,8 @@
 namespace sluice::sync {
 
 Result<std::unique_ptr<PipelineContext>> PipelineContext::Open(const config::Config& config,
-                                                               const std::string& pipeline) {
+                                                               const std::string& pipeline,
+                                                               target::TargetAccess target_access) {
   const config::PipelineConfig* found = config.FindPipeline(pipeline);
   if (!found) {
     std::vector<std::string> names;
@@ -23,6 +24,7 @@ Result<std::unique_ptr<PipelineContext>> PipelineContext::Open(const config::Con
   std::unique_ptr<PipelineContext> context(new PipelineContext());
   context->config_ = &config;
   context->pipeline_ = found;
+  context->target_access_ = target_access;
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<store::ObjectStore> base, store::OpenStore(config.StoreOf(*found)));
   context->store_ = std::make_unique<store::PrefixedStore>(std::move(base), found->staging.prefix);
   context->watermarks_ = state::WatermarkStore(context->store_.get());
@@ -45,7 +47,7 @@ Result<source::Source*> PipelineContext::source() {
 
 Result<target::Target*> PipelineContext::target() {
   if (!target_) {
-    SLUICE_ASSIGN_OR_RETURN(target_, target::OpenTarget(config_->TargetOf(*pipeline_)));
+    SLUICE_ASSIGN_OR_RETURN(target_, target::OpenTarget(config_->TargetOf(*pipeline_), target_access_));
   }
   return target_.get();
 }

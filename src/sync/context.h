@@ -20,7 +20,10 @@ namespace sluice::sync {
 class PipelineContext {
  public:
   // Opens the pipeline's store. REQUIRES: `config` outlives the context.
-  static Result<std::unique_ptr<PipelineContext>> Open(const config::Config& config, const std::string& pipeline);
+  // `target_access` kPlanOnly (dry runs) never creates or changes the target.
+  static Result<std::unique_ptr<PipelineContext>> Open(
+      const config::Config& config, const std::string& pipeline,
+      target::TargetAccess target_access = target::TargetAccess::kReadWrite);
 
   const config::Config& config() const { return *config_; }
   const config::PipelineConfig& pipeline() const { return *pipeline_; }
@@ -45,6 +48,7 @@ class PipelineContext {
   state::WatermarkStore watermarks_{nullptr};
   std::unique_ptr<source::Source> source_;
   std::unique_ptr<target::Target> target_;
+  target::TargetAccess target_access_ = target::TargetAccess::kReadWrite;
   std::string spool_directory_;
 };
 

@@ -4,10 +4,10 @@
 
 namespace sluice::target {
 
-Result<std::unique_ptr<Target>> OpenTarget(const config::TargetConnection& connection) {
+Result<std::unique_ptr<Target>> OpenTarget(const config::TargetConnection& connection, TargetAccess access) {
   switch (connection.type) {
     case config::TargetType::kDuckDb: {
-      SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<DuckDbTarget> target, DuckDbTarget::Open(connection));
+      SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<DuckDbTarget> target, DuckDbTarget::Open(connection, access == TargetAccess::kPlanOnly));
       return std::unique_ptr<Target>(std::move(target));
     }
     case config::TargetType::kPostgres:

@@ -69,6 +69,11 @@ class Target {
   virtual Result<std::string> ServerVersion() = 0;
 };
 
-Result<std::unique_ptr<Target>> OpenTarget(const config::TargetConnection& connection);
+// kPlanOnly: for --dry-run; the target is only read (LoadedFiles, PlanDdl,
+// CountRows) and nothing is created, not even an empty database file.
+enum class TargetAccess { kReadWrite, kPlanOnly };
+
+Result<std::unique_ptr<Target>> OpenTarget(const config::TargetConnection& connection,
+                                           TargetAccess access = TargetAccess::kReadWrite);
 
 }  // namespace sluice::target

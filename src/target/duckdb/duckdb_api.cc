@@ -158,11 +158,12 @@ Result<QueryResult> PreparedStatement::Execute() {
 
 // --- Database --------------------------------------------------------------
 
-Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
+Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool read_only) {
   duckdb_config config = nullptr;
   if (duckdb_create_config(&config) == DuckDBError) return Internal("DuckDB: cannot create a configuration");
   // Extensions this build lacks are never fetched from the network.
   duckdb_set_config(config, "autoinstall_known_extensions", "false");
+  if (read_only) duckdb_set_config(config, "access_mode", "READ_ONLY");
   std::unique_ptr<Database> database(new Database());
   char* error = nullptr;
   duckdb_state state = duckdb_open_ext(path.c_str(), &database->database_, config, &error);

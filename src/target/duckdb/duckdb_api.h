@@ -92,7 +92,8 @@ class Database {
  public:
   // Opens (creating it if missing) the database file `path`; ":memory:" for
   // an in-memory database. Extensions are never downloaded.
-  static Result<std::unique_ptr<Database>> Open(const std::string& path);
+  // `read_only` opens an existing file without taking the writer lock or changing it.
+  static Result<std::unique_ptr<Database>> Open(const std::string& path, bool read_only = false);
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
   ~Database();

@@ -45,9 +45,13 @@ bool JsonAvailable(duckdb::Database& database) { return database.Execute("SELECT
 
 }  // namespace
 
-Result<std::unique_ptr<DuckDbTarget>> DuckDbTarget::Open(const config::TargetConnection& connection) {
+Result<std::unique_ptr<DuckDbTarget>> DuckDbTarget::Open(const config::TargetConnection& connection,
+                                                         bool plan_only) {
   SLUICE_RETURN_IF_ERROR(CheckPath(connection));
-  Result<std::unique_ptr<duckdb::Database>> database = duckdb::Database::Open(connection.path);
+  std::error_code error;
+  bool exists = std::filesystem::exists(connection.path, error);
+  Result<std::unique_ptr<duckdb::Database>> database =
+      plan_only && !exists ? duckdb::Database::Open(":memory:") : duckdb::Database::Open(connection.path, plan_only);
   if (!database.has_value()) return database.error().WithContext(Where(connection));
   bool json_available = JsonAvailable(**database);
   std::string schema = connection.schema.empty() ? std::string(kDefaultSchema) : connection.schema;

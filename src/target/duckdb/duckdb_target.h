@@ -32,7 +32,10 @@ class Database;
 class DuckDbTarget final : public Target {
  public:
   // REQUIRES: connection.type == kDuckDb.
-  static Result<std::unique_ptr<DuckDbTarget>> Open(const config::TargetConnection& connection);
+  // `plan_only`: opens the file read-only, or an empty in-memory database when
+  // there is no file yet, so planning never creates or changes the warehouse.
+  static Result<std::unique_ptr<DuckDbTarget>> Open(const config::TargetConnection& connection,
+                                                    bool plan_only = false);
   ~DuckDbTarget() override;
 
   Result<std::set<std::string>> LoadedFiles(const std::string& pipeline, const std::string& source_table) override;
