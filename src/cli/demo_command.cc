@@ -174,7 +174,7 @@ void AddDemoCommand(CLI::App& app, Cli& cli) {
   auto dir = std::make_shared<std::string>("./sluice-demo");
   CLI::App* command = app.add_subcommand(
       "demo", "A self-contained tour: SQLite -> Parquet -> DuckDB, change rows, sync again (needs no server)");
-  command->add_option("--dir", *dir, "Where to put the demo (replaced if it exists)")->capture_default_str();
+  command->add_option("--dir", *dir, "Where to put the demo: a new or empty directory, or an earlier demo (which is replaced)")->capture_default_str();
   command->footer("\nExample:\n  sluice demo && sluice --config-dir sluice-demo/config status");
   command->callback([&cli, dir] { cli.action = [&cli, dir] { return RunDemo(cli, *dir); }; });
 }

@@ -157,7 +157,22 @@ Status InsertInitialRows(sqlite3* db) {
 }  // namespace
 
 Status CreateDemo(const std::string& dir) {
+  // The demo replaces its own files; a directory that holds anything else is refused, so
+  // `--dir` pointed at a real project never deletes its config or staged files.
+  constexpr const char* kMarker = ".sluice-demo";
   std::error_code error;
+  namespace fs = std::filesystem;
+  if (fs::exists(dir, error) && !fs::is_directory(dir, error)) {
+    return InvalidArgument("demo --dir {}: it is a file; choose a directory", dir);
+  }
+  if (fs::is_directory(dir, error) && !fs::is_empty(dir, error) && !fs::exists(fs::path(dir) / kMarker, error)) {
+    return InvalidArgument(
+        "demo --dir {}: the directory is not empty and was not made by `sluice demo` (no {} in it); "
+        "choose a new or empty directory",
+        dir, kMarker);
+  }
+  SLUICE_RETURN_IF_ERROR(CreateDirectories(dir));
+  SLUICE_RETURN_IF_ERROR(WriteFileAtomically(dir + "/" + kMarker, "made by `sluice demo`; its files are replaced when it runs again\n"));
   for (const char* name : {"demo.db", "warehouse.duckdb", "warehouse.duckdb.wal", "stage", "config"}) {
     std::filesystem::remove_all(std::filesystem::path(dir) / name, error);
   }

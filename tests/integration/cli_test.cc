@@ -49,6 +49,15 @@ TEST(Cli, ConfigErrorsNameFileLineAndKey) {
   EXPECT_TRUE(Contains(result.err, "hybird")) << result.err;
 }
 
+TEST(Cli, DemoRefusesADirectoryItDidNotMake) {
+  EmbeddedProject project("demo_guard");
+  project.WriteConfig("  orders: {cdc_strategy: id_only, cdc_id_column: id}\n");
+  CommandResult result = project.Sluice({"demo", "--dir", project.dir()});
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_NE(result.err.find("was not made by `sluice demo`"), std::string::npos) << result.err;
+  EXPECT_TRUE(std::filesystem::exists(project.dir() + "/config/pipelines/test.yml")) << "the user's config survives";
+}
+
 TEST(Cli, VerifyIsNotSupportedYetAndSaysSo) {
   EmbeddedProject project("verify");
   project.WriteConfig("  orders: {cdc_strategy: id_only, cdc_id_column: id}\n");
