@@ -308,9 +308,12 @@ std::unique_ptr<ColumnWriter> MakeFixedWidthColumnWriter(const Field& field, con
     case TypeId::kInt32:
     case TypeId::kDate: return Make<Int32>(field, options, context);
     case TypeId::kUInt32: return MakeRanged<ScalarCodec<int64_t, int32_t>>(field, options, context, 0, 4294967295LL);
-    case TypeId::kTime:  // microseconds after midnight; 24:00:00 is allowed (MySQL, PostgreSQL)
-      return MakeRanged<Int64>(field, options, context, 0, kMicrosPerDay);
     case TypeId::kInt64:
+    // kTime: microseconds, kept exact whatever the sign or size. A time of day
+    // is 0..24:00:00, but MySQL's TIME is a duration (-838:59:59..838:59:59);
+    // SPEC §5 writes it as TIME(MICROS) and leaves the mapping of values
+    // outside a day to the target (DuckDB keeps the microseconds).
+    case TypeId::kTime:
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz: return Make<Int64>(field, options, context);
     case TypeId::kUInt64: return Make<ScalarCodec<uint64_t, int64_t>>(field, options, context);
