@@ -7,11 +7,14 @@ times, in the same run and alternating:
 
   baseline MySQL:    mariadb --quick -N -e 'SELECT * FROM t' > /dev/null
   baseline Postgres: psql -c "\\copy (SELECT * FROM t) TO '/dev/null' (FORMAT binary)"
-  sluice:            sluice sync --backup-only (id_only, keyset chunks of 50,000
-                     rows) into Parquet (zstd) files in a local directory
+  sluice id_only:    sluice sync --backup-only, keyset chunks of 50,000 rows in
+                     id order (resumable after a crash at any chunk)
+  sluice full_sync:  sluice sync --backup-only, one streaming query under a
+                     snapshot (what a full copy does)
 
-and reports the median of --runs runs, the ratio sluice / baseline, and
-sluice's peak RSS (from wait4). Output: a Markdown table on stdout.
+both into Parquet (zstd) files in a local directory, and reports the median
+of --runs runs, the ratio sluice / baseline, and sluice's peak RSS (from
+wait4). Output: a Markdown table on stdout.
 
   bench/source_extract.py [--build-dir build] [--sizes 1000000,10000000]
                           [--runs 3] [--tables orders,wide] [--engines mysql,postgres]
@@ -25,6 +28,7 @@ import sys
 import tempfile
 import time
 
+STRATEGIES = ("id_only", "full_sync")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -102,7 +106,7 @@ INSERT INTO {t} SELECT n, n % 100000, (ARRAY['new','paid','shipped','refunded'])
   CASE WHEN n % 5 = 0 THEN NULL ELSE (n % 5000) / 100.0 END,
   CASE WHEN n % 3 = 0 THEN NULL ELSE 'note for order ' || n END,
   TIMESTAMP '2024-01-01' + (n / 3) * INTERVAL '1 second', TIMESTAMPTZ '2024-06-01 00:00:00+00' + n * 37 * INTERVAL '1 microsecond',
-  n % 2 = 0, (ARRAY['US','DE','JP','BR','IN'])[1 + n % 5] FROM generate_series(1, {n}) AS n;
+  n % 2 = 0, (ARRAY['US','DE','JP','BR','IN'])[1 + n % 5] FROM generate_series(1::bigint, {n}) AS n;
 """
 
 
@@ -132,7 +136,7 @@ def wide_sql(engine):
             columns.append(f"n{index} INT")
             values.append(f"IF({{n}} % 7 = 0, NULL, {{n}} % 65536)" if engine == "mysql"
                           else f"CASE WHEN {{n}} % 7 = 0 THEN NULL ELSE {{n}} % 65536 END")
-    source = "seq_1_to_{count}" if engine == "mysql" else "generate_series(1, {count}) AS n"
+    source = "seq_1_to_{count}" if engine == "mysql" else "generate_series(1::bigint, {count}) AS n"
     row = "seq" if engine == "mysql" else "n"
     select = ", ".join(value.replace("{n}", row) for value in values)
     return (f"DROP TABLE IF EXISTS {{t}};\nCREATE TABLE {{t}} ({', '.join(columns)});\n"
@@ -154,7 +158,7 @@ def create_tables(servers, engines, tables, sizes):
                 servers.psql(f"VACUUM ANALYZE {name}")
 
 
-def write_config(directory, servers, engine, table):
+def write_config(directory, servers, engine, table, strategy):
     env = servers.env
     prefix = "SLUICE_TEST_MYSQL_" if engine == "mysql" else "SLUICE_TEST_PG_"
     os.makedirs(os.path.join(directory, "config", "pipelines"), exist_ok=True)
@@ -168,6 +172,7 @@ def write_config(directory, servers, engine, table):
 stores:
   stage: {{type: local, path: ./stage}}
 """)
+    table_yaml = "{cdc_strategy: id_only, cdc_id_column: id}" if strategy == "id_only" else "{cdc_strategy: full_sync}"
     with open(os.path.join(directory, "config", "pipelines", "bench.yml"), "w") as out:
         out.write(f"""pipeline:
   name: bench
@@ -177,7 +182,7 @@ stores:
   processing: {{batch_size: 50000}}
   staging: {{compression: zstd, target_file_mb: 128}}
 tables:
-  {table}: {{cdc_strategy: id_only, cdc_id_column: id}}
+  {table}: {table_yaml}
 """)
 
 
@@ -185,7 +190,6 @@ def measure(args, servers, engine, table):
     sluice = os.path.join(os.path.abspath(args.build_dir), "sluice")
     work = tempfile.mkdtemp(prefix="sluice-bench-")
     try:
-        write_config(work, servers, engine, table)
         if engine == "mysql":
             env = servers.env
             baseline_argv = ["mariadb", "--no-defaults", "--quick", "-N", "-h127.0.0.1",
@@ -196,21 +200,29 @@ def measure(args, servers, engine, table):
         else:
             baseline_argv = servers.psql_argv() + ["-c", f"\\copy (SELECT * FROM {table}) TO '/dev/null' (FORMAT binary)"]
             baseline_env = dict(os.environ, PGPASSWORD=servers.env["SLUICE_TEST_PG_PASSWORD"])
-        baseline_times, sluice_times, rss = [], [], []
+        baseline_times, rss = [], []
+        sluice_times = {strategy: [] for strategy in STRATEGIES}
+        staged = 0
         for run in range(args.runs):
             seconds, _ = run_timed(baseline_argv, env=baseline_env)
             baseline_times.append(seconds)
-            shutil.rmtree(os.path.join(work, "stage"), ignore_errors=True)
-            os.makedirs(os.path.join(work, "stage"))
-            seconds, peak = run_timed([sluice, "-q", "--config-dir", os.path.join(work, "config"), "sync", "-p",
-                                       "bench", "--backup-only"])
-            sluice_times.append(seconds)
-            rss.append(peak)
-            log(f"  {engine} {table} run {run + 1}: baseline {baseline_times[-1]:.2f} s, "
-                f"sluice {seconds:.2f} s, {peak:.0f} MiB")
-        staged = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(os.path.join(work, "stage"))
-                     for f in fs if f.endswith(".parquet"))
-        return statistics.median(baseline_times), statistics.median(sluice_times), max(rss), staged
+            line = f"  {engine} {table} run {run + 1}: baseline {seconds:.2f} s"
+            for strategy in STRATEGIES:
+                directory = os.path.join(work, strategy)
+                write_config(directory, servers, engine, table, strategy)
+                shutil.rmtree(os.path.join(directory, "stage"), ignore_errors=True)
+                os.makedirs(os.path.join(directory, "stage"))
+                seconds, peak = run_timed([sluice, "-q", "--config-dir", os.path.join(directory, "config"), "sync",
+                                           "-p", "bench", "--backup-only"])
+                sluice_times[strategy].append(seconds)
+                rss.append(peak)
+                line += f", {strategy} {seconds:.2f} s {peak:.0f} MiB"
+                staged = sum(os.path.getsize(os.path.join(d, f))
+                             for d, _, fs in os.walk(os.path.join(directory, "stage")) for f in fs
+                             if f.endswith(".parquet"))
+            log(line)
+        return (statistics.median(baseline_times),
+                {strategy: statistics.median(times) for strategy, times in sluice_times.items()}, max(rss), staged)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -230,15 +242,17 @@ def main():
     servers = Servers(args.servers_dir)
     try:
         create_tables(servers, engines, tables, sizes)
-        print("| source | table | rows | baseline s | sluice s | sluice / baseline | sluice peak RSS | Parquet bytes |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        print("| source | table | rows | client s | sluice id_only s | ratio | sluice full_sync s | ratio "
+              "| sluice peak RSS | Parquet |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for engine in engines:
             for size in sizes:
                 for table in tables:
                     name = f"{table}_{size}"
                     base, ours, rss, staged = measure(args, servers, engine, name)
                     print(f"| {'MariaDB' if engine == 'mysql' else 'PostgreSQL'} | {table} | {size:,} | {base:.2f} | "
-                          f"{ours:.2f} | {ours / base:.2f}x | {rss:.0f} MiB | {staged / 1e6:.1f} MB |", flush=True)
+                          f"{ours['id_only']:.2f} | {ours['id_only'] / base:.2f}x | {ours['full_sync']:.2f} | "
+                          f"{ours['full_sync'] / base:.2f}x | {rss:.0f} MiB | {staged / 1e6:.1f} MB |", flush=True)
     finally:
         servers.stop()
 
