@@ -8,30 +8,13 @@
 #include <map>
 
 #include "common/redact.h"
+#include "common/spelling.h"
 
 namespace sluice::config {
 namespace {
 
 char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-// Optimal string alignment distance: edits, with a swap of neighbours as one.
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<std::vector<size_t>> distance(a.size() + 1, std::vector<size_t>(b.size() + 1));
-  for (size_t a_idx = 0; a_idx <= a.size(); ++a_idx) distance[a_idx][0] = a_idx;
-  for (size_t b_idx = 0; b_idx <= b.size(); ++b_idx) distance[0][b_idx] = b_idx;
-  for (size_t a_idx = 1; a_idx <= a.size(); ++a_idx) {
-    for (size_t b_idx = 1; b_idx <= b.size(); ++b_idx) {
-      size_t cost = Lower(a[a_idx - 1]) == Lower(b[b_idx - 1]) ? 0 : 1;
-      distance[a_idx][b_idx] = std::min(
-          {distance[a_idx - 1][b_idx] + 1, distance[a_idx][b_idx - 1] + 1, distance[a_idx - 1][b_idx - 1] + cost});
-      if (a_idx > 1 && b_idx > 1 && Lower(a[a_idx - 1]) == Lower(b[b_idx - 2]) &&
-          Lower(a[a_idx - 2]) == Lower(b[b_idx - 1])) {
-        distance[a_idx][b_idx] = std::min(distance[a_idx][b_idx], distance[a_idx - 2][b_idx - 2] + 1);
-      }
-    }
-  }
-  return distance[a.size()][b.size()];
-}
 
 // Every character of `word`, in order, appears in `candidate` ("last_ts" in "last_timestamp").
 bool IsSubsequence(std::string_view word, std::string_view candidate) {

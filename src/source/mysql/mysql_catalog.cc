@@ -5,55 +5,12 @@
 
 #include <fmt/format.h>
 
+#include "common/spelling.h"
 #include "source/mysql/mysql_statement.h"
 #include "source/mysql/mysql_types.h"
 
 namespace sluice::source::mysql {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return lower;
-}
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> previous(b.size() + 1);
-  std::vector<size_t> current(b.size() + 1);
-  for (size_t b_idx = 0; b_idx <= b.size(); ++b_idx) previous[b_idx] = b_idx;
-  for (size_t a_idx = 1; a_idx <= a.size(); ++a_idx) {
-    current[0] = a_idx;
-    for (size_t b_idx = 1; b_idx <= b.size(); ++b_idx) {
-      size_t substitution = previous[b_idx - 1] + (a[a_idx - 1] == b[b_idx - 1] ? 0 : 1);
-      current[b_idx] = std::min({previous[b_idx] + 1, current[b_idx - 1] + 1, substitution});
-    }
-    std::swap(previous, current);
-  }
-  return previous[b.size()];
-}
-
-// "close names: orders, order_items", "tables: a, b, c" or "the database has no tables".
-std::string DescribeAlternatives(std::string_view wanted, const std::vector<std::string>& names,
-                                 std::string_view kind) {
-  if (names.empty()) return fmt::format("there are no {}", kind);
-  std::string wanted_lower = Lower(wanted);
-  std::vector<std::pair<size_t, std::string>> close;
-  for (const std::string& name : names) {
-    std::string lower = Lower(name);
-    size_t distance = EditDistance(wanted_lower, lower);
-    bool contains = lower.find(wanted_lower) != std::string::npos || wanted_lower.find(lower) != std::string::npos;
-    if (distance <= std::max<size_t>(2, wanted.size() / 3) || contains) close.emplace_back(distance, name);
-  }
-  std::sort(close.begin(), close.end());
-  constexpr size_t kMaxListed = 10;
-  std::string listed;
-  size_t count = std::min(kMaxListed, close.empty() ? names.size() : close.size());
-  for (size_t idx = 0; idx < count; ++idx) listed += (idx == 0 ? "" : ", ") + (close.empty() ? names[idx] : close[idx].second);
-  if (count < (close.empty() ? names.size() : close.size())) listed += ", ...";
-  return fmt::format("{}: {}", close.empty() ? kind : "close names", listed);
-}
 
 Result<std::vector<std::string>> FirstColumn(MySqlConnection& connection, const std::string& sql,
                                              std::vector<Value> params) {
@@ -85,7 +42,7 @@ Result<std::vector<std::string>> JsonCheckedColumns(MySqlConnection& connection,
   for (const std::string& clause : clauses) {
     std::string_view text = clause;
     constexpr std::string_view kPrefix = "json_valid(`";
-    if (text.size() <= kPrefix.size() + 2 || Lower(text.substr(0, kPrefix.size())) != kPrefix ||
+    if (text.size() <= kPrefix.size() + 2 || AsciiLower(text.substr(0, kPrefix.size())) != kPrefix ||
         !text.ends_with("`)")) {
       continue;
     }
@@ -126,7 +83,7 @@ Result<TableName> ResolveTable(MySqlConnection& connection, std::string_view tab
                           FirstColumn(connection, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY 1", {}));
   if (std::find(databases.begin(), databases.end(), resolved.database) == databases.end()) {
     return NotFound("table '{}' not found: there is no database '{}'; {}", table, resolved.database,
-                    DescribeAlternatives(resolved.database, databases, "databases"));
+                    DescribeAlternatives(resolved.database, databases, "databases", "there are no databases"));
   }
   SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> tables,
                           FirstColumn(connection,
@@ -134,7 +91,7 @@ Result<TableName> ResolveTable(MySqlConnection& connection, std::string_view tab
                                       "ORDER BY TABLE_NAME",
                                       {Value::Text(resolved.database)}));
   return NotFound("table '{}' not found in database {}; {}", table, resolved.database,
-                  DescribeAlternatives(name, tables, "tables"));
+                  DescribeAlternatives(name, tables, "tables", "there are no tables"));
 }
 
 Result<TableInfo> DescribeTable(MySqlConnection& connection, const TableName& table) {
@@ -154,8 +111,8 @@ Result<TableInfo> DescribeTable(MySqlConnection& connection, const TableName& ta
   for (TextRow& row : rows) {
     CatalogColumn column;
     column.name = row[0].value_or("");
-    column.data_type = Lower(row[1].value_or(""));
-    column.column_type = Lower(row[2].value_or(""));
+    column.data_type = AsciiLower(row[1].value_or(""));
+    column.column_type = AsciiLower(row[2].value_or(""));
     column.numeric_precision = ToInt(row[3]);
     column.numeric_scale = ToInt(row[4]);
     column.character_maximum_length = ToInt(row[5]);

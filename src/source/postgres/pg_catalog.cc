@@ -6,11 +6,12 @@
 #include <charconv>
 #include <set>
 
+#include "common/spelling.h"
+
 namespace sluice::source::postgres {
 namespace {
 
 constexpr int kMaxTypeRounds = 8;
-constexpr size_t kMaxListedNames = 10;
 
 constexpr const char* kFindTable = R"(
 SELECT c.oid, n.nspname, c.relname
@@ -61,49 +62,6 @@ Integer Number(const PGresult* result, int row, int column) {
   return value;
 }
 
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return lower;
-}
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> previous(b.size() + 1);
-  std::vector<size_t> current(b.size() + 1);
-  for (size_t b_idx = 0; b_idx <= b.size(); ++b_idx) previous[b_idx] = b_idx;
-  for (size_t a_idx = 1; a_idx <= a.size(); ++a_idx) {
-    current[0] = a_idx;
-    for (size_t b_idx = 1; b_idx <= b.size(); ++b_idx) {
-      size_t substitution = previous[b_idx - 1] + (a[a_idx - 1] == b[b_idx - 1] ? 0 : 1);
-      current[b_idx] = std::min({previous[b_idx] + 1, current[b_idx - 1] + 1, substitution});
-    }
-    std::swap(previous, current);
-  }
-  return previous[b.size()];
-}
-
-// "close names: orders, order_items", "tables: a, b" or "the schema has no tables".
-std::string DescribeAlternatives(std::string_view wanted, const std::vector<std::string>& names) {
-  if (names.empty()) return "no tables there at all";
-  std::string wanted_lower = Lower(wanted);
-  std::vector<std::pair<size_t, std::string>> close;
-  for (const std::string& name : names) {
-    std::string lower = Lower(name);
-    size_t distance = EditDistance(wanted_lower, lower);
-    bool contains = lower.find(wanted_lower) != std::string::npos || wanted_lower.find(lower) != std::string::npos;
-    if (distance <= std::max<size_t>(2, wanted.size() / 3) || contains) close.emplace_back(distance, name);
-  }
-  std::sort(close.begin(), close.end());
-  std::string listed;
-  size_t count = std::min(kMaxListedNames, close.empty() ? names.size() : close.size());
-  for (size_t idx = 0; idx < count; ++idx) {
-    listed += (idx == 0 ? "" : ", ") + (close.empty() ? names[idx] : close[idx].second);
-  }
-  return fmt::format("{}: {}", close.empty() ? "tables" : "close names", listed);
-}
-
 struct ResolvedTable {
   std::string oid;
   std::string schema_name;
@@ -131,7 +89,7 @@ Result<ResolvedTable> ResolveTable(PgConnection& connection, std::string_view ta
   std::vector<std::string> names;
   for (int row = 0; row < PQntuples(listed.get()); ++row) names.emplace_back(Text(listed.get(), row, 0));
   std::string where = schema_name.empty() ? "on the search_path" : fmt::format("in schema {}", schema_name);
-  return NotFound("table '{}' not found {}; {}", table, where, DescribeAlternatives(name, names));
+  return NotFound("table '{}' not found {}; {}", table, where, DescribeAlternatives(name, names, "tables", "no tables there at all"));
 }
 
 // Loads the pg_type rows of `oids` and of the elements and base types they lead to.

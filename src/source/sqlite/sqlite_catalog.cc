@@ -7,6 +7,7 @@
 #include <set>
 #include <vector>
 
+#include "common/spelling.h"
 #include "source/sql_render.h"
 #include "source/sqlite/sqlite_dialect.h"
 #include "source/sqlite/sqlite_handle.h"
@@ -14,29 +15,6 @@
 
 namespace sluice::source::sqlite {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return lower;
-}
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> previous(b.size() + 1);
-  std::vector<size_t> current(b.size() + 1);
-  for (size_t b_idx = 0; b_idx <= b.size(); ++b_idx) previous[b_idx] = b_idx;
-  for (size_t a_idx = 1; a_idx <= a.size(); ++a_idx) {
-    current[0] = a_idx;
-    for (size_t b_idx = 1; b_idx <= b.size(); ++b_idx) {
-      size_t substitution = previous[b_idx - 1] + (a[a_idx - 1] == b[b_idx - 1] ? 0 : 1);
-      current[b_idx] = std::min({previous[b_idx] + 1, current[b_idx - 1] + 1, substitution});
-    }
-    std::swap(previous, current);
-  }
-  return previous[b.size()];
-}
 
 std::string_view ColumnText(sqlite3_stmt* statement, int column_idx) {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column_idx));
@@ -55,26 +33,6 @@ Result<std::vector<std::string>> QueryStrings(sqlite3* db, std::string_view sql,
   return values;
 }
 
-// "close names: orders, order_items" or "tables: a, b, c" or "the database has no tables".
-std::string DescribeAlternatives(std::string_view wanted, const std::vector<std::string>& names) {
-  std::string wanted_lower = Lower(wanted);
-  std::vector<std::pair<size_t, std::string>> close;
-  for (const std::string& name : names) {
-    std::string lower = Lower(name);
-    size_t distance = EditDistance(wanted_lower, lower);
-    bool contains = lower.find(wanted_lower) != std::string::npos || wanted_lower.find(lower) != std::string::npos;
-    if (distance <= std::max<size_t>(2, wanted.size() / 3) || contains) close.emplace_back(distance, name);
-  }
-  std::sort(close.begin(), close.end());
-  std::string listed;
-  const size_t kMaxListed = 10;
-  for (size_t idx = 0; idx < std::min(kMaxListed, close.empty() ? names.size() : close.size()); ++idx) {
-    listed += (idx == 0 ? "" : ", ") + (close.empty() ? names[idx] : close[idx].second);
-  }
-  if (names.empty()) return "the database has no tables";
-  return fmt::format("{}: {}", close.empty() ? "tables" : "close names", listed);
-}
-
 }  // namespace
 
 Result<TableName> ResolveTable(sqlite3* db, std::string_view table) {
@@ -86,7 +44,7 @@ Result<TableName> ResolveTable(sqlite3* db, std::string_view table) {
     name = table.substr(dot + 1);
     SLUICE_ASSIGN_OR_RETURN(auto schemas, QueryStrings(db, "SELECT name FROM pragma_database_list", {}));
     auto match = std::find_if(schemas.begin(), schemas.end(),
-                              [&](const std::string& schema) { return Lower(schema) == Lower(resolved.schema); });
+                              [&](const std::string& schema) { return AsciiLower(schema) == AsciiLower(resolved.schema); });
     if (match == schemas.end()) {
       return NotFound("table '{}': there is no attached database '{}' (databases: {})", table, resolved.schema,
                       fmt::join(schemas, ", "));
@@ -101,12 +59,12 @@ Result<TableName> ResolveTable(sqlite3* db, std::string_view table) {
                                    "ORDER BY name",
                                {}));
   for (const std::string& candidate : names) {
-    if (Lower(candidate) == Lower(name)) {
+    if (AsciiLower(candidate) == AsciiLower(name)) {
       resolved.name = candidate;
       return resolved;
     }
   }
-  return NotFound("table '{}' not found in database {}; {}", table, resolved.schema, DescribeAlternatives(name, names));
+  return NotFound("table '{}' not found in database {}; {}", table, resolved.schema, DescribeAlternatives(name, names, "tables", "the database has no tables"));
 }
 
 Result<SchemaPtr> DescribeTable(sqlite3* db, const TableName& table) {
@@ -134,7 +92,7 @@ Result<SchemaPtr> DescribeTable(sqlite3* db, const TableName& table) {
     int key_position = sqlite3_column_int(statement.get(), 3);
     if (key_position > 0) {
       key_parts.emplace_back(key_position, field.name);
-      key_declared_type = Lower(field.source_type);
+      key_declared_type = AsciiLower(field.source_type);
     }
     schema->fields.push_back(std::move(field));
   }
