@@ -95,6 +95,12 @@ class BlockBuffer {
   // The blocks holding the bytes, in order.
   size_t block_count() const { return blocks_.empty() ? 0 : active_ + 1; }
   std::string_view block(size_t block_idx) const { return blocks_[block_idx].view(); }
+  // Bytes allocated, kept blocks included.
+  size_t capacity() const {
+    size_t bytes = 0;
+    for (const ByteBuffer& block : blocks_) bytes += block.capacity();
+    return bytes;
+  }
   void Clear() {
     for (ByteBuffer& block : blocks_) block.Clear();
     active_ = 0;
@@ -108,14 +114,16 @@ class BlockBuffer {
   ByteBuffer* Room(size_t bytes) {
     if (!blocks_.empty() && blocks_[active_].capacity() - blocks_[active_].size() >= bytes) return &blocks_[active_];
     size_t next = blocks_.empty() ? 0 : active_ + 1;
-    if (next < blocks_.size() && blocks_[next].capacity() >= bytes) {
-      active_ = next;
-      return &blocks_[active_];
+    if (next == blocks_.size()) {
+      size_t block_bytes = next == 0 ? kFirstBlockBytes : std::min(blocks_[next - 1].capacity() * 2, kMaxBlockBytes);
+      blocks_.emplace_back().Reserve(std::max(block_bytes, bytes));
+    } else if (blocks_[next].capacity() < bytes) {
+      // A block kept from an earlier chunk is too small for this part:
+      // replace it with one of exactly the size needed, so the blocks never
+      // outnumber what the largest chunk needed and none is doubled.
+      blocks_[next] = ByteBuffer();
+      blocks_[next].Reserve(bytes);
     }
-    size_t block_bytes = next == 0 ? kFirstBlockBytes : std::min(blocks_[next - 1].capacity() * 2, kMaxBlockBytes);
-    ByteBuffer block;
-    block.Reserve(std::max(block_bytes, bytes));
-    blocks_.insert(blocks_.begin() + static_cast<ptrdiff_t>(next), std::move(block));
     active_ = next;
     return &blocks_[active_];
   }
