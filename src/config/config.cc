@@ -111,4 +111,13 @@ std::string_view ToString(ZeroDates value) {
   return "unknown";
 }
 
+std::string_view ToString(NullCursor value) {
+  switch (value) {
+    case NullCursor::kWarn: return "warn";
+    case NullCursor::kError: return "error";
+    case NullCursor::kIgnore: return "ignore";
+  }
+  return "unknown";
+}
+
 }  // namespace sluice::config

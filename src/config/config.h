@@ -31,6 +31,7 @@ enum class FullSyncMode { kReplace, kAppend };
 enum class PartitionStrategy { kDatetime, kTable, kHybrid };
 enum class Compression { kZstd, kSnappy, kNone };
 enum class ZeroDates { kNull, kError };
+enum class NullCursor { kWarn, kError, kIgnore };
 
 struct SslConfig {
   SslMode mode = SslMode::kPreferred;
@@ -112,6 +113,7 @@ struct ProcessingConfig {
   int64_t batch_size = 50000;       // rows per extract chunk
   int64_t timeout_minutes = 240;    // a run stops (failed) past this
   ZeroDates zero_dates = ZeroDates::kNull;
+  NullCursor null_cursor = NullCursor::kWarn;  // rows an incremental cursor cannot see
   int64_t lease_seconds = 300;
 };
 
@@ -176,5 +178,6 @@ std::string_view ToString(FullSyncMode value);
 std::string_view ToString(PartitionStrategy value);
 std::string_view ToString(Compression value);
 std::string_view ToString(ZeroDates value);
+std::string_view ToString(NullCursor value);
 
 }  // namespace sluice::config

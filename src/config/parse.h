@@ -52,7 +52,7 @@ void ReadPipeline(const YamlNode& root, const ReadContext& context, ParsedPipeli
 
 // The keys of the sections a pipeline sets and (processing, validation) a table overrides.
 inline const std::vector<std::string_view> kProcessingKeys = {"batch_size", "timeout_minutes", "zero_dates",
-                                                              "lease_seconds"};
+                                                              "null_cursor", "lease_seconds"};
 inline const std::vector<std::string_view> kStagingKeys = {"prefix", "partition_strategy", "compression",
                                                            "target_file_mb"};
 inline const std::vector<std::string_view> kValidationKeys = {"enable_data_quality_checks", "max_null_percentage"};

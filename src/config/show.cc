@@ -35,6 +35,7 @@ YamlNode ShowProcessing(const ProcessingConfig& processing) {
   map.Add("batch_size", Number(processing.batch_size));
   map.Add("timeout_minutes", Number(processing.timeout_minutes));
   map.Add("zero_dates", Text(ToString(processing.zero_dates)));
+  map.Add("null_cursor", Text(ToString(processing.null_cursor)));
   map.Add("lease_seconds", Number(processing.lease_seconds));
   return map;
 }

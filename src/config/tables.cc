@@ -159,6 +159,8 @@ void ReadProcessing(MapReader reader, ProcessingConfig* processing) {
   } else {
     reader.EnumValue("zero_dates", &processing->zero_dates, {ZeroDates::kNull, ZeroDates::kError});
   }
+  reader.EnumValue("null_cursor", &processing->null_cursor,
+                   {NullCursor::kWarn, NullCursor::kError, NullCursor::kIgnore});
   reader.Int("lease_seconds", &processing->lease_seconds, 10, 7 * 24 * 3600);
 }
 

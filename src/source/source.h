@@ -66,6 +66,10 @@ class Source {
                                                     const ReadOptions& options) = 0;
   // MAX(column) over the table: the run's ceiling. NULL when the table is empty.
   virtual Result<Value> MaxValue(const std::string& table, const std::string& column, const DataType& type) = 0;
+  // How many rows hold no value a cursor can order in `column` (NULL; on
+  // MySQL also zero dates): the incremental strategies never read them.
+  // 0 without a query when the column cannot hold one (NOT NULL).
+  virtual Result<int64_t> CountNullKeys(const std::string& table, const Field& column) = 0;
   // The SQL `query` renders to, with its parameters, for --dry-run and logs.
   virtual std::string Explain(const SelectQuery& query) const = 0;
   // A consistent snapshot shared by the Reads until EndSnapshot (full_sync);

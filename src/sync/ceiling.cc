@@ -43,4 +43,47 @@ Result<cdc::Ceiling> ReadCeiling(source::Source& source, const config::TableConf
   return ceiling;
 }
 
+Result<NullCursorRows> CountNullCursorRows(source::Source& source, const config::TableConfig& table,
+                                          const cdc::TableSpec& spec, std::vector<std::string>* notes) {
+  std::vector<std::string> columns;
+  switch (spec.strategy) {
+    case config::CdcStrategy::kHybrid: columns = {spec.timestamp_column, spec.id_column}; break;
+    case config::CdcStrategy::kTimestampOnly: columns = {spec.timestamp_column}; break;
+    case config::CdcStrategy::kIdOnly: columns = {spec.id_column}; break;
+    case config::CdcStrategy::kFullSync:
+    case config::CdcStrategy::kCustomSql: return NullCursorRows{};
+  }
+  NullCursorRows found;
+  for (const std::string& column : columns) {
+    auto index = spec.schema->FieldIndex(column);
+    if (!index) return InvalidArgument("table {}: column '{}' is not in the table", table.name, column);
+    SLUICE_ASSIGN_OR_RETURN(int64_t rows, source.CountNullKeys(table.name, spec.schema->fields[*index]));
+    if (rows == 0) continue;
+    // A row NULL in both columns is counted twice; the count is a signal, not a ledger.
+    found.rows += rows;
+    found.columns += (found.columns.empty() ? "" : " or ") + column;
+  }
+  if (notes && found.rows > 0) {
+    notes->push_back(fmt::format("{} rows have no {} value and are never read by {} (processing.null_cursor: {})",
+                                 found.rows, found.columns, config::ToString(spec.strategy),
+                                 config::ToString(table.processing.null_cursor)));
+  }
+  return found;
+}
+
+Status CheckNullCursorRows(const config::TableConfig& table, const cdc::TableSpec& spec,
+                           const NullCursorRows& found) {
+  if (found.rows == 0 || table.processing.null_cursor == config::NullCursor::kIgnore) return Status::Ok();
+  std::string what = fmt::format(
+      "table {}: {} rows have {} NULL (or a zero date), and {} never reads them: they are not in the warehouse. "
+      "Give them a value (e.g. set {} from another column), read the table with full_sync or with a custom_sql "
+      "that COALESCEs the column",
+      table.name, found.rows, found.columns, config::ToString(spec.strategy), found.columns);
+  if (table.processing.null_cursor == config::NullCursor::kError) {
+    return DataError("{}; nothing was read (processing.null_cursor: error; warn lets the run go on)", what);
+  }
+  SLUICE_LOG_WARN("{} (processing.null_cursor: ignore silences this)", what);
+  return Status::Ok();
+}
+
 }  // namespace sluice::sync

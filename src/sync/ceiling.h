@@ -17,4 +17,21 @@ namespace sluice::sync {
 Result<cdc::Ceiling> ReadCeiling(source::Source& source, const config::TableConfig& table,
                                  const cdc::TableSpec& spec, std::vector<std::string>* notes = nullptr);
 
+// Rows an incremental strategy never reads because a cursor column holds
+// no value it can order (NULL; MySQL zero dates), at run start.
+struct NullCursorRows {
+  int64_t rows = 0;
+  std::string columns;  // "updated_at", or "updated_at or id"
+};
+
+// Counts them for hybrid, timestamp_only and id_only (other strategies and
+// NOT NULL columns: 0, no query). `notes` as for ReadCeiling.
+Result<NullCursorRows> CountNullCursorRows(source::Source& source, const config::TableConfig& table,
+                                          const cdc::TableSpec& spec, std::vector<std::string>* notes = nullptr);
+
+// The run's answer to them (processing.null_cursor): a warning in the log,
+// or (error) a DataError naming table, columns and remedies.
+Status CheckNullCursorRows(const config::TableConfig& table, const cdc::TableSpec& spec,
+                           const NullCursorRows& found);
+
 }  // namespace sluice::sync

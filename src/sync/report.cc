@@ -46,6 +46,7 @@ std::string RunReport::ToJson() const {
     entry["rows_loaded"] = result.rows_loaded;
     entry["files_loaded"] = result.files_loaded;
     entry["zero_dates_nulled"] = result.zero_dates_nulled;
+    entry["null_cursor_rows"] = result.null_cursor_rows;
     entry["validation"] = {{"source_rows", result.validation.source_rows},
                            {"staged_rows", result.validation.staged_rows},
                            {"loaded_rows", result.validation.loaded_rows},

@@ -27,6 +27,7 @@ struct TableResult {
   int64_t rows_loaded = 0;
   int64_t files_loaded = 0;
   int64_t zero_dates_nulled = 0;
+  int64_t null_cursor_rows = 0;  // rows the cursor cannot see (processing.null_cursor)
   Validation validation;
   double duration_seconds = 0;
   Status error;  // ok unless status is failed or skipped

@@ -243,5 +243,59 @@ TEST(EmbeddedSync, ZeroDatesBecomeNullAndAreCounted) {
             (std::vector<std::string>{"1|NULL", "2|NULL", "3|2024-05-06"}));
 }
 
+// Rows whose cursor column is NULL are never read by an incremental
+// strategy; the run counts them, warns (default), stops (error) or stays
+// quiet (ignore), and --dry-run shows them.
+TEST(EmbeddedSync, RowsWithANullCursorAreCountedAndReported) {
+  EmbeddedProject project("null_cursor");
+  project.Source("CREATE TABLE t (id INTEGER PRIMARY KEY, updated_at DATETIME, v TEXT)");
+  project.Source("INSERT INTO t VALUES (1, '2025-01-01 00:00:00', 'a'), (2, NULL, 'b'), (3, '2025-01-01 00:00:02', "
+                 "'c'), (4, NULL, 'd'), (5, '2025-01-01 00:00:04', 'e')");
+  const std::string hybrid = "  t: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id";
+
+  project.WriteConfig(hybrid + "}\n");
+  CommandResult planned = project.Sluice({"sync", "-p", "test", "--dry-run"});
+  EXPECT_EQ(planned.exit_code, 0) << planned.err;
+  EXPECT_NE(planned.out.find("warning: 2 rows have no updated_at value and are never read by hybrid"),
+            std::string::npos)
+      << planned.out;
+
+  CommandResult warned = project.Sluice({"sync", "-p", "test"});
+  EXPECT_EQ(warned.exit_code, 0) << warned.err;
+  EXPECT_NE(warned.err.find("table t: 2 rows have updated_at NULL"), std::string::npos) << warned.err;
+  EXPECT_NE(warned.err.find("null_cursor: ignore silences this"), std::string::npos) << warned.err;
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT id FROM t ORDER BY id")), (std::vector<std::string>{"1", "3", "5"}));
+  nlohmann::json again = project.Sync();
+  EXPECT_EQ(ResultOf(again, "t").at("null_cursor_rows"), 2);
+  EXPECT_EQ(ResultOf(again, "t").at("rows_extracted"), 0);
+
+  // error: the table stops before reading; the message names column and remedies.
+  project.Source("INSERT INTO t VALUES (6, '2025-01-01 00:00:06', 'f')");
+  project.WriteConfig(hybrid + ", processing: {null_cursor: error}}\n");
+  size_t staged_before = project.StagedObjects().size();
+  nlohmann::json refused = project.Sync({}, 1);
+  EXPECT_EQ(ResultOf(refused, "t").at("status"), "failed");
+  std::string error = ResultOf(refused, "t").at("error").get<std::string>();
+  EXPECT_NE(error.find("table t: 2 rows have updated_at NULL"), std::string::npos) << error;
+  EXPECT_NE(error.find("full_sync"), std::string::npos) << error;
+  EXPECT_NE(error.find("null_cursor: error"), std::string::npos) << error;
+  EXPECT_EQ(project.StagedObjects().size(), staged_before);
+
+  // ignore: no count, no warning; the new row still arrives.
+  project.WriteConfig(hybrid + ", processing: {null_cursor: ignore}}\n");
+  CommandResult quiet = project.Sluice({"sync", "-p", "test"});
+  EXPECT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(quiet.err.find("NULL"), std::string::npos) << quiet.err;
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT COUNT(*) FROM t")), (std::vector<std::string>{"4"}));
+  nlohmann::json ignored = project.Sync();
+  EXPECT_EQ(ResultOf(ignored, "t").at("null_cursor_rows"), 0);
+
+  // A NOT NULL cursor column is never counted (no query).
+  project.Source("CREATE TABLE n (id INTEGER PRIMARY KEY, updated_at DATETIME NOT NULL)");
+  project.Source("INSERT INTO n VALUES (1, '2025-01-01 00:00:00')");
+  project.WriteConfig("  n: {cdc_strategy: timestamp_only, cdc_timestamp_column: updated_at}\n");
+  EXPECT_EQ(ResultOf(project.Sync(), "n").at("null_cursor_rows"), 0);
+}
+
 }  // namespace
 }  // namespace sluice::testing

@@ -123,7 +123,9 @@ Result<TableInfo> DescribeTable(MySqlConnection& connection, const TableName& ta
     Field field;
     field.name = column.name;
     field.type = mapping->type;
-    field.nullable = column.nullable;
+    // A NOT NULL date column can still hold zero dates, which arrive as
+    // NULL (zero_dates: null): such a column is nullable downstream.
+    field.nullable = column.nullable || MayHoldZeroDates(field.type.id);
     field.source_type = column.column_type;
     field.max_length = mapping->max_length;
     if (mapping->geometry) info.geometry_columns.push_back(field.name);

@@ -49,6 +49,7 @@ class MySqlSource final : public Source {
   Result<std::unique_ptr<BatchReader>> Read(const SelectQuery& query, SchemaPtr schema,
                                             const ReadOptions& options) override;
   Result<Value> MaxValue(const std::string& table, const std::string& column, const DataType& type) override;
+  Result<int64_t> CountNullKeys(const std::string& table, const Field& column) override;
   std::string Explain(const SelectQuery& query) const override;
   Status BeginSnapshot() override;
   Status EndSnapshot() override;
@@ -176,6 +177,26 @@ Result<Value> MySqlSource::MaxValue(const std::string& table, const std::string&
   auto value = ValueAt(batch.column(0), 0);
   if (!value) return value.error().WithContext(context);
   return value;
+}
+
+Result<int64_t> MySqlSource::CountNullKeys(const std::string& table, const Field& column) {
+  // A zero date ('0000-00-00') sorts below every real date, so a cursor
+  // passes it by like a NULL; a NOT NULL date column can hold one.
+  bool temporal = mysql::MayHoldZeroDates(column.type.id);
+  if (!column.nullable) return 0;
+  std::string context = fmt::format("table {}, column {}: counting rows with no cursor value", table, column.name);
+  SLUICE_RETURN_IF_ERROR(CheckIdle(context));
+  SLUICE_ASSIGN_OR_RETURN(const TableInfo* info, CachedTable(table));
+  SqlDialect dialect = MySqlDialect();
+  std::string quoted = QuoteIdentifier(column.name, dialect);
+  std::string condition = temporal ? fmt::format("{0} IS NULL OR {0} < '0001-01-01'", quoted)
+                                   : fmt::format("{} IS NULL", quoted);
+  SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> row,
+                          connection_->QueryRow(fmt::format("SELECT COUNT(*) FROM {} WHERE {}",
+                                                            QuoteTableName(info->name.Qualified(), dialect), condition),
+                                                context));
+  if (row.size() != 1) return Internal("{}: unexpected result shape", context);
+  return std::stoll(row[0]);
 }
 
 Result<SourceClock> MySqlSource::Clock() {

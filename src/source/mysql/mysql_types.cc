@@ -96,7 +96,6 @@ Result<ColumnMapping> MapCatalogColumn(const CatalogColumn& column) {
 Field FieldFromResultMetadata(const MYSQL_FIELD& field, bool json_format) {
   Field out;
   out.name = std::string(field.name, field.name_length);
-  out.nullable = (field.flags & NOT_NULL_FLAG) == 0;
   out.source_type = WireTypeName(field);
   bool is_unsigned = (field.flags & UNSIGNED_FLAG) != 0;
   switch (field.type) {
@@ -141,7 +140,12 @@ Field FieldFromResultMetadata(const MYSQL_FIELD& field, bool json_format) {
       break;
     }
   }
+  out.nullable = (field.flags & NOT_NULL_FLAG) == 0 || MayHoldZeroDates(out.type.id);
   return out;
+}
+
+bool MayHoldZeroDates(TypeId type) {
+  return type == TypeId::kDate || type == TypeId::kTimestamp || type == TypeId::kTimestampTz;
 }
 
 std::string WireTypeName(const MYSQL_FIELD& field) {

@@ -53,6 +53,10 @@ struct ColumnMapping {
 // NotSupported for a type sluice does not know, naming it.
 Result<ColumnMapping> MapCatalogColumn(const CatalogColumn& column);
 
+// DATE, DATETIME and TIMESTAMP: a zero date ('0000-00-00') fits even a NOT
+// NULL column and arrives as NULL, so these map to nullable fields.
+bool MayHoldZeroDates(TypeId type);
+
 // The field a result column maps to. `json_format`: MariaDB's extended
 // metadata says the column holds JSON.
 Field FieldFromResultMetadata(const MYSQL_FIELD& field, bool json_format);

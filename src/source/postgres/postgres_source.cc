@@ -41,6 +41,7 @@ class PostgresSource final : public Source {
   Result<std::unique_ptr<BatchReader>> Read(const SelectQuery& query, SchemaPtr schema,
                                             const ReadOptions& options) override;
   Result<Value> MaxValue(const std::string& table, const std::string& column, const DataType& type) override;
+  Result<int64_t> CountNullKeys(const std::string& table, const Field& column) override;
   std::string Explain(const SelectQuery& query) const override;
   Status BeginSnapshot() override;
   Status EndSnapshot() override;
@@ -248,6 +249,18 @@ Result<Value> PostgresSource::MaxValue(const std::string& table, const std::stri
   auto ceiling = ValueAt(decoded, 0);
   if (!ceiling) return ceiling.error().WithContext(context);
   return ceiling;
+}
+
+Result<int64_t> PostgresSource::CountNullKeys(const std::string& table, const Field& column) {
+  if (!column.nullable) return 0;
+  SLUICE_RETURN_IF_ERROR(CheckIdle());
+  SLUICE_ASSIGN_OR_RETURN(const PgTable* described, CachedTable(table));
+  std::string sql = fmt::format("SELECT count(*) FROM {} WHERE {} IS NULL",
+                                QuoteTableName(described->Qualified(), dialect_), QuoteIdentifier(column.name, dialect_));
+  std::string context = fmt::format("table {}, column {}: counting rows with no cursor value", table, column.name);
+  SLUICE_ASSIGN_OR_RETURN(ResultPtr result, connection_->Query(sql, {}, /*binary_results=*/false, context));
+  if (PQntuples(result.get()) != 1) return Internal("{}: unexpected result shape", context);
+  return std::stoll(PQgetvalue(result.get(), 0, 0));
 }
 
 std::string PostgresSource::Explain(const SelectQuery& query) const {

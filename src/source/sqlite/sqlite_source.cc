@@ -86,6 +86,7 @@ class SqliteSource final : public Source {
   Result<std::unique_ptr<BatchReader>> Read(const SelectQuery& query, SchemaPtr schema,
                                             const ReadOptions& options) override;
   Result<Value> MaxValue(const std::string& table, const std::string& column, const DataType& type) override;
+  Result<int64_t> CountNullKeys(const std::string& table, const Field& column) override;
   std::string Explain(const SelectQuery& query) const override;
   Status BeginSnapshot() override;
   Status EndSnapshot() override;
@@ -206,6 +207,18 @@ Result<Value> SqliteSource::MaxValue(const std::string& table, const std::string
   auto ceiling = CeilingValue(statement.get(), type);
   if (!ceiling) return ceiling.error().WithContext(context);
   return ceiling;
+}
+
+Result<int64_t> SqliteSource::CountNullKeys(const std::string& table, const Field& column) {
+  if (!column.nullable) return 0;
+  SLUICE_ASSIGN_OR_RETURN(sqlite::TableName resolved, sqlite::ResolveTable(db_.get(), table));
+  std::string sql = fmt::format("SELECT count(*) FROM {} WHERE {} IS NULL", QuoteTableName(resolved.Qualified(), dialect_),
+                                QuoteIdentifier(column.name, dialect_));
+  std::string context = fmt::format("table {}, column {}: counting rows with no cursor value", table, column.name);
+  SLUICE_ASSIGN_OR_RETURN(StatementPtr statement, sqlite::Prepare(db_.get(), sql, context));
+  int rc = sqlite3_step(statement.get());
+  if (rc != SQLITE_ROW) return sqlite::SqliteError(db_.get(), rc, context);
+  return static_cast<int64_t>(sqlite3_column_int64(statement.get(), 0));
 }
 
 std::string SqliteSource::Explain(const SelectQuery& query) const {

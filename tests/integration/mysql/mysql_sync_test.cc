@@ -180,6 +180,32 @@ TEST_F(MySqlSyncTest, ZeroDatesAreNulledAndCountedInTheRunReport) {
               HasSubstr("table e2e_zero, column shipped_at, row id=2: zero date '0000-00-00'"));
 }
 
+// A zero date sorts below every real date, so like NULL it is never past
+// a cursor: both are counted (null_cursor_rows), even in a NOT NULL column.
+TEST_F(MySqlSyncTest, RowsWithNoCursorValueAreCountedZeroDatesIncluded) {
+  client_->Exec("DROP TABLE IF EXISTS e2e_nullcur");
+  client_->Exec("CREATE TABLE e2e_nullcur (id INT PRIMARY KEY, updated_at DATETIME NOT NULL, seen DATETIME NULL);"
+                "INSERT INTO e2e_nullcur VALUES (1, '2025-01-01 00:00:00', NULL), (2, '0000-00-00 00:00:00', "
+                "'2025-01-01 00:00:00'), (3, '2025-01-01 00:00:01', NULL), (4, '2025-01-01 00:00:02', "
+                "'2025-01-01 00:00:03')");
+  EmbeddedProject project("mysql_null_cursor");
+  std::string source = server_.SourceYaml("mysql", "ssl: {mode: disabled}");
+  project.WriteConfig("  e2e_nullcur: {cdc_strategy: hybrid, cdc_timestamp_column: seen, cdc_id_column: id}\n",
+                      "batch_size: 100", "partition_strategy: table", source);
+  nlohmann::json report = project.Sync();
+  EXPECT_EQ(ResultOf(report, "e2e_nullcur").at("null_cursor_rows"), 2);
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT id FROM e2e_nullcur ORDER BY id")),
+            (std::vector<std::string>{"2", "4"}));
+
+  project.WriteConfig("  e2e_nullcur: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id, "
+                      "processing: {null_cursor: error}}\n",
+                      "batch_size: 100", "partition_strategy: table", source);
+  report = project.Sync({}, 1);
+  ASSERT_FALSE(report.is_null());
+  EXPECT_THAT(ResultOf(report, "e2e_nullcur").at("error").get<std::string>(),
+              HasSubstr("table e2e_nullcur: 1 rows have updated_at NULL (or a zero date)"));
+}
+
 // ---- strategies -------------------------------------------------------------
 
 constexpr const char* kCreate =
