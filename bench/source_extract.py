@@ -7,6 +7,8 @@ times, in the same run and alternating:
 
   baseline MySQL:    mariadb --quick -N -e 'SELECT * FROM t' > /dev/null
   baseline Postgres: psql -c "\\copy (SELECT * FROM t) TO '/dev/null' (FORMAT binary)"
+                     and the same with ORDER BY id (the key order keyset
+                     chunks must read in: what they cost the server)
   sluice id_only:    sluice sync --backup-only, keyset chunks of 50,000 rows in
                      id order (resumable after a crash at any chunk)
   sluice full_sync:  sluice sync --backup-only, one streaming query under a
@@ -197,16 +199,25 @@ def measure(args, servers, engine, table):
                              "-p" + env["SLUICE_TEST_MYSQL_PASSWORD"], env["SLUICE_TEST_MYSQL_DATABASE"],
                              "-e", f"SELECT * FROM {table}"]
             baseline_env = None
+            ordered_argv = None
         else:
             baseline_argv = servers.psql_argv() + ["-c", f"\\copy (SELECT * FROM {table}) TO '/dev/null' (FORMAT binary)"]
             baseline_env = dict(os.environ, PGPASSWORD=servers.env["SLUICE_TEST_PG_PASSWORD"])
-        baseline_times, rss = [], []
+            # What keyset chunks cost the server: the same copy in key order
+            # (InnoDB's SELECT * already is, so MariaDB has no such column).
+            ordered_argv = servers.psql_argv() + [
+                "-c", f"\\copy (SELECT * FROM {table} ORDER BY id) TO '/dev/null' (FORMAT binary)"]
+        baseline_times, ordered_times, rss = [], [], []
         sluice_times = {strategy: [] for strategy in STRATEGIES}
         staged = 0
         for run in range(args.runs):
             seconds, _ = run_timed(baseline_argv, env=baseline_env)
             baseline_times.append(seconds)
             line = f"  {engine} {table} run {run + 1}: baseline {seconds:.2f} s"
+            if ordered_argv:
+                seconds, _ = run_timed(ordered_argv, env=baseline_env)
+                ordered_times.append(seconds)
+                line += f", ordered baseline {seconds:.2f} s"
             for strategy in STRATEGIES:
                 directory = os.path.join(work, strategy)
                 write_config(directory, servers, engine, table, strategy)
@@ -221,7 +232,7 @@ def measure(args, servers, engine, table):
                              for d, _, fs in os.walk(os.path.join(directory, "stage")) for f in fs
                              if f.endswith(".parquet"))
             log(line)
-        return (statistics.median(baseline_times),
+        return (statistics.median(baseline_times), statistics.median(ordered_times) if ordered_times else None,
                 {strategy: statistics.median(times) for strategy, times in sluice_times.items()}, max(rss), staged)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -242,17 +253,20 @@ def main():
     servers = Servers(args.servers_dir)
     try:
         create_tables(servers, engines, tables, sizes)
-        print("| source | table | rows | client s | sluice id_only s | ratio | sluice full_sync s | ratio "
-              "| sluice peak RSS | Parquet |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("| source | table | rows | client s | client in key order s | sluice id_only s | ratio "
+              "| vs key order | sluice full_sync s | ratio | sluice peak RSS | Parquet |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for engine in engines:
             for size in sizes:
                 for table in tables:
                     name = f"{table}_{size}"
-                    base, ours, rss, staged = measure(args, servers, engine, name)
+                    base, ordered, ours, rss, staged = measure(args, servers, engine, name)
+                    ordered_text = f"{ordered:.2f}" if ordered else "(same)"
+                    versus_ordered = f"{ours['id_only'] / ordered:.2f}x" if ordered else "-"
                     print(f"| {'MariaDB' if engine == 'mysql' else 'PostgreSQL'} | {table} | {size:,} | {base:.2f} | "
-                          f"{ours['id_only']:.2f} | {ours['id_only'] / base:.2f}x | {ours['full_sync']:.2f} | "
-                          f"{ours['full_sync'] / base:.2f}x | {rss:.0f} MiB | {staged / 1e6:.1f} MB |", flush=True)
+                          f"{ordered_text} | {ours['id_only']:.2f} | {ours['id_only'] / base:.2f}x | {versus_ordered} | "
+                          f"{ours['full_sync']:.2f} | {ours['full_sync'] / base:.2f}x | {rss:.0f} MiB | "
+                          f"{staged / 1e6:.1f} MB |", flush=True)
     finally:
         servers.stop()
 
