@@ -1,5 +1,6 @@
 // sluice connections test: connect to each source, target and store.
 #include <chrono>
+#include <filesystem>
 #include <cstdio>
 
 #include "cli/cli.h"
@@ -47,8 +48,16 @@ int Test(const Cli& cli, const ConnectionsArgs& args) {
     if (!args.name.empty() && name != args.name) continue;
     ++tested;
     all_ok &= Probe("target", name, [&]() -> Result<std::string> {
-      SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<target::Target> opened, target::OpenTarget(target));
-      return opened->ServerVersion();
+      // Only looks: testing a connection never creates a warehouse file.
+      SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<target::Target> opened,
+                              target::OpenTarget(target, target::TargetAccess::kPlanOnly));
+      SLUICE_ASSIGN_OR_RETURN(std::string version, opened->ServerVersion());
+      std::error_code error;
+      if (target.type == config::TargetType::kDuckDb && target.path != ":memory:" &&
+          !std::filesystem::exists(target.path, error)) {
+        version += fmt::format(" ({} does not exist yet; the first sync creates it)", target.path);
+      }
+      return version;
     });
   }
   for (const auto& [name, store] : connections.stores) {

@@ -1,6 +1,13 @@
 // The embedded path end to end: SQLite -> Parquet in a local store ->
 // DuckDB, through the real `sluice` binary. Each test ends by comparing
 // every row of the target with the source.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "harness.h"
@@ -228,6 +235,63 @@ TEST(EmbeddedSync, DryRunWritesNothing) {
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("table exists and matches"), std::string::npos) << again.out;
   EXPECT_EQ(std::filesystem::last_write_time(project.warehouse()), before);
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT COUNT(*) FROM orders")), (std::vector<std::string>{"100"}));
+}
+
+TEST(EmbeddedSync, ConnectionsTestNeverCreatesTheWarehouse) {
+  EmbeddedProject project("connections_test");
+  project.Source(For(kCreate, "orders"));
+  project.Source(InsertRows("orders", 1, 10));
+  project.WriteConfig("  orders: {cdc_strategy: id_only, cdc_id_column: id}\n");
+  CommandResult before = project.Sluice({"connections", "test"});
+  EXPECT_EQ(before.exit_code, 0) << before.err;
+  EXPECT_NE(before.out.find("does not exist yet; the first sync creates it"), std::string::npos) << before.out;
+  EXPECT_FALSE(std::filesystem::exists(project.warehouse()));
+  ASSERT_EQ(project.Sync().value("status", ""), "success");
+  CommandResult after = project.Sluice({"connections", "test"});
+  EXPECT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_NE(after.out.find("DuckDB"), std::string::npos) << after.out;
+  EXPECT_EQ(after.out.find("does not exist yet"), std::string::npos) << after.out;
+}
+
+// A run killed with SIGKILL leaves its spool directory (partial Parquet
+// files) behind; a later run removes it once its process is gone and
+// nothing in it changed for an hour, and leaves every other one alone.
+TEST(EmbeddedSync, SpoolsOfDeadRunsAreRemovedOnceAbandoned) {
+  namespace fs = std::filesystem;
+  EmbeddedProject project("spools");
+  project.Source(For(kCreate, "orders"));
+  project.Source(InsertRows("orders", 1, 100));
+  project.WriteConfig("  orders: {cdc_strategy: id_only, cdc_id_column: id}\n");
+  fs::path tmp = project.dir() + "/tmp";
+  fs::create_directories(tmp);
+  pid_t dead = fork();
+  if (dead == 0) _exit(0);
+  ASSERT_GT(dead, 0);
+  ASSERT_EQ(waitpid(dead, nullptr, 0), dead);
+  auto make_spool = [&](const std::string& name, std::chrono::hours age) {
+    fs::path directory = tmp / name;
+    fs::create_directories(directory);
+    std::ofstream(directory / "orders_1.parquet") << "partial";
+    auto when = fs::file_time_type::clock::now() - age;
+    fs::last_write_time(directory / "orders_1.parquet", when);
+    fs::last_write_time(directory, when);
+    return directory;
+  };
+  fs::path abandoned = make_spool("sluice-spool-" + std::to_string(dead) + "-test", std::chrono::hours(2));
+  fs::path recent = make_spool("sluice-spool-" + std::to_string(dead) + "-other", std::chrono::hours(0));
+  fs::path alive = make_spool("sluice-spool-" + std::to_string(getpid()) + "-test", std::chrono::hours(2));
+  fs::path unrelated = make_spool("sluice-spoolish", std::chrono::hours(2));
+
+  CommandResult run = project.Sluice({"-q", "sync", "-p", "test"}, {{"TMPDIR", tmp.string()}});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_FALSE(fs::exists(abandoned));
+  EXPECT_TRUE(fs::exists(recent)) << "touched within the hour: maybe a run in another PID namespace";
+  EXPECT_TRUE(fs::exists(alive)) << "its process is alive";
+  EXPECT_TRUE(fs::exists(unrelated));
+  size_t spools = 0;
+  for (const auto& entry : fs::directory_iterator(tmp)) spools += entry.is_directory() ? 1 : 0;
+  EXPECT_EQ(spools, 3u) << "the run removes its own spool when it ends";
   EXPECT_EQ(JoinAll(project.TargetRows("SELECT COUNT(*) FROM orders")), (std::vector<std::string>{"100"}));
 }
 
