@@ -1,15 +1,65 @@
 #include "sync/context.h"
 
+#include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <charconv>
+#include <chrono>
 #include <filesystem>
 
 #include <fmt/ranges.h>
 
 #include "common/file.h"
+#include "common/logging.h"
 #include "store/prefixed_store.h"
 
 namespace sluice::sync {
+namespace {
+
+constexpr std::string_view kSpoolPrefix = "sluice-spool-";
+// A dead run's spool is removed only when nothing in it changed for this
+// long, so a run in another PID namespace sharing the directory is safe.
+constexpr auto kAbandonedAfter = std::chrono::hours(1);
+
+// The pid in "sluice-spool-<pid>-<pipeline>", or 0.
+pid_t SpoolOwner(const std::string& name) {
+  if (!name.starts_with(kSpoolPrefix)) return 0;
+  std::string_view rest = std::string_view(name).substr(kSpoolPrefix.size());
+  pid_t pid = 0;
+  auto [end, error] = std::from_chars(rest.data(), rest.data() + rest.size(), pid);
+  if (error != std::errc() || end == rest.data() || end == rest.data() + rest.size() || *end != '-') return 0;
+  return pid;
+}
+
+bool TouchedSince(const std::filesystem::path& directory, std::filesystem::file_time_type since) {
+  std::error_code error;
+  if (std::filesystem::last_write_time(directory, error) >= since || error) return true;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(directory, error)) {
+    if (entry.last_write_time(error) >= since || error) return true;
+  }
+  return static_cast<bool>(error);
+}
+
+// Spool directories of runs killed before they could clean up (SIGKILL, a
+// power cut) hold partial Parquet files; the next run on the host removes
+// those whose process is gone and that nobody touched for an hour.
+void RemoveAbandonedSpools(const std::filesystem::path& base) {
+  std::error_code error;
+  auto since = std::filesystem::file_time_type::clock::now() - kAbandonedAfter;
+  for (const auto& entry : std::filesystem::directory_iterator(base, error)) {
+    pid_t owner = SpoolOwner(entry.path().filename().string());
+    if (owner <= 0 || owner == ::getpid() || !entry.is_directory(error)) continue;
+    if (::kill(owner, 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
+    if (TouchedSince(entry.path(), since)) continue;
+    std::error_code ignored;
+    std::filesystem::remove_all(entry.path(), ignored);
+    if (!ignored) SLUICE_LOG_INFO("removed {}, the spool of a run (pid {}) that ended without cleaning up",
+                                  entry.path().string(), owner);
+  }
+}
+
+}  // namespace
 
 Result<std::unique_ptr<PipelineContext>> PipelineContext::Open(const config::Config& config,
                                                                const std::string& pipeline,
@@ -67,7 +117,8 @@ Result<std::string> PipelineContext::SpoolDirectory() {
     std::error_code error;
     std::filesystem::path base = std::filesystem::temp_directory_path(error);
     if (error) base = "/tmp";
-    std::string path = (base / fmt::format("sluice-spool-{}-{}", ::getpid(), pipeline_->name)).string();
+    RemoveAbandonedSpools(base);
+    std::string path = (base / fmt::format("{}{}-{}", kSpoolPrefix, ::getpid(), pipeline_->name)).string();
     SLUICE_RETURN_IF_ERROR(CreateDirectories(path));
     spool_directory_ = path;
   }
