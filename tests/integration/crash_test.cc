@@ -52,6 +52,9 @@ struct CrashCase {
   const char* failpoint;
 };
 
+// Names the case in test output (instead of gtest's byte dump).
+void PrintTo(const CrashCase& crash, std::ostream* out) { *out << crash.strategy_yaml << " @ " << crash.failpoint; }
+
 class CrashTest : public ::testing::TestWithParam<CrashCase> {};
 
 TEST_P(CrashTest, KilledRunFollowedByOrdinaryRunsLosesAndDuplicatesNothing) {

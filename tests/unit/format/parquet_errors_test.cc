@@ -54,6 +54,9 @@ struct OutOfRangeCase {
   TestValue value;
 };
 
+// Names the case in test output (instead of gtest's byte dump).
+void PrintTo(const OutOfRangeCase& range_case, std::ostream* out) { *out << range_case.type.ToString(); }
+
 class ValueOutOfRange : public ::testing::TestWithParam<OutOfRangeCase> {};
 
 TEST_P(ValueOutOfRange, IsADataErrorAndTheWriterStaysFailed) {
