@@ -112,7 +112,15 @@ class BlockBuffer {
   static constexpr size_t kMaxBlockBytes = 1 << 20;
 
   ByteBuffer* Room(size_t bytes) {
-    if (!blocks_.empty() && blocks_[active_].capacity() - blocks_[active_].size() >= bytes) return &blocks_[active_];
+    if (!blocks_.empty()) {
+      ByteBuffer& active = blocks_[active_];
+      if (active.capacity() - active.size() >= bytes) return &active;
+      if (active.empty()) {  // the first block of a chunk, too small: replace it rather than leave it unused
+        active = ByteBuffer();
+        active.Reserve(bytes);
+        return &active;
+      }
+    }
     size_t next = blocks_.empty() ? 0 : active_ + 1;
     if (next == blocks_.size()) {
       size_t block_bytes = next == 0 ? kFirstBlockBytes : std::min(blocks_[next - 1].capacity() * 2, kMaxBlockBytes);
