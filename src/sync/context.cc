@@ -1,10 +1,14 @@
 #include "sync/context.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <chrono>
 #include <filesystem>
 
@@ -18,9 +22,13 @@ namespace sluice::sync {
 namespace {
 
 constexpr std::string_view kSpoolPrefix = "sluice-spool-";
-// A dead run's spool is removed only when nothing in it changed for this
-// long, so a run in another PID namespace sharing the directory is safe.
-constexpr auto kAbandonedAfter = std::chrono::hours(1);
+// Held (flock) by the run that owns a spool for as long as it lives.
+constexpr std::string_view kSpoolLock = ".lock";
+// How long a spool must be untouched before it may be removed: a minute
+// when its lock proves nobody holds it (covers a run between creating the
+// directory and locking it), an hour for one without a lock file.
+constexpr std::chrono::seconds kUnlockedAfter{60};
+constexpr std::chrono::seconds kLocklessAfter{3600};
 
 // The pid in "sluice-spool-<pid>-<pipeline>", or 0.
 pid_t SpoolOwner(const std::string& name) {
@@ -32,30 +40,53 @@ pid_t SpoolOwner(const std::string& name) {
   return pid;
 }
 
+// Whether anything in `directory` changed after `since` (or cannot be told).
 bool TouchedSince(const std::filesystem::path& directory, std::filesystem::file_time_type since) {
   std::error_code error;
   if (std::filesystem::last_write_time(directory, error) >= since || error) return true;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(directory, error)) {
-    if (entry.last_write_time(error) >= since || error) return true;
+  std::filesystem::recursive_directory_iterator it(directory, error);
+  for (; !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
+    if (it->last_write_time(error) >= since || error) return true;
   }
   return static_cast<bool>(error);
 }
 
+// Whether the spool's lock file exists and nobody holds it.
+enum class LockState { kHeld, kFree, kMissing };
+LockState SpoolLockState(const std::filesystem::path& directory) {
+  int fd = ::open((directory / kSpoolLock).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return errno == ENOENT ? LockState::kMissing : LockState::kHeld;
+  bool free = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+  ::close(fd);
+  return free ? LockState::kFree : LockState::kHeld;
+}
+
 // Spool directories of runs killed before they could clean up (SIGKILL, a
-// power cut) hold partial Parquet files; the next run on the host removes
-// those whose process is gone and that nobody touched for an hour.
+// power cut) hold partial Parquet files. The next run on the host removes
+// the ones it owns whose process is gone, whose lock nobody holds (a run in
+// another PID namespace sharing the directory still holds its lock) and
+// that nobody touched lately. Anything it cannot judge is left alone.
 void RemoveAbandonedSpools(const std::filesystem::path& base) {
   std::error_code error;
-  auto since = std::filesystem::file_time_type::clock::now() - kAbandonedAfter;
-  for (const auto& entry : std::filesystem::directory_iterator(base, error)) {
-    pid_t owner = SpoolOwner(entry.path().filename().string());
-    if (owner <= 0 || owner == ::getpid() || !entry.is_directory(error)) continue;
+  auto now = std::filesystem::file_time_type::clock::now();
+  std::filesystem::directory_iterator it(base, error);
+  for (; !error && it != std::filesystem::directory_iterator(); it.increment(error)) {
+    const std::filesystem::path& path = it->path();
+    pid_t owner = SpoolOwner(path.filename().string());
+    struct stat info {};
+    if (owner <= 0 || owner == ::getpid() || ::lstat(path.c_str(), &info) != 0 || !S_ISDIR(info.st_mode) ||
+        info.st_uid != ::geteuid()) {
+      continue;
+    }
     if (::kill(owner, 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
-    if (TouchedSince(entry.path(), since)) continue;
+    LockState lock = SpoolLockState(path);
+    if (lock == LockState::kHeld) continue;
+    if (TouchedSince(path, now - (lock == LockState::kFree ? kUnlockedAfter : kLocklessAfter))) continue;
     std::error_code ignored;
-    std::filesystem::remove_all(entry.path(), ignored);
-    if (!ignored) SLUICE_LOG_INFO("removed {}, the spool of a run (pid {}) that ended without cleaning up",
-                                  entry.path().string(), owner);
+    std::filesystem::remove_all(path, ignored);
+    if (!ignored) {
+      SLUICE_LOG_INFO("removed {}, the spool of a run (pid {}) that ended without cleaning up", path.string(), owner);
+    }
   }
 }
 
@@ -86,6 +117,7 @@ PipelineContext::~PipelineContext() {
     std::error_code ignored;
     std::filesystem::remove_all(spool_directory_, ignored);
   }
+  if (spool_lock_fd_ >= 0) ::close(spool_lock_fd_);
 }
 
 Result<source::Source*> PipelineContext::source() {
@@ -120,6 +152,13 @@ Result<std::string> PipelineContext::SpoolDirectory() {
     RemoveAbandonedSpools(base);
     std::string path = (base / fmt::format("{}{}-{}", kSpoolPrefix, ::getpid(), pipeline_->name)).string();
     SLUICE_RETURN_IF_ERROR(CreateDirectories(path));
+    // The lock says "alive" to other runs' cleanup, whatever PID namespace they are in.
+    std::string lock_path = path + "/" + std::string(kSpoolLock);
+    spool_lock_fd_ = ::open(lock_path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (spool_lock_fd_ < 0 || ::flock(spool_lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+      return IoError("cannot lock the spool directory {} ({}); is another sluice run using it?", path,
+                     std::strerror(errno));
+    }
     spool_directory_ = path;
   }
   return spool_directory_;

@@ -50,6 +50,7 @@ class PipelineContext {
   std::unique_ptr<target::Target> target_;
   target::TargetAccess target_access_ = target::TargetAccess::kReadWrite;
   std::string spool_directory_;
+  int spool_lock_fd_ = -1;  // flock held on <spool>/.lock while this run lives
 };
 
 }  // namespace sluice::sync

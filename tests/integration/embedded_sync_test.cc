@@ -1,6 +1,8 @@
 // The embedded path end to end: SQLite -> Parquet in a local store ->
 // DuckDB, through the real `sluice` binary. Each test ends by comparing
 // every row of the target with the source.
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -278,10 +280,29 @@ TEST(EmbeddedSync, SpoolsOfDeadRunsAreRemovedOnceAbandoned) {
     fs::last_write_time(directory, when);
     return directory;
   };
-  fs::path abandoned = make_spool("sluice-spool-" + std::to_string(dead) + "-test", std::chrono::hours(2));
-  fs::path recent = make_spool("sluice-spool-" + std::to_string(dead) + "-other", std::chrono::hours(0));
+  std::string dead_prefix = "sluice-spool-" + std::to_string(dead) + "-";
+  fs::path abandoned = make_spool(dead_prefix + "test", std::chrono::hours(2));
+  fs::path recent = make_spool(dead_prefix + "other", std::chrono::hours(0));
   fs::path alive = make_spool("sluice-spool-" + std::to_string(getpid()) + "-test", std::chrono::hours(2));
   fs::path unrelated = make_spool("sluice-spoolish", std::chrono::hours(2));
+  // With a lock file: free (its run died) and a few minutes old: removed;
+  // held (a run in another PID namespace looks dead to kill()): kept.
+  auto make_locked_spool = [&](const std::string& name, std::chrono::minutes age, bool hold) {
+    fs::path directory = tmp / name;
+    fs::create_directories(directory);
+    int fd = open((directory / ".lock").c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+    EXPECT_GE(fd, 0);
+    if (hold) {
+      EXPECT_EQ(flock(fd, LOCK_EX | LOCK_NB), 0);
+    }
+    auto when = fs::file_time_type::clock::now() - age;
+    fs::last_write_time(directory / ".lock", when);
+    fs::last_write_time(directory, when);
+    if (!hold) close(fd);
+    return std::make_pair(directory, hold ? fd : -1);
+  };
+  auto [unlocked, unused_fd] = make_locked_spool(dead_prefix + "unlocked", std::chrono::minutes(5), false);
+  auto [held, held_fd] = make_locked_spool(dead_prefix + "held", std::chrono::minutes(120), true);
 
   CommandResult run = project.Sluice({"-q", "sync", "-p", "test"}, {{"TMPDIR", tmp.string()}});
   ASSERT_EQ(run.exit_code, 0) << run.err;
@@ -289,9 +310,12 @@ TEST(EmbeddedSync, SpoolsOfDeadRunsAreRemovedOnceAbandoned) {
   EXPECT_TRUE(fs::exists(recent)) << "touched within the hour: maybe a run in another PID namespace";
   EXPECT_TRUE(fs::exists(alive)) << "its process is alive";
   EXPECT_TRUE(fs::exists(unrelated));
+  EXPECT_FALSE(fs::exists(unlocked)) << "its lock is free: its run is gone";
+  EXPECT_TRUE(fs::exists(held)) << "its lock is held: a live run";
+  close(held_fd);
   size_t spools = 0;
   for (const auto& entry : fs::directory_iterator(tmp)) spools += entry.is_directory() ? 1 : 0;
-  EXPECT_EQ(spools, 3u) << "the run removes its own spool when it ends";
+  EXPECT_EQ(spools, 4u) << "the run removes its own spool when it ends";
   EXPECT_EQ(JoinAll(project.TargetRows("SELECT COUNT(*) FROM orders")), (std::vector<std::string>{"100"}));
 }
 
@@ -323,6 +347,7 @@ TEST(EmbeddedSync, RowsWithANullCursorAreCountedAndReported) {
   EXPECT_NE(planned.out.find("warning: 2 rows have no updated_at value and are never read by hybrid"),
             std::string::npos)
       << planned.out;
+  EXPECT_EQ(planned.out.find("the run would stop"), std::string::npos) << planned.out;
 
   CommandResult warned = project.Sluice({"sync", "-p", "test"});
   EXPECT_EQ(warned.exit_code, 0) << warned.err;
@@ -336,6 +361,9 @@ TEST(EmbeddedSync, RowsWithANullCursorAreCountedAndReported) {
   // error: the table stops before reading; the message names column and remedies.
   project.Source("INSERT INTO t VALUES (6, '2025-01-01 00:00:06', 'f')");
   project.WriteConfig(hybrid + ", processing: {null_cursor: error}}\n");
+  CommandResult would_stop = project.Sluice({"sync", "-p", "test", "--dry-run"});
+  EXPECT_NE(would_stop.out.find("(processing.null_cursor: error: the run would stop this table)"), std::string::npos)
+      << would_stop.out;
   size_t staged_before = project.StagedObjects().size();
   nlohmann::json refused = project.Sync({}, 1);
   EXPECT_EQ(ResultOf(refused, "t").at("status"), "failed");
@@ -349,7 +377,7 @@ TEST(EmbeddedSync, RowsWithANullCursorAreCountedAndReported) {
   project.WriteConfig(hybrid + ", processing: {null_cursor: ignore}}\n");
   CommandResult quiet = project.Sluice({"sync", "-p", "test"});
   EXPECT_EQ(quiet.exit_code, 0) << quiet.err;
-  EXPECT_EQ(quiet.err.find("NULL"), std::string::npos) << quiet.err;
+  EXPECT_EQ(quiet.err.find("rows have"), std::string::npos) << quiet.err;
   EXPECT_EQ(JoinAll(project.TargetRows("SELECT COUNT(*) FROM t")), (std::vector<std::string>{"4"}));
   nlohmann::json ignored = project.Sync();
   EXPECT_EQ(ResultOf(ignored, "t").at("null_cursor_rows"), 0);
