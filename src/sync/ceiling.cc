@@ -47,7 +47,9 @@ Result<NullCursorRows> CountNullCursorRows(source::Source& source, const config:
                                           const cdc::TableSpec& spec, std::vector<std::string>* notes) {
   std::vector<std::string> columns;
   switch (spec.strategy) {
-    case config::CdcStrategy::kHybrid: columns = {spec.timestamp_column, spec.id_column}; break;
+    // hybrid reads a row with a timestamp and a NULL id (it fails on it
+    // loudly), so only its timestamp column hides rows.
+    case config::CdcStrategy::kHybrid:
     case config::CdcStrategy::kTimestampOnly: columns = {spec.timestamp_column}; break;
     case config::CdcStrategy::kIdOnly: columns = {spec.id_column}; break;
     case config::CdcStrategy::kFullSync:
@@ -64,9 +66,11 @@ Result<NullCursorRows> CountNullCursorRows(source::Source& source, const config:
     found.columns += (found.columns.empty() ? "" : " or ") + column;
   }
   if (notes && found.rows > 0) {
-    notes->push_back(fmt::format("{} rows have no {} value and are never read by {} (processing.null_cursor: {})",
+    bool stops = table.processing.null_cursor == config::NullCursor::kError;
+    notes->push_back(fmt::format("{} rows have no {} value and are never read by {} (processing.null_cursor: {}{})",
                                  found.rows, found.columns, config::ToString(spec.strategy),
-                                 config::ToString(table.processing.null_cursor)));
+                                 config::ToString(table.processing.null_cursor),
+                                 stops ? ": the run would stop this table" : ""));
   }
   return found;
 }
@@ -75,9 +79,9 @@ Status CheckNullCursorRows(const config::TableConfig& table, const cdc::TableSpe
                            const NullCursorRows& found) {
   if (found.rows == 0 || table.processing.null_cursor == config::NullCursor::kIgnore) return Status::Ok();
   std::string what = fmt::format(
-      "table {}: {} rows have {} NULL (or a zero date), and {} never reads them: they are not in the warehouse. "
-      "Give them a value (e.g. set {} from another column), read the table with full_sync or with a custom_sql "
-      "that COALESCEs the column",
+      "table {}: {} rows have {} NULL (or a MySQL zero date), which {} cannot order: it does not read them or "
+      "their changes (a zero date is read once, by the table's first run). Give them a value (e.g. set {} from "
+      "another column), or read the table with full_sync or with a custom_sql that COALESCEs the column",
       table.name, found.rows, found.columns, config::ToString(spec.strategy), found.columns);
   if (table.processing.null_cursor == config::NullCursor::kError) {
     return DataError("{}; nothing was read (processing.null_cursor: error; warn lets the run go on)", what);

@@ -124,7 +124,8 @@ Result<TableInfo> DescribeTable(MySqlConnection& connection, const TableName& ta
     field.name = column.name;
     field.type = mapping->type;
     // A NOT NULL date column can still hold zero dates, which arrive as
-    // NULL (zero_dates: null): such a column is nullable downstream.
+    // NULL (zero_dates: null): such a column is nullable downstream
+    // (primary-key columns excepted below: a key is never NULL).
     field.nullable = column.nullable || MayHoldZeroDates(field.type.id);
     field.source_type = column.column_type;
     field.max_length = mapping->max_length;
@@ -136,6 +137,11 @@ Result<TableInfo> DescribeTable(MySqlConnection& connection, const TableName& ta
                                       "SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? "
                                       "AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX",
                                       where));
+  for (Field& field : schema->fields) {
+    if (std::find(schema->primary_key.begin(), schema->primary_key.end(), field.name) != schema->primary_key.end()) {
+      field.nullable = false;
+    }
+  }
   info.schema = std::move(schema);
   return info;
 }

@@ -203,7 +203,7 @@ TEST_F(MySqlSyncTest, RowsWithNoCursorValueAreCountedZeroDatesIncluded) {
   report = project.Sync({}, 1);
   ASSERT_FALSE(report.is_null());
   EXPECT_THAT(ResultOf(report, "e2e_nullcur").at("error").get<std::string>(),
-              HasSubstr("table e2e_nullcur: 1 rows have updated_at NULL (or a zero date)"));
+              HasSubstr("table e2e_nullcur: 1 rows have updated_at NULL (or a MySQL zero date)"));
 }
 
 // ---- strategies -------------------------------------------------------------

@@ -193,6 +193,26 @@ TEST_F(PostgresSync, TimestampOnlyReadsTieGroupsWholeAndPicksUpUpdates) {
   ExpectTargetEqualsSource(project, table);
 }
 
+// Rows with a NULL cursor column are counted in the report; id_only on a
+// nullable column counts its NULL ids the same way.
+TEST_F(PostgresSync, RowsWithANullCursorAreCounted) {
+  std::string table = UniqueName("sync_null_cursor");
+  fixture_->Exec("CREATE TABLE " + table + " (id bigint PRIMARY KEY, seq bigint UNIQUE, seen timestamptz);" +
+                 "INSERT INTO " + table + " SELECT i, CASE WHEN i % 10 = 0 THEN NULL ELSE i END, "
+                 "CASE WHEN i % 4 = 0 THEN NULL ELSE timestamptz '2025-01-01 00:00:00+00' + i * interval '1 second' "
+                 "END FROM generate_series(1, 100) i;");
+  EmbeddedProject project("pg_null_cursor");
+  Configure(project, "  " + table + ": {cdc_strategy: timestamp_only, cdc_timestamp_column: seen, primary_key: [id]}\n");
+  nlohmann::json by_time = project.Sync();
+  EXPECT_EQ(ResultOf(by_time, table).at("null_cursor_rows"), 25);
+  EXPECT_EQ(ResultOf(by_time, table).at("rows_extracted"), 75);
+
+  EmbeddedProject by_seq_project("pg_null_cursor_seq");
+  Configure(by_seq_project, "  " + table + ": {cdc_strategy: id_only, cdc_id_column: seq, primary_key: [id]}\n");
+  nlohmann::json by_seq = by_seq_project.Sync();
+  EXPECT_EQ(ResultOf(by_seq, table).at("null_cursor_rows"), 10);
+}
+
 TEST_F(PostgresSync, FullSyncReplaceFollowsDeletesUpdatesAndInserts) {
   std::string table = UniqueName("sync_full");
   fixture_->Exec(For(kCreateOrders, table) + InsertOrders(table, 1, 1800));
