@@ -1,7 +1,11 @@
 // sluice connections test: connect to each source, target and store.
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
-#include <filesystem>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 
 #include "cli/cli.h"
 #include "common/redact.h"
@@ -52,11 +56,16 @@ int Test(const Cli& cli, const ConnectionsArgs& args) {
       SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<target::Target> opened,
                               target::OpenTarget(target, target::TargetAccess::kPlanOnly));
       SLUICE_ASSIGN_OR_RETURN(std::string version, opened->ServerVersion());
+      if (target.type != config::TargetType::kDuckDb || target.path == ":memory:") return version;
       std::error_code error;
-      if (target.type == config::TargetType::kDuckDb && target.path != ":memory:" &&
-          !std::filesystem::exists(target.path, error)) {
-        version += fmt::format(" ({} does not exist yet; the first sync creates it)", target.path);
+      bool exists = std::filesystem::exists(target.path, error);
+      std::string directory = std::filesystem::path(target.path).parent_path().string();
+      std::string writable = exists ? target.path : (directory.empty() ? "." : directory);
+      if (::access(writable.c_str(), W_OK) != 0) {
+        return IoError("{} is not writable by this user ({}); a sync could not load into it", writable,
+                       std::strerror(errno));
       }
+      if (!exists) version += fmt::format(" ({} does not exist yet; the first sync creates it)", target.path);
       return version;
     });
   }
