@@ -19,7 +19,7 @@ of --runs runs, the ratio sluice / baseline, and sluice's peak RSS (from
 wait4). Output: a Markdown table on stdout.
 
   bench/source_extract.py [--build-dir build] [--sizes 1000000,10000000]
-                          [--runs 3] [--tables orders,wide] [--engines mysql,postgres]
+                          [--runs 5] [--tables orders,wide] [--engines mysql,postgres]
 """
 import argparse
 import os
@@ -242,7 +242,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build-dir", default=os.path.join(ROOT, "build"))
     parser.add_argument("--sizes", default="1000000,10000000")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--tables", default="orders,wide")
     parser.add_argument("--engines", default="mysql,postgres")
     parser.add_argument("--servers-dir", default=os.path.join(tempfile.gettempdir(), "sluice-bench-servers"))
