@@ -39,6 +39,20 @@ TEST(Cli, UsageErrorsExitTwo) {
   EXPECT_TRUE(Contains(missing.err, "--config-dir")) << missing.err;
 }
 
+TEST(Cli, AnUnknownPipelineOrTableExitsTwoNamingWhatExists) {
+  EmbeddedProject project("unknown_names");
+  project.Source("CREATE TABLE orders (id INTEGER PRIMARY KEY)");
+  project.WriteConfig("  orders: {cdc_strategy: id_only, cdc_id_column: id}\n");
+  CommandResult pipeline = project.Sluice({"sync", "-p", "nope"});
+  EXPECT_EQ(pipeline.exit_code, 2);
+  EXPECT_TRUE(Contains(pipeline.err, "pipeline 'nope'")) << pipeline.err;
+  EXPECT_TRUE(Contains(pipeline.err, "test")) << pipeline.err;
+  CommandResult table = project.Sluice({"sync", "-p", "test", "-t", "nope"});
+  EXPECT_EQ(table.exit_code, 2);
+  EXPECT_TRUE(Contains(table.err, "table 'nope' is not in pipeline 'test' (tables: orders)")) << table.err;
+  EXPECT_TRUE(project.StagedObjects().empty());
+}
+
 TEST(Cli, ConfigErrorsNameFileLineAndKey) {
   EmbeddedProject project("config_error");
   project.WriteConfig("  orders: {cdc_strategy: hybird, cdc_timestamp_column: updated_at, cdc_id_column: id}\n");
@@ -89,6 +103,9 @@ tables:
       project.Sluice({"connections", "test"}),
       project.Sluice({"--debug", "--json-logs", "--log-file", log, "sync", "-p", "test", "--json-output", "-"}),
       project.Sluice({"--debug", "sync", "-p", "test", "--dry-run"}),
+      project.Sluice({"--debug", "status", "-p", "test"}),
+      project.Sluice({"--debug", "watermark", "get", "-p", "test", "-t", "orders"}),
+      project.Sluice({"--debug", "config", "validate"}),
   };
   EXPECT_TRUE(Contains(results[0].out, "***")) << results[0].out;
   EXPECT_NE(results[2].exit_code, 0);
