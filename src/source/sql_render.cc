@@ -8,7 +8,9 @@ namespace {
 // Builds SQL text and its parameter list side by side.
 class SqlBuilder {
  public:
-  explicit SqlBuilder(const SqlDialect& dialect) : dialect_(dialect) {}
+  explicit SqlBuilder(const SqlDialect& dialect) : dialect_(dialect) {
+    rendered_.placeholder_style = dialect.placeholder_style;
+  }
 
   void Append(std::string_view text) { rendered_.sql.append(text); }
   // Appends a placeholder for `value`.
@@ -222,11 +224,13 @@ Result<RenderedSql> RenderSelect(const SelectQuery& query, const SqlDialect& dia
 std::string ExplainSql(const RenderedSql& rendered) {
   std::string text = rendered.sql;
   if (rendered.params.empty()) return text;
-  text += "\n-- params: ";
+  // $n placeholders are named by number; ?s are bound in the order they appear.
+  bool numbered = rendered.placeholder_style == PlaceholderStyle::kDollarNumber;
+  text += numbered ? "\n-- params: " : "\n-- params, one per ? in order: ";
   for (size_t param_idx = 0; param_idx < rendered.params.size(); ++param_idx) {
     const Value& value = rendered.params[param_idx];
     if (param_idx > 0) text += ", ";
-    fmt::format_to(std::back_inserter(text), "${}=", param_idx + 1);
+    if (numbered) fmt::format_to(std::back_inserter(text), "${}=", param_idx + 1);
     bool quoted = value.kind() != Value::Kind::kNull && value.kind() != Value::Kind::kInt64 &&
                   value.kind() != Value::Kind::kUInt64;
     if (!quoted) {

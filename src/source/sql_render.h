@@ -73,6 +73,7 @@ struct SqlDialect {
 struct RenderedSql {
   std::string sql;
   std::vector<Value> params;  // in placeholder order
+  PlaceholderStyle placeholder_style = PlaceholderStyle::kQuestionMark;  // how `sql` names them
 };
 
 // `identifier` quoted: "a""b" for a"b with double quotes, `a``b` with backticks.

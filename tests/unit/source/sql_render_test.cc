@@ -225,9 +225,10 @@ TEST(ExplainSql, ListsParametersByPositionWithTextQuoted) {
       {Value::Int64(-4), Value::Text("it's"), Value::Timestamp(0), Value::UInt64(18446744073709551615u)}};
   EXPECT_EQ(ExplainSql(rendered),
             "SELECT 1 WHERE a > ? AND b = ? AND c <= ? AND d = ?\n"
-            "-- params: $1=-4, $2='it''s', $3='1970-01-01T00:00:00.000000Z', $4=18446744073709551615");
+            "-- params, one per ? in order: -4, 'it''s', '1970-01-01T00:00:00.000000Z', 18446744073709551615");
   EXPECT_EQ(ExplainSql(RenderedSql{"SELECT 1", {}}), "SELECT 1");
-  EXPECT_EQ(ExplainSql(RenderedSql{"SELECT ?", {Value::Date(1)}}), "SELECT ?\n-- params: $1='1970-01-02'");
+  EXPECT_EQ(ExplainSql(RenderedSql{"SELECT $1", {Value::Date(1)}, PlaceholderStyle::kDollarNumber}),
+            "SELECT $1\n-- params: $1='1970-01-02'");
 }
 
 }  // namespace
