@@ -45,30 +45,24 @@ Result<cdc::Ceiling> ReadCeiling(source::Source& source, const config::TableConf
 
 Result<NullCursorRows> CountNullCursorRows(source::Source& source, const config::TableConfig& table,
                                           const cdc::TableSpec& spec, std::vector<std::string>* notes) {
-  std::vector<std::string> columns;
+  if (table.processing.null_cursor == config::NullCursor::kIgnore) return NullCursorRows{};
+  NullCursorRows found;
   switch (spec.strategy) {
     // hybrid reads a row with a timestamp and a NULL id (it fails on it
     // loudly), so only its timestamp column hides rows.
     case config::CdcStrategy::kHybrid:
-    case config::CdcStrategy::kTimestampOnly: columns = {spec.timestamp_column}; break;
-    case config::CdcStrategy::kIdOnly: columns = {spec.id_column}; break;
+    case config::CdcStrategy::kTimestampOnly: found.column = spec.timestamp_column; break;
+    case config::CdcStrategy::kIdOnly: found.column = spec.id_column; break;
     case config::CdcStrategy::kFullSync:
-    case config::CdcStrategy::kCustomSql: return NullCursorRows{};
+    case config::CdcStrategy::kCustomSql: return found;
   }
-  NullCursorRows found;
-  for (const std::string& column : columns) {
-    auto index = spec.schema->FieldIndex(column);
-    if (!index) return InvalidArgument("table {}: column '{}' is not in the table", table.name, column);
-    SLUICE_ASSIGN_OR_RETURN(int64_t rows, source.CountNullKeys(table.name, spec.schema->fields[*index]));
-    if (rows == 0) continue;
-    // A row NULL in both columns is counted twice; the count is a signal, not a ledger.
-    found.rows += rows;
-    found.columns += (found.columns.empty() ? "" : " or ") + column;
-  }
+  auto index = spec.schema->FieldIndex(found.column);
+  if (!index) return InvalidArgument("table {}: column '{}' is not in the table", table.name, found.column);
+  SLUICE_ASSIGN_OR_RETURN(found.rows, source.CountNullKeys(table.name, spec.schema->fields[*index]));
   if (notes && found.rows > 0) {
     bool stops = table.processing.null_cursor == config::NullCursor::kError;
     notes->push_back(fmt::format("{} rows have no {} value and are never read by {} (processing.null_cursor: {}{})",
-                                 found.rows, found.columns, config::ToString(spec.strategy),
+                                 found.rows, found.column, config::ToString(spec.strategy),
                                  config::ToString(table.processing.null_cursor),
                                  stops ? ": the run would stop this table" : ""));
   }
@@ -77,12 +71,12 @@ Result<NullCursorRows> CountNullCursorRows(source::Source& source, const config:
 
 Status CheckNullCursorRows(const config::TableConfig& table, const cdc::TableSpec& spec,
                            const NullCursorRows& found) {
-  if (found.rows == 0 || table.processing.null_cursor == config::NullCursor::kIgnore) return Status::Ok();
+  if (found.rows == 0) return Status::Ok();  // also with null_cursor: ignore, which counts nothing
   std::string what = fmt::format(
       "table {}: {} rows have {} NULL (or a MySQL zero date), which {} cannot order: it does not read them or "
       "their changes (a zero date is read once, by the table's first run). Give them a value (e.g. set {} from "
       "another column), or read the table with full_sync or with a custom_sql that COALESCEs the column",
-      table.name, found.rows, found.columns, config::ToString(spec.strategy), found.columns);
+      table.name, found.rows, found.column, config::ToString(spec.strategy), found.column);
   if (table.processing.null_cursor == config::NullCursor::kError) {
     return DataError("{}; nothing was read (processing.null_cursor: error; warn lets the run go on)", what);
   }

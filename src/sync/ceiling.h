@@ -21,16 +21,16 @@ Result<cdc::Ceiling> ReadCeiling(source::Source& source, const config::TableConf
 // no value it can order (NULL; MySQL zero dates), at run start.
 struct NullCursorRows {
   int64_t rows = 0;
-  std::string columns;  // "updated_at", or "updated_at or id"
+  std::string column;  // the cursor column counted
 };
 
-// Counts them for hybrid, timestamp_only and id_only (other strategies and
-// NOT NULL columns: 0, no query). `notes` as for ReadCeiling.
+// Counts them for hybrid, timestamp_only and id_only (other strategies,
+// NOT NULL columns and null_cursor: ignore: 0, no query). `notes` as for ReadCeiling.
 Result<NullCursorRows> CountNullCursorRows(source::Source& source, const config::TableConfig& table,
                                           const cdc::TableSpec& spec, std::vector<std::string>* notes = nullptr);
 
 // The run's answer to them (processing.null_cursor): a warning in the log,
-// or (error) a DataError naming table, columns and remedies.
+// or (error) a DataError naming table, column and remedies.
 Status CheckNullCursorRows(const config::TableConfig& table, const cdc::TableSpec& spec,
                            const NullCursorRows& found);
 

@@ -37,11 +37,9 @@ Status DryRunTable(PipelineContext& context, const config::TableConfig& table, c
     std::vector<std::string> notes;
     SLUICE_ASSIGN_OR_RETURN(cdc::Ceiling ceiling, ReadCeiling(*source, table, spec, &notes));
     for (const std::string& note : notes) out << "  ceiling: " << note << "\n";
-    if (table.processing.null_cursor != config::NullCursor::kIgnore) {
-      std::vector<std::string> warnings;
-      SLUICE_RETURN_IF_ERROR(CountNullCursorRows(*source, table, spec, &warnings).status());
-      for (const std::string& warning : warnings) out << "  warning: " << warning << "\n";
-    }
+    std::vector<std::string> warnings;
+    SLUICE_RETURN_IF_ERROR(CountNullCursorRows(*source, table, spec, &warnings).status());
+    for (const std::string& warning : warnings) out << "  warning: " << warning << "\n";
     SLUICE_ASSIGN_OR_RETURN(cdc::ChunkPlanner planner,
                             cdc::ChunkPlanner::Create(spec, stored.watermark.cursor, ceiling, options.limit));
     out << fmt::format("  window:  {}\n", planner.DescribeWindow());

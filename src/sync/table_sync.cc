@@ -116,11 +116,9 @@ Status TableSync::Extract() {
   }
   SLUICE_ASSIGN_OR_RETURN(source::Source * source, context_.source());
   SLUICE_ASSIGN_OR_RETURN(cdc::Ceiling ceiling, ReadCeiling(*source, table_, spec_));
-  if (table_.processing.null_cursor != config::NullCursor::kIgnore) {
-    SLUICE_ASSIGN_OR_RETURN(NullCursorRows null_rows, CountNullCursorRows(*source, table_, spec_));
-    result_.null_cursor_rows = null_rows.rows;
-    SLUICE_RETURN_IF_ERROR(CheckNullCursorRows(table_, spec_, null_rows));
-  }
+  SLUICE_ASSIGN_OR_RETURN(NullCursorRows null_rows, CountNullCursorRows(*source, table_, spec_));
+  result_.null_cursor_rows = null_rows.rows;
+  SLUICE_RETURN_IF_ERROR(CheckNullCursorRows(table_, spec_, null_rows));
   SLUICE_ASSIGN_OR_RETURN(cdc::ChunkPlanner planner,
                           cdc::ChunkPlanner::Create(spec_, watermark.cursor, ceiling, options_.limit));
   SLUICE_LOG_INFO("table {}: extracting {}", table_.name, planner.DescribeWindow());

@@ -197,6 +197,19 @@ std::string ServerEnv::SourceYaml(const std::string& type, const std::string& ex
   return yaml + "}";
 }
 
+config::SourceConnection ServerEnv::Connection(config::SourceType type) const {
+  config::SourceConnection connection;
+  connection.name = "test_source";
+  connection.type = type;
+  connection.host = host;
+  connection.port = port;
+  connection.database = database;
+  connection.username = user;
+  connection.password = password;
+  connection.ssl.mode = config::SslMode::kDisabled;
+  return connection;
+}
+
 std::string Join(const Row& row) {
   std::string out;
   for (size_t column = 0; column < row.size(); ++column) {

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/config.h"
 #include "support/duckdb_query.h"
 
 namespace sluice::testing {
@@ -69,6 +70,9 @@ struct ServerEnv {
   std::string other_ca;  // a CA that did not
   // A flow-map source for connections.yml, e.g. "{type: mysql, host: 127.0.0.1, ...}".
   std::string SourceYaml(const std::string& type, const std::string& extra = "") const;
+  // The same server as the config loader would build it, for tests that
+  // open a Source directly (TLS off unless changed).
+  config::SourceConnection Connection(config::SourceType type) const;
 };
 // Read from SLUICE_TEST_MYSQL_* / SLUICE_TEST_PG_*. When unset, the calling
 // test fails (it is never skipped) with how to start the servers.

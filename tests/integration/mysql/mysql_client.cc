@@ -70,17 +70,4 @@ int64_t MySqlClient::GlobalStatus(const std::string& name) {
   return std::stoll(*rows[0][1]);
 }
 
-config::SourceConnection SourceConfig(const ServerEnv& server) {
-  config::SourceConnection connection;
-  connection.name = "test_mysql";
-  connection.type = config::SourceType::kMySql;
-  connection.host = server.host;
-  connection.port = server.port;
-  connection.database = server.database;
-  connection.username = server.user;
-  connection.password = server.password;
-  connection.ssl.mode = config::SslMode::kDisabled;
-  return connection;
-}
-
 }  // namespace sluice::testing

@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "config/config.h"
 #include "harness.h"
 
 namespace sluice::testing {
@@ -35,8 +34,5 @@ class MySqlClient {
  private:
   MYSQL* mysql_ = nullptr;
 };
-
-// A source connection for the test server, as the config loader would build it.
-config::SourceConnection SourceConfig(const ServerEnv& server);
 
 }  // namespace sluice::testing

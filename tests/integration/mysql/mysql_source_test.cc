@@ -25,7 +25,7 @@ class MySqlSourceTest : public ::testing::Test {
   }
 
   std::unique_ptr<source::Source> Open() {
-    auto opened = source::OpenSource(SourceConfig(server_));
+    auto opened = source::OpenSource(server_.Connection(config::SourceType::kMySql));
     EXPECT_TRUE(opened.has_value()) << opened.error().ToString();
     return opened ? std::move(*opened) : nullptr;
   }
@@ -381,7 +381,7 @@ TEST_F(MySqlSourceTest, SessionIsUtcUtf8mb4AndReadOnly) {
 }
 
 TEST_F(MySqlSourceTest, ConnectionErrorsNameTheServerButNeverThePassword) {
-  config::SourceConnection connection = SourceConfig(server_);
+  config::SourceConnection connection = server_.Connection(config::SourceType::kMySql);
   connection.password = "wrong-Secret-123";
   auto opened = source::OpenSource(connection);
   ASSERT_FALSE(opened.has_value());
@@ -390,7 +390,7 @@ TEST_F(MySqlSourceTest, ConnectionErrorsNameTheServerButNeverThePassword) {
   EXPECT_THAT(opened.error().message(), HasSubstr("Access denied"));
   EXPECT_THAT(opened.error().message(), Not(HasSubstr("wrong-Secret-123")));
 
-  connection = SourceConfig(server_);
+  connection = server_.Connection(config::SourceType::kMySql);
   connection.port = 1;  // nothing listens there
   connection.connect_timeout_seconds = 2;
   opened = source::OpenSource(connection);
@@ -398,7 +398,7 @@ TEST_F(MySqlSourceTest, ConnectionErrorsNameTheServerButNeverThePassword) {
   EXPECT_EQ(opened.error().code(), StatusCode::kUnavailable);
   EXPECT_THAT(opened.error().message(), HasSubstr(server_.host + ":1"));
 
-  connection = SourceConfig(server_);
+  connection = server_.Connection(config::SourceType::kMySql);
   connection.ssh_tunnel.enabled = true;
   opened = source::OpenSource(connection);
   ASSERT_FALSE(opened.has_value());

@@ -24,7 +24,7 @@ class MySqlSslTest : public ::testing::Test {
   }
 
   config::SourceConnection WithMode(config::SslMode mode, const std::string& ca = "") const {
-    config::SourceConnection connection = SourceConfig(server_);
+    config::SourceConnection connection = server_.Connection(config::SourceType::kMySql);
     connection.ssl.mode = mode;
     connection.ssl.ca = ca;
     return connection;

@@ -57,18 +57,6 @@ std::string PgFixture::Value(const std::string& sql) {
   return *rows[0][0];
 }
 
-config::SourceConnection PgSourceConnection(const ServerEnv& server) {
-  config::SourceConnection connection;
-  connection.name = "pg_test";
-  connection.type = config::SourceType::kPostgres;
-  connection.host = server.host;
-  connection.port = server.port;
-  connection.database = server.database;
-  connection.username = server.user;
-  connection.password = server.password;
-  connection.ssl.mode = config::SslMode::kDisabled;
-  return connection;
-}
 
 std::string UniqueName(const std::string& base) { return base + "_" + std::to_string(::getpid()); }
 

@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "config/config.h"
 #include "harness.h"
 
 namespace sluice::testing {
@@ -32,9 +31,6 @@ class PgFixture {
  private:
   PGconn* conn_ = nullptr;
 };
-
-// A source connection to the test server for the Source API (no TLS unless changed).
-config::SourceConnection PgSourceConnection(const ServerEnv& server);
 
 // A name unique to this test process: "<base>_<pid>".
 std::string UniqueName(const std::string& base);

@@ -19,7 +19,7 @@ class PostgresSource : public ::testing::Test {
     server_ = PostgresServer();
     ASSERT_FALSE(::testing::Test::HasFailure());
     fixture_ = std::make_unique<PgFixture>(server_);
-    auto opened = source::OpenSource(PgSourceConnection(server_));
+    auto opened = source::OpenSource(server_.Connection(config::SourceType::kPostgres));
     ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
     source_ = std::move(*opened);
   }

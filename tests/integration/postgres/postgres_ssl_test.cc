@@ -21,7 +21,7 @@ class PostgresSsl : public ::testing::Test {
   }
 
   config::SourceConnection With(config::SslMode mode, const std::string& ca = "") const {
-    config::SourceConnection connection = PgSourceConnection(server_);
+    config::SourceConnection connection = server_.Connection(config::SourceType::kPostgres);
     connection.ssl.mode = mode;
     connection.ssl.ca = ca;
     return connection;

@@ -66,7 +66,7 @@ class PostgresTypes : public ::testing::Test {
     fixture_ = std::make_unique<PgFixture>(server_);
     table_ = UniqueName("all_types");
     fixture_->Exec(AllTypesSql(table_));
-    auto opened = source::OpenSource(PgSourceConnection(server_));
+    auto opened = source::OpenSource(server_.Connection(config::SourceType::kPostgres));
     ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
     source_ = std::move(*opened);
   }
