@@ -50,7 +50,8 @@ std::string RunReport::ToJson() const {
     entry["validation"] = {{"source_rows", result.validation.source_rows},
                            {"staged_rows", result.validation.staged_rows},
                            {"loaded_rows", result.validation.loaded_rows},
-                           {"ok", result.validation.ok()}};
+                           // Counts that agree prove nothing for a table whose run failed.
+                           {"ok", result.status == "success" && result.validation.ok()}};
     entry["duration_seconds"] = result.duration_seconds;
     entry["error"] = result.error.ok() ? nlohmann::ordered_json(nullptr)
                                        : nlohmann::ordered_json(Redact(result.error.message()));

@@ -54,7 +54,7 @@ Status TableSync::Load() {
       superseded.insert(entry.key);
       continue;
     }
-    request.files.push_back({entry.key, entry.rows, entry.bytes});
+    request.files.push_back({entry.key, entry.rows, entry.bytes, entry.run_id});
   }
   SLUICE_ASSIGN_OR_RETURN(target::Target * target, context_.target());
   Failpoint("load.before");

@@ -31,6 +31,10 @@ struct StagedFile {
   std::string key;  // store key; the ledger's identity of the file
   int64_t rows = 0;
   uint64_t bytes = 0;
+  // The extract run that wrote it ("" when unknown). A run reads each
+  // source row once, so a key twice among one run's rows means the
+  // primary key is not unique: merge refuses that instead of dropping rows.
+  std::string run_id;
 };
 
 struct LoadRequest {

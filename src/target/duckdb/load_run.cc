@@ -1,6 +1,7 @@
 #include "target/duckdb/load_run.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <map>
 #include <set>
@@ -111,6 +112,36 @@ Status CheckNoNullKeys(Database& database, const LoadRequest& request) {
   return Status::Ok();
 }
 
+// A key twice among one run's rows: two source rows share the configured
+// primary key, and a merge would keep one and drop the other silently.
+Status CheckKeysUniqueWithinRuns(Database& database, const LoadRequest& request, const FileSet& files) {
+  std::map<std::string, int64_t> run_index;
+  std::vector<int64_t> positions;
+  std::vector<int64_t> run_of_position;
+  for (int64_t position : files.positions) {
+    const std::string& run = request.files[position].run_id;
+    if (run.empty()) continue;  // provenance unknown: not checked
+    positions.push_back(position);
+    run_of_position.push_back(run_index.emplace(run, static_cast<int64_t>(run_index.size())).first->second);
+  }
+  if (positions.empty()) return Status::Ok();
+  SLUICE_ASSIGN_OR_RETURN(QueryResult found, database.Query(DuplicateKeyWithinRunSql(request.primary_key, positions,
+                                                                                     run_of_position)));
+  if (found.row_count() == 0) return Status::Ok();
+  std::vector<std::string> key;
+  for (size_t key_idx = 0; key_idx < request.primary_key.size(); ++key_idx) {
+    key.push_back(fmt::format("{} = {}", request.primary_key[key_idx], found.Text(key_idx, 0).value_or("NULL")));
+  }
+  size_t columns = request.primary_key.size();
+  return DataError(
+      "table {}: {} rows read by one run share the primary key ({}) (first in staged file '{}'): the key is not "
+      "unique in the source, and merging would keep one of them and drop the rest, so nothing was loaded. "
+      "Remedy: set primary_key: to columns that identify a row, then `sluice watermark reset -p {} -t {} --yes` "
+      "and drop the target table to reload it",
+      request.target_table, found.Int64(columns, 0), fmt::join(key, ", "),
+      request.files[found.Int64(columns + 1, 0)].key, request.pipeline, request.source_table);
+}
+
 Result<int64_t> WriteMerge(Database& database, const LoadRequest& request, const TablePlan& plan,
                            const FileSet& files) {
   SLUICE_RETURN_IF_ERROR(database.Execute(CreateStageSql(files.paths, files.positions, files.columns)));
@@ -120,6 +151,7 @@ Result<int64_t> WriteMerge(Database& database, const LoadRequest& request, const
                     staged.Int64(0, 0));
   }
   SLUICE_RETURN_IF_ERROR(CheckNoNullKeys(database, request));
+  SLUICE_RETURN_IF_ERROR(CheckKeysUniqueWithinRuns(database, request, files));
   if (!plan.table_is_new)
     SLUICE_RETURN_IF_ERROR(database.Execute(MergeDeleteSql(plan.write_table, request.primary_key)));
   SLUICE_ASSIGN_OR_RETURN(

@@ -70,6 +70,23 @@ std::string NullKeyCountsSql(const std::vector<std::string>& key_columns) {
   return fmt::format("SELECT {} FROM {}", fmt::join(aggregates, ", "), StageTableName());
 }
 
+std::string DuplicateKeyWithinRunSql(const std::vector<std::string>& key_columns,
+                                     const std::vector<int64_t>& positions, const std::vector<int64_t>& run_of_position) {
+  std::vector<std::string> runs;
+  for (size_t idx = 0; idx < positions.size(); ++idx) {
+    runs.push_back(fmt::format("({}, {})", positions[idx], run_of_position[idx]));
+  }
+  std::vector<std::string> keys = Quoted(key_columns, "stage");
+  std::vector<std::string> texts;
+  for (const std::string& key : keys) texts.push_back(fmt::format("CAST({} AS VARCHAR)", key));
+  return fmt::format(
+      "SELECT {texts}, count(*), min(stage.{position}) FROM {stage} AS stage JOIN (VALUES {runs}) AS runs(position, "
+      "run) ON stage.{position} = runs.position GROUP BY runs.run, {keys} HAVING count(*) > 1 LIMIT 1",
+      fmt::arg("texts", fmt::join(texts, ", ")), fmt::arg("position", QuoteIdentifier(kFilePositionColumn)),
+      fmt::arg("stage", StageTableName()), fmt::arg("runs", fmt::join(runs, ", ")),
+      fmt::arg("keys", fmt::join(keys, ", ")));
+}
+
 std::string MergeDeleteSql(std::string_view target, const std::vector<std::string>& key_columns) {
   std::vector<std::string> matches;
   for (const std::string& column : key_columns) {

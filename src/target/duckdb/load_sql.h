@@ -52,6 +52,12 @@ std::string CreateStageSql(const std::vector<std::string>& paths, const std::vec
 // then the least file position among them (NULL when none).
 std::string NullKeyCountsSql(const std::vector<std::string>& key_columns);
 
+// The first key that appears more than once among the staged rows of one
+// run (`run_of_position[p]`: the run index of the file at position p):
+// key columns, the number of rows, the least file position. No row: none.
+std::string DuplicateKeyWithinRunSql(const std::vector<std::string>& key_columns,
+                                     const std::vector<int64_t>& positions, const std::vector<int64_t>& run_of_position);
+
 // Deletes the target rows whose key appears among the staged rows.
 std::string MergeDeleteSql(std::string_view target, const std::vector<std::string>& key_columns);
 

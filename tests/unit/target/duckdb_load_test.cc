@@ -182,7 +182,7 @@ TEST_P(DuckDbFailedLoadTest, LeavesTableAndLedgerUnchanged) {
   ASSERT_TRUE(Load(Merge({initial})).has_value());
   StagedFile good = Stage(
       "k/1.parquet", OrdersSql({Order(1, "2025-02-01 00:00:00", "after"), Order(2, "2025-02-01 00:00:00", "new")}));
-  StagedFile bad{"k/2.parquet", 0, 0};
+  StagedFile bad{"k/2.parquet", 0, 0, ""};
   if (GetParam() == BadFile::kCorrupt) bad = StageBytes(bad.key, "this is not a parquet file at all");
   if (GetParam() == BadFile::kTruncated) {
     StagedFile whole = Stage(bad.key, OrdersSql({Order(3, "2025-02-01 00:00:00", "x")}));
@@ -338,6 +338,29 @@ TEST_F(DuckDbLoadTest, RowsWithANullKeyAreRefused) {
   EXPECT_THAT(loaded.error().message(), HasSubstr(nulls.key));
   EXPECT_THAT(LedgerKeys(), IsEmpty());
   EXPECT_THAT(Rows("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'orders'"), ElementsAre(ElementsAre("0")));
+}
+
+TEST_F(DuckDbLoadTest, AKeyTwiceAmongOneRunsRowsIsRefusedAsANonUniquePrimaryKey) {
+  // Run 1 read id 7 twice (two source rows share the configured key); run 2 updating id 1 is an ordinary merge.
+  StagedFile first = Stage("k/1.parquet", OrdersSql({Order(1, "2025-01-01 00:00:00", "a"),
+                                                     Order(7, "2025-01-01 00:00:00", "seven")}));
+  StagedFile second = Stage("k/2.parquet", OrdersSql({Order(7, "2025-01-01 00:00:01", "other seven")}));
+  StagedFile later = Stage("k/3.parquet", OrdersSql({Order(1, "2025-01-02 00:00:00", "b")}));
+  first.run_id = second.run_id = "sync_1";
+  later.run_id = "sync_2";
+
+  Result<LoadResult> loaded = Load(Merge({first, second, later}));
+
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_EQ(loaded.error().code(), StatusCode::kDataError);
+  EXPECT_THAT(loaded.error().message(), HasSubstr("2 rows read by one run share the primary key (id = 7)"));
+  EXPECT_THAT(loaded.error().message(), HasSubstr(first.key));
+  EXPECT_THAT(LedgerKeys(), IsEmpty());
+
+  // The same rows from different runs are updates of one row: the latest wins.
+  second.run_id = "sync_0";
+  ASSERT_TRUE(Load(Merge({first, second, later})).has_value());
+  EXPECT_THAT(Orders(), ElementsAre(ElementsAre("1", "b"), ElementsAre("7", "other seven")));
 }
 
 TEST_F(DuckDbLoadTest, AFileWhoseRowCountDiffersFromStagingIsRefused) {

@@ -143,12 +143,12 @@ StagedFile DuckDbTargetTest::Stage(const std::string& key, const std::string& se
       testing::QueryDuckDb(fmt::format("SELECT count(*) FROM read_parquet({})", testing::SqlQuote(path)));
   EXPECT_TRUE(counted.has_value()) << counted.error().ToString();
   int64_t rows = counted.has_value() ? std::stoll(counted->rows.at(0).at(0).value_or("0")) : 0;
-  return StagedFile{key, rows, fs::file_size(path)};
+  return StagedFile{key, rows, fs::file_size(path), ""};
 }
 
 StagedFile DuckDbTargetTest::StageBytes(const std::string& key, const std::string& bytes) {
   EXPECT_TRUE(WriteBytes(store_->PathOf(key), bytes).ok());
-  return StagedFile{key, 0, bytes.size()};
+  return StagedFile{key, 0, bytes.size(), ""};
 }
 
 LoadRequest DuckDbTargetTest::Request(SchemaPtr schema, LoadMode mode, std::vector<StagedFile> files) const {
