@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cdc/lookback.h"
 #include "types/temporal.h"
 
 namespace sluice::cdc {
@@ -59,7 +60,7 @@ CeilingColumns CeilingColumnsFor(const TableSpec& spec) {
 }
 
 Value CapTimestampCeiling(const Value& max, TypeId type, int64_t utc_micros, int64_t local_micros) {
-  int64_t now = type == TypeId::kTimestampTz ? utc_micros : std::max(utc_micros, local_micros);
+  int64_t now = type == TypeId::kTimestampTz ? utc_micros : local_micros;
   auto floor_div = [](int64_t value, int64_t unit) { return value / unit - (value % unit < 0 ? 1 : 0); };
   if (max.kind() == Value::Kind::kTimestamp) {
     int64_t limit = floor_div(now, kMicrosPerSecond) * kMicrosPerSecond - 1;
@@ -83,13 +84,14 @@ SelectQuery CustomQueryForDescribe(const std::string& table, const std::string& 
 }
 
 Result<ChunkPlanner> ChunkPlanner::Create(TableSpec spec, Cursor start, Ceiling ceiling,
-                                          std::optional<int64_t> row_limit) {
+                                          std::optional<int64_t> row_limit, Lookback lookback) {
   ChunkPlanner planner;
   planner.spec_ = std::move(spec);
   planner.start_cursor_ = std::move(start);
   planner.cursor_ = planner.start_cursor_;
   planner.ceiling_ = std::move(ceiling);
   planner.row_limit_ = row_limit;
+  planner.lookback_ = std::move(lookback);
   SLUICE_RETURN_IF_ERROR(planner.Init());
   return planner;
 }
@@ -117,13 +119,13 @@ Status ChunkPlanner::Init() {
     }
   }
   std::optional<int64_t> start_micros = start_cursor_.timestamp_micros;
-  int64_t lookback_micros = spec_.lookback_seconds * kMicrosPerSecond;
+  std::optional<int64_t> reread_micros = RereadFromTimestamp(spec_, start_cursor_, lookback_);
   switch (spec_.strategy) {
     case CdcStrategy::kHybrid:
       mode_ = Mode::kUniqueKeyset;
       key_columns_ = {spec_.timestamp_column, spec_.id_column};
       upper_ = ceiling_.timestamp;
-      if (start_micros && lookback_micros > 0) lower_ = {TimestampValue(*start_micros - lookback_micros)};
+      if (reread_micros) lower_ = {TimestampValue(*reread_micros)};
       else if (start_micros && !start_id.is_null()) lower_ = {TimestampValue(*start_micros), start_id};
       else if (start_micros) lower_ = {TimestampValue(*start_micros)};
       break;
@@ -131,15 +133,18 @@ Status ChunkPlanner::Init() {
       mode_ = Mode::kTieGroups;
       key_columns_ = {spec_.timestamp_column};
       upper_ = ceiling_.timestamp;
-      if (start_micros) lower_ = {TimestampValue(*start_micros - lookback_micros)};
+      if (start_micros) lower_ = {TimestampValue(reread_micros.value_or(*start_micros))};
       break;
-    case CdcStrategy::kIdOnly:
+    case CdcStrategy::kIdOnly: {
       mode_ = spec_.IdIsUnique() ? Mode::kUniqueKeyset : Mode::kTieGroups;
       exclude_ceiling_group_ = mode_ == Mode::kTieGroups;
       key_columns_ = {spec_.id_column};
       upper_ = ceiling_.id;
-      if (!start_id.is_null()) lower_ = {start_id};
+      Value reread_id = RereadFromId(spec_, start_cursor_, lookback_);
+      if (!reread_id.is_null()) lower_ = {reread_id};
+      else if (!start_id.is_null()) lower_ = {start_id};
       break;
+    }
     case CdcStrategy::kFullSync:
       // One streaming query under the source's snapshot: a full copy is only
       // loadable whole, so pages would buy no resumability, and an unordered
@@ -181,6 +186,9 @@ std::optional<int64_t> ChunkPlanner::RemainingRows() const {
 }
 
 bool ChunkPlanner::PastStart(const std::vector<Value>& key) const {
+  if (spec_.strategy == CdcStrategy::kIdOnly) {
+    return start_cursor_.id.is_null() || (key[0] <=> start_cursor_.id) == std::partial_ordering::greater;
+  }
   if (!start_cursor_.timestamp_micros) return true;
   int64_t micros = key[0].AsMicros().value_or(0);
   if (micros != *start_cursor_.timestamp_micros) return micros > *start_cursor_.timestamp_micros;
@@ -191,8 +199,8 @@ bool ChunkPlanner::PastStart(const std::vector<Value>& key) const {
 Result<int64_t> ChunkPlanner::RowsTowardLimit(const ColumnBatch& batch, size_t keep) const {
   // Rows a lookback re-reads (at or behind the start cursor) were staged
   // before; counting them would let a small --limit stall inside the window.
-  bool rereads = spec_.lookback_seconds > 0 && start_cursor_.timestamp_micros.has_value() &&
-                 spec_.strategy != CdcStrategy::kIdOnly && mode_ != Mode::kSingleQuery;
+  bool rereads = mode_ != Mode::kSingleQuery && (RereadFromTimestamp(spec_, start_cursor_, lookback_).has_value() ||
+                                                 !RereadFromId(spec_, start_cursor_, lookback_).is_null());
   if (!row_limit_ || !rereads) return static_cast<int64_t>(keep);
   int64_t counted = 0;
   for (size_t row = 0; row < keep; ++row) {
@@ -222,10 +230,10 @@ SelectQuery ChunkPlanner::CustomQuery() const {
   SelectQuery query;
   query.table = spec_.table;
   query.custom_sql = spec_.custom_sql;
-  int64_t lookback_micros = spec_.lookback_seconds * kMicrosPerSecond;
   Value ceiling_timestamp = ceiling_.timestamp;
+  std::optional<int64_t> reread_micros = RereadFromTimestamp(spec_, start_cursor_, lookback_);
   query.parameters["last_timestamp"] =
-      start_cursor_.timestamp_micros ? TimestampValue(*start_cursor_.timestamp_micros - lookback_micros)
+      start_cursor_.timestamp_micros ? TimestampValue(reread_micros.value_or(*start_cursor_.timestamp_micros))
                                      : TimestampValue(kMinTimestampMicros);
   if (ceiling_timestamp.kind() == Value::Kind::kDate) {
     int64_t micros = *query.parameters["last_timestamp"].AsMicros();
@@ -369,6 +377,10 @@ void ChunkPlanner::SetCursorFromKey(const std::vector<Value>& key) {
     default: return;
   }
   // A lookback re-read starts behind the cursor; the cursor itself never moves back.
+  if (spec_.strategy == CdcStrategy::kIdOnly && !start_cursor_.id.is_null() &&
+      (next.id <=> start_cursor_.id) == std::partial_ordering::less) {
+    return;
+  }
   if (start_cursor_.timestamp_micros && next.timestamp_micros) {
     if (*next.timestamp_micros < *start_cursor_.timestamp_micros) return;
     if (*next.timestamp_micros == *start_cursor_.timestamp_micros && !start_cursor_.id.is_null() &&
@@ -432,6 +444,10 @@ std::string ChunkPlanner::DescribeWindow() const {
   std::string out = lower_.empty() ? "from the start" : fmt::format("{} > {}", Tuple(lower_columns), Tuple(lower_values));
   if (upper_) out += fmt::format(" up to {} <= {}", key_columns_[0], upper_->ToString());
   if (phase_ == Phase::kDone && !upper_ && spec_.strategy != CdcStrategy::kFullSync) out += " (table empty)";
+  if (RereadFromTimestamp(spec_, start_cursor_, lookback_) || !RereadFromId(spec_, start_cursor_, lookback_).is_null()) {
+    out += fmt::format(" (re-reading behind the cursor what late commits may have hidden: lookback_seconds {})",
+                       spec_.lookback_seconds);
+  }
   return out;
 }
 

@@ -16,10 +16,13 @@
 //   }
 //
 // How each strategy reads (all in key order, never OFFSET):
-//   id_only         key (id) in (cursor, ceiling]; pages of LIMIT batch_size.
-//   timestamp_only  key (ts) in (cursor - lookback, ceiling].
+//   id_only         key (id) in (cursor, ceiling]; pages of LIMIT batch_size;
+//                   with a lookback, from the re-read id instead.
+//   timestamp_only  key (ts) in (cursor, ceiling]; with a lookback, from
+//                   the re-read timestamp instead.
 //   hybrid          key (ts, id) > (cursor.ts, cursor.id), ts <= ceiling;
-//                   with lookback: ts > cursor.ts - lookback instead.
+//                   with a lookback: ts > the re-read timestamp instead.
+// The re-read bounds come from cdc/lookback.h; the cursor never moves back.
 //   full_sync       the whole table in one streaming query (every batch a
 //                   safe point: its files stay pending until the copy ends).
 //   custom_sql      the user's query once, with {{last_*}}/{{ceiling_*}} bound.
@@ -50,6 +53,10 @@ namespace sluice::cdc {
 struct Ceiling {
   Value timestamp;  // NULL: not used, or the table is empty
   Value id;
+  // The source's clock when the ceiling was read: for a timestamp column in
+  // the column's own frame (naive: the writers' wall clock), for id_only
+  // UTC. What a lookback measures from (cdc/lookback.h); unset when not read.
+  std::optional<int64_t> clock_micros;
 };
 
 // Columns whose MAX() the run needs before planning: {timestamp, id} as used.
@@ -63,10 +70,10 @@ CeilingColumns CeilingColumnsFor(const TableSpec& spec);
 // source's current second (dates: below today), so the ceiling's tie group
 // is closed: a row stamped later with the same value as the cursor would
 // otherwise be skipped by the next run's `> cursor`. `utc_micros` is the
-// source's clock; `local_micros` the same instant on the server's own wall
-// clock. Naive columns (timestamp, date) hold whatever wall clock their
-// writers used, so they are capped by the later of the two, which never
-// holds back rows; timestamptz by UTC. Other values are returned as is.
+// source's clock; `local_micros` the same instant on the writers' wall
+// clock (their time zone). Naive columns (timestamp, date) hold what the
+// writers' clock said, so they are capped by `local_micros`; timestamptz
+// by UTC. Other values are returned as is.
 Value CapTimestampCeiling(const Value& max, TypeId type, int64_t utc_micros, int64_t local_micros);
 
 // The custom_sql query with every placeholder bound to NULL: enough for a
@@ -78,8 +85,9 @@ class ChunkPlanner {
   // `row_limit`: stop after about this many rows (--limit); tie groups are
   // kept whole, so a run may exceed it by the rest of one group, and rows a
   // lookback re-reads behind the start cursor do not count.
+  // `lookback`: what earlier runs recorded for the re-read (cdc/lookback.h).
   static Result<ChunkPlanner> Create(TableSpec spec, Cursor start, Ceiling ceiling,
-                                     std::optional<int64_t> row_limit = std::nullopt);
+                                     std::optional<int64_t> row_limit = std::nullopt, Lookback lookback = {});
 
   // The next query, or nullopt when the run has read all it should.
   std::optional<SelectQuery> NextQuery();
@@ -145,6 +153,7 @@ class ChunkPlanner {
 
   Cursor cursor_;
   Cursor start_cursor_;
+  Lookback lookback_;
   int64_t rows_accepted_ = 0;
   int64_t rows_toward_limit_ = 0;  // accepted rows past the start cursor
   std::optional<Value> custom_max_timestamp_;

@@ -50,6 +50,28 @@ Status CheckColumn(const TableSpec& spec, const std::string& key, const std::str
   return Status::Ok();
 }
 
+// lookback_seconds as configured, else the default where re-reads can be
+// merged away; an explicit lookback without a key would append every
+// re-read row again each run, so it is refused.
+Status ResolveLookback(const config::TableConfig& table, TableSpec& spec) {
+  using config::CdcStrategy;
+  if (table.lookback_seconds) {
+    spec.lookback_seconds = *table.lookback_seconds;
+    if (spec.lookback_seconds > 0 && spec.primary_key.empty()) {
+      return InvalidArgument(
+          "table {}: lookback_seconds: {} re-reads rows already loaded, and without a primary key they cannot be "
+          "merged, so every run would append them again. Set primary_key: [...] to the columns that identify a row, "
+          "or remove lookback_seconds (a transaction committing after a run read past it is then missed)",
+          spec.table, spec.lookback_seconds);
+    }
+    return Status::Ok();
+  }
+  bool incremental = spec.strategy == CdcStrategy::kHybrid || spec.strategy == CdcStrategy::kTimestampOnly ||
+                     spec.strategy == CdcStrategy::kIdOnly;
+  spec.lookback_seconds = incremental && !spec.primary_key.empty() ? kDefaultLookbackSeconds : 0;
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<TableSpec> MakeTableSpec(const config::TableConfig& table, SchemaPtr schema) {
@@ -57,7 +79,6 @@ Result<TableSpec> MakeTableSpec(const config::TableConfig& table, SchemaPtr sche
   spec.strategy = table.cdc_strategy;
   spec.table = table.name;
   spec.schema = std::move(schema);
-  spec.lookback_seconds = table.lookback_seconds;
   spec.batch_size = table.processing.batch_size;
   spec.custom_sql = table.custom_sql;
   spec.primary_key = table.primary_key.empty() ? spec.schema->primary_key : table.primary_key;
@@ -97,7 +118,25 @@ Result<TableSpec> MakeTableSpec(const config::TableConfig& table, SchemaPtr sche
         spec.primary_key.empty() ? std::string("(none)") : fmt::format("({})", fmt::join(spec.primary_key, ", ")),
         spec.id_column, spec.id_column);
   }
+  SLUICE_RETURN_IF_ERROR(ResolveLookback(table, spec));
   return spec;
+}
+
+std::string LateCommitWarning(const config::TableConfig& table, const TableSpec& spec) {
+  using config::CdcStrategy;
+  if (spec.lookback_seconds > 0 || spec.strategy == CdcStrategy::kFullSync) return "";
+  if (table.lookback_seconds) {
+    return fmt::format("table {}: lookback_seconds is 0, so a transaction that commits after a run has read past "
+                       "its rows is never read (its rows stay missing or stale in the target); remove the setting "
+                       "to use the default of {} s",
+                       spec.table, kDefaultLookbackSeconds);
+  }
+  if (spec.strategy == CdcStrategy::kCustomSql) return "";
+  return fmt::format("table {}: no primary key, so rows are appended and nothing is re-read behind the cursor: a "
+                     "transaction that commits after a run has read past its rows is never read. Set primary_key: "
+                     "[...] to the columns that identify a row, which merges re-reads and turns on the default "
+                     "lookback of {} s",
+                     spec.table, kDefaultLookbackSeconds);
 }
 
 }  // namespace sluice::cdc

@@ -19,7 +19,7 @@ struct TableSpec {
   std::string timestamp_column;          // "" when the strategy uses none
   std::string id_column;                 // "" when the strategy uses none
   std::vector<std::string> primary_key;  // configured, else the source's
-  int64_t lookback_seconds = 0;
+  int64_t lookback_seconds = 0;  // resolved: as configured, else the default (see MakeTableSpec)
   int64_t batch_size = 50000;
   std::string custom_sql;
 
@@ -28,6 +28,17 @@ struct TableSpec {
 };
 
 // REQUIRES: `schema` is the table's (or, for custom_sql, the query's) schema.
+// Resolves lookback_seconds: as configured, else kDefaultLookbackSeconds for
+// hybrid, timestamp_only and id_only tables with a primary key, else 0; a
+// configured lookback on a table without a primary key is refused.
 Result<TableSpec> MakeTableSpec(const config::TableConfig& table, SchemaPtr schema);
+
+// Why late commits can be lost on this table (no lookback), for a warning
+// at each run and in --dry-run; "" when they cannot.
+std::string LateCommitWarning(const config::TableConfig& table, const TableSpec& spec);
+
+// Default lookback of an incremental table with a primary key whose config
+// does not set lookback_seconds (SPEC §3).
+inline constexpr int64_t kDefaultLookbackSeconds = 300;
 
 }  // namespace sluice::cdc

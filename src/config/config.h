@@ -62,6 +62,13 @@ struct SourceConnection {
   SslConfig ssl;
   SshTunnelConfig ssh_tunnel;
   int connect_timeout_seconds = 10;
+  // The time zone the applications write naive timestamps in (MySQL
+  // DATETIME, PostgreSQL timestamp, SQLite text): "" = the server's own
+  // default zone (MySQL @@global.time_zone, PostgreSQL the TimeZone a new
+  // session starts with; SQLite: this machine's zone). An offset
+  // ("-05:00", "+09:30"), "UTC", or (MySQL with time zone tables,
+  // PostgreSQL) a zone name such as "America/New_York".
+  std::string time_zone;
   std::string origin;
 };
 
@@ -134,7 +141,9 @@ struct TableConfig {
   CdcStrategy cdc_strategy = CdcStrategy::kHybrid;
   std::string cdc_timestamp_column;
   std::string cdc_id_column;
-  int64_t lookback_seconds = 0;
+  // Unset: the default (cdc::kDefaultLookbackSeconds for an incremental
+  // table with a primary key, else 0), resolved in cdc::MakeTableSpec.
+  std::optional<int64_t> lookback_seconds;
   std::string target_name;               // default: the part after the last '.'
   std::vector<std::string> primary_key;  // empty: the source's primary key
   FullSyncMode full_sync_mode = FullSyncMode::kReplace;

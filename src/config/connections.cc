@@ -1,6 +1,7 @@
 // Reading connections.yml: sources, targets and stores (SPEC §2).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "config/parse.h"
@@ -46,11 +47,37 @@ void ReadSshTunnel(MapReader reader, const fs::path& project_dir, SshTunnelConfi
   tunnel->known_hosts = ResolvePath(tunnel->known_hosts, project_dir);
 }
 
+// "UTC", "Z" or an offset "+HH:MM" / "-HH:MM".
+bool IsUtcOffset(std::string_view zone) {
+  if (zone == "UTC" || zone == "Z") return true;
+  if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':') return false;
+  for (size_t index : {1, 2, 4, 5}) {
+    if (zone[index] < '0' || zone[index] > '9') return false;
+  }
+  int hours = (zone[1] - '0') * 10 + (zone[2] - '0');
+  int minutes = (zone[4] - '0') * 10 + (zone[5] - '0');
+  return hours <= 14 && minutes < 60;
+}
+
+// A zone name or offset: passed to the server, so only the characters zone names use.
+void ReadTimeZone(MapReader& reader, std::string* zone) {
+  if (!reader.String("time_zone", zone) || zone->empty()) return;
+  bool plain = std::ranges::all_of(*zone, [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '/' ||
+           c == '+' || c == '-' || c == ':';
+  });
+  if (!plain) {
+    reader.Report("time_zone", fmt::format("'{}' is not a time zone (write an offset such as '-05:00', UTC, or a "
+                                           "name such as America/New_York)",
+                                           *zone));
+  }
+}
+
 SourceConnection ReadSource(const ReadContext& context, const YamlEntry& entry, std::string path,
                             const fs::path& project_dir) {
   MapReader reader(context, entry.value, entry.line, std::move(path),
                    {"type", "host", "port", "database", "username", "password", "path", "ssl", "ssh_tunnel",
-                    "connect_timeout_seconds"});
+                    "connect_timeout_seconds", "time_zone"});
   SourceConnection source;
   source.name = entry.key;
   source.origin = Origin(reader.context(), entry);
@@ -62,6 +89,7 @@ SourceConnection ReadSource(const ReadContext& context, const YamlEntry& entry, 
   reader.String("username", &source.username);
   reader.String("password", &source.password);
   reader.Int("connect_timeout_seconds", &source.connect_timeout_seconds, 1, 3600);
+  ReadTimeZone(reader, &source.time_zone);
   ReadSsl(reader.Child("ssl", {"mode", "ca", "cert", "key"}), project_dir, &source.ssl);
   ReadSshTunnel(reader.Child("ssh_tunnel", {"enabled", "host", "port", "username", "private_key_path",
                                             "private_key_passphrase", "known_hosts"}),
@@ -73,6 +101,11 @@ SourceConnection ReadSource(const ReadContext& context, const YamlEntry& entry, 
     }
     RejectKeys(reader, {"host", "port", "database", "username", "password", "ssl", "ssh_tunnel"}, "a sqlite source",
                "a sqlite source reads the file at path");
+    if (!source.time_zone.empty() && !IsUtcOffset(source.time_zone)) {
+      reader.Report("time_zone", fmt::format("'{}' is not an offset; a sqlite source has no time zone database, so "
+                                             "write the writers' offset, e.g. time_zone: '-05:00' or UTC",
+                                             source.time_zone));
+    }
     return source;
   }
   std::string kind = fmt::format("a {} source", ToString(source.type));

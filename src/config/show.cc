@@ -54,8 +54,9 @@ YamlNode ShowTable(const TableConfig& table) {
   map.Add("cdc_strategy", Text(ToString(table.cdc_strategy)));
   AddText(map, "cdc_timestamp_column", table.cdc_timestamp_column);
   AddText(map, "cdc_id_column", table.cdc_id_column);
-  if (table.cdc_strategy != CdcStrategy::kIdOnly && table.cdc_strategy != CdcStrategy::kFullSync) {
-    map.Add("lookback_seconds", Number(table.lookback_seconds));
+  // Unset, the run resolves it: the default lookback for a table with a primary key, 0 without.
+  if (table.cdc_strategy != CdcStrategy::kFullSync && table.lookback_seconds) {
+    map.Add("lookback_seconds", Number(*table.lookback_seconds));
   }
   map.Add("target_name", Text(table.target_name));
   if (!table.primary_key.empty()) {

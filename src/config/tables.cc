@@ -98,7 +98,6 @@ void CheckStrategy(MapReader& reader, const TableConfig& table) {
     case CdcStrategy::kIdOnly:
       reader.Require("cdc_id_column", fmt::format("id_only reads by an increasing id; {}", kIdRemedy));
       Reject(reader, table, "cdc_timestamp_column", "remove it, or use cdc_strategy: hybrid");
-      Reject(reader, table, "lookback_seconds", "lookback re-reads by timestamp; remove it");
       break;
     case CdcStrategy::kFullSync:
       for (std::string_view key : {"cdc_timestamp_column", "cdc_id_column", "lookback_seconds"}) {
@@ -136,7 +135,10 @@ TableConfig ReadTable(const MapReader& tables, const YamlEntry& entry, const Pip
                         CdcStrategy::kCustomSql});
   reader.String("cdc_timestamp_column", &table.cdc_timestamp_column);
   reader.String("cdc_id_column", &table.cdc_id_column);
-  reader.Int("lookback_seconds", &table.lookback_seconds, 0, kMaxLookbackSeconds);
+  int64_t lookback_seconds = 0;
+  if (reader.Int("lookback_seconds", &lookback_seconds, 0, kMaxLookbackSeconds)) {
+    table.lookback_seconds = lookback_seconds;
+  }
   *target_name_line = reader.String("target_name", &table.target_name) ? reader.LineOf("target_name") : 0;
   reader.StringList("primary_key", &table.primary_key);
   reader.EnumValue("full_sync_mode", &table.full_sync_mode, {FullSyncMode::kReplace, FullSyncMode::kAppend});

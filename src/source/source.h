@@ -29,10 +29,14 @@ struct ReadOptions {
 // The source's clock at one instant, in microseconds since the epoch.
 struct SourceClock {
   int64_t utc_micros = 0;
-  // The same instant on the server's own wall clock (its default time zone),
-  // read as if it were UTC: what a writer stamping naive timestamps with
-  // NOW() writes. Equals utc_micros on a server that runs in UTC.
+  // The same instant on the writers' wall clock, read as if it were UTC:
+  // what an application stamping naive timestamps (DATETIME, timestamp
+  // without time zone) with NOW() writes. The writers' zone is the
+  // connection's `time_zone`, else the server's own default zone. Equals
+  // utc_micros when that zone is UTC.
   int64_t local_micros = 0;
+  // That zone, for --dry-run and logs: "-05:00 (the server's default time zone)".
+  std::string zone;
 };
 
 struct ReadStats {
@@ -70,6 +74,9 @@ class Source {
   // MySQL also zero dates): the incremental strategies never read them.
   // 0 without a query when the column cannot hold one (NOT NULL).
   virtual Result<int64_t> CountNullKeys(const std::string& table, const Field& column) = 0;
+  // How many rows hold a value (not NULL) in `column`: whether a column the
+  // source just added already holds data the target's existing rows lack.
+  virtual Result<int64_t> CountValues(const std::string& table, const Field& column) = 0;
   // The SQL `query` renders to, with its parameters, for --dry-run and logs.
   virtual std::string Explain(const SelectQuery& query) const = 0;
   // A consistent snapshot shared by the Reads until EndSnapshot (full_sync);

@@ -162,4 +162,13 @@ bool IsValidUtf8(std::string_view bytes) {
   return true;
 }
 
+Result<int64_t> ParseServerInt64(std::string_view text, std::string_view what) {
+  int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty()) {
+    return InvalidArgument("{}: expected an integer from the server, got '{}'", what, text.substr(0, 40));
+  }
+  return value;
+}
+
 }  // namespace sluice::source

@@ -40,6 +40,10 @@ Status AppendDecimalText(std::string_view text, const DataType& type, std::strin
 // offset "+HH:MM" / "-HH:MM" / "+HH", converted to UTC microseconds.
 Result<int64_t> ParseTimestampWithOffset(std::string_view text);
 
+// A whole decimal integer as the server printed it ("-42"); InvalidArgument
+// naming `what` otherwise. Never throws (server output is input).
+Result<int64_t> ParseServerInt64(std::string_view text, std::string_view what);
+
 // True when `bytes` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
 bool IsValidUtf8(std::string_view bytes);
 

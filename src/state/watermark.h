@@ -29,6 +29,7 @@ inline constexpr int kWatermarkVersion = 1;
 inline constexpr size_t kLoadedFilesKept = 200;
 
 using Cursor = ::sluice::Cursor;  // types/cursor.h
+using Lookback = ::sluice::Lookback;
 
 struct StagedFileEntry {
   std::string key;
@@ -72,6 +73,9 @@ struct Watermark {
   std::string table;
   std::string cdc_strategy;
   Cursor cursor;
+  // What the next run re-reads behind the cursor (cdc/lookback.h); empty
+  // without a lookback and in documents of older versions.
+  Lookback lookback;
   ExtractState extract;
   std::vector<StagedFileEntry> staged_files;
   std::vector<StagedFileEntry> pending_files;

@@ -82,6 +82,20 @@ ordered_json SchemaToJson(const std::optional<Schema>& schema) {
   return {{"columns", std::move(columns)}, {"primary_key", schema->primary_key}};
 }
 
+// A cursor id: an integer (beyond INT64_MAX: unsigned), a string or null.
+Result<Value> ParseCursorId(JsonFields& fields, std::string_view name) {
+  SLUICE_ASSIGN_OR_RETURN(const json* id, fields.Value(name));
+  if (id->is_number_unsigned() && id->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+    return Value::UInt64(id->get<uint64_t>());
+  }
+  if (id->is_number_integer()) return Value::Int64(id->get<int64_t>());
+  if (id->is_string()) return Value::Text(id->get<std::string>());
+  if (!id->is_null()) {
+    return fields.Error(name, fmt::format("expected an integer, a string or null, got {}", JsonTypeName(*id)));
+  }
+  return Value();
+}
+
 Result<Cursor> ParseCursor(JsonFields& document) {
   SLUICE_ASSIGN_OR_RETURN(const json* value, document.Value("cursor"));
   SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, document.origin(), "cursor"));
@@ -92,16 +106,7 @@ Result<Cursor> ParseCursor(JsonFields& document) {
     if (!micros.has_value()) return fields.Error("timestamp", micros.error().message());
     cursor.timestamp_micros = *micros;
   }
-  SLUICE_ASSIGN_OR_RETURN(const json* id, fields.Value("id"));
-  if (id->is_number_unsigned() && id->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
-    cursor.id = Value::UInt64(id->get<uint64_t>());
-  } else if (id->is_number_integer()) {
-    cursor.id = Value::Int64(id->get<int64_t>());
-  } else if (id->is_string()) {
-    cursor.id = Value::Text(id->get<std::string>());
-  } else if (!id->is_null()) {
-    return fields.Error("id", fmt::format("expected an integer, a string or null, got {}", JsonTypeName(*id)));
-  }
+  SLUICE_ASSIGN_OR_RETURN(cursor.id, ParseCursorId(fields, "id"));
   SLUICE_RETURN_IF_ERROR(fields.RejectUnknownFields());
   return cursor;
 }
@@ -152,6 +157,54 @@ Result<std::vector<Entry>> ParseArray(JsonFields& document, std::string_view nam
     entries.push_back(std::move(entry));
   }
   return entries;
+}
+
+ordered_json LookbackToJson(const Lookback& lookback) {
+  ordered_json samples = ordered_json::array();
+  for (const IdSample& sample : lookback.id_samples) {
+    samples.push_back({{"at", FormatTimestampIso(sample.at_micros)}, {"id", CursorIdToJson(sample.id)}});
+  }
+  return {{"from_timestamp", lookback.from_timestamp_micros
+                                 ? ordered_json(FormatTimestampIso(*lookback.from_timestamp_micros))
+                                 : ordered_json(nullptr)},
+          {"from_id", CursorIdToJson(lookback.from_id)},
+          {"id_samples", std::move(samples)}};
+}
+
+Result<int64_t> ParseMicros(JsonFields& fields, std::string_view name) {
+  SLUICE_ASSIGN_OR_RETURN(std::string text, fields.String(name));
+  Result<int64_t> micros = ParseTimestamp(text);
+  if (!micros.has_value()) return fields.Error(name, micros.error().message());
+  return *micros;
+}
+
+Result<IdSample> ParseIdSample(JsonFields& fields) {
+  IdSample sample;
+  SLUICE_ASSIGN_OR_RETURN(sample.at_micros, ParseMicros(fields, "at"));
+  SLUICE_ASSIGN_OR_RETURN(sample.id, ParseCursorId(fields, "id"));
+  return sample;
+}
+
+// Absent in documents written before lookbacks were recorded: an empty state.
+Result<Lookback> ParseLookback(JsonFields& document) {
+  SLUICE_ASSIGN_OR_RETURN(const json* value, document.Value("lookback", kOptional));
+  Lookback lookback;
+  if (value == nullptr || value->is_null()) return lookback;
+  SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, document.origin(), "lookback"));
+  SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> from, fields.NullableString("from_timestamp", kOptional));
+  if (from) {
+    Result<int64_t> micros = ParseTimestamp(*from);
+    if (!micros.has_value()) return fields.Error("from_timestamp", micros.error().message());
+    lookback.from_timestamp_micros = *micros;
+  }
+  SLUICE_ASSIGN_OR_RETURN(const json* from_id, fields.Value("from_id", kOptional));
+  if (from_id != nullptr) {
+    SLUICE_ASSIGN_OR_RETURN(lookback.from_id, ParseCursorId(fields, "from_id"));
+  }
+  SLUICE_ASSIGN_OR_RETURN(lookback.id_samples,
+                          ParseArray<IdSample>(fields, "id_samples", kOptional, ParseIdSample));
+  SLUICE_RETURN_IF_ERROR(fields.RejectUnknownFields());
+  return lookback;
 }
 
 Result<Field> ParseSchemaColumn(JsonFields& fields) {
@@ -231,6 +284,7 @@ std::string WatermarkToJson(const Watermark& watermark) {
                           ? ordered_json(FormatTimestampIso(*watermark.cursor.timestamp_micros))
                           : ordered_json(nullptr)},
         {"id", CursorIdToJson(watermark.cursor.id)}}},
+      {"lookback", watermark.lookback.empty() ? ordered_json(nullptr) : LookbackToJson(watermark.lookback)},
       {"extract",
        {{"status", watermark.extract.status},
         {"total_rows", watermark.extract.total_rows},
@@ -266,6 +320,7 @@ Result<Watermark> WatermarkFromJson(std::string_view text, const std::string& or
   SLUICE_ASSIGN_OR_RETURN(watermark.cdc_strategy, document.String("cdc_strategy"));
   SLUICE_RETURN_IF_ERROR(CheckOneOf(document, "cdc_strategy", watermark.cdc_strategy, kCdcStrategies));
   SLUICE_ASSIGN_OR_RETURN(watermark.cursor, ParseCursor(document));
+  SLUICE_ASSIGN_OR_RETURN(watermark.lookback, ParseLookback(document));
   SLUICE_ASSIGN_OR_RETURN(watermark.extract, ParseExtract(document));
   SLUICE_ASSIGN_OR_RETURN(watermark.staged_files, ParseArray<StagedFileEntry>(document, "staged_files",
                                                                               JsonFields::kRequired, ParseStagedFile));

@@ -3,8 +3,16 @@
 #include <fmt/format.h>
 
 #include "common/logging.h"
+#include "types/temporal.h"
 
 namespace sluice::sync {
+namespace {
+
+// A naive ceiling further ahead of the writers' clock than this suggests
+// they write another time zone than the one sluice assumes.
+constexpr int64_t kAheadWarningMicros = 120 * kMicrosPerSecond;
+
+}  // namespace
 
 Result<cdc::Ceiling> ReadCeiling(source::Source& source, const config::TableConfig& table,
                                  const cdc::TableSpec& spec, std::vector<std::string>* notes) {
@@ -26,11 +34,25 @@ Result<cdc::Ceiling> ReadCeiling(source::Source& source, const config::TableConf
     if (max.kind() == Value::Kind::kTimestamp || max.kind() == Value::Kind::kDate) {
       SLUICE_ASSIGN_OR_RETURN(source::SourceClock clock, source.Clock());
       ceiling.timestamp = cdc::CapTimestampCeiling(max, type.id, clock.utc_micros, clock.local_micros);
+      bool naive = type.id != TypeId::kTimestampTz;
+      int64_t writers_now = naive ? clock.local_micros : clock.utc_micros;
+      ceiling.clock_micros = writers_now;
+      note += naive ? fmt::format("; the writers' clock (time zone {}) reads {}", clock.zone,
+                                  FormatTimestampIso(writers_now))
+                    : fmt::format("; the source's clock reads {} UTC", FormatTimestampIso(writers_now));
       if (ceiling.timestamp != max) {
-        note += fmt::format(", capped at {} (the source's clock: rows stamped now may still be committing; "
-                            "they are read next run)",
-                            ceiling.timestamp.ToString());
-        SLUICE_LOG_DEBUG("table {}: {}", table.name, note);
+        note += fmt::format(", so the ceiling is capped at {} (rows stamped in the current {} may still be "
+                            "committing; they are read next run)",
+                            ceiling.timestamp.ToString(), type.id == TypeId::kDate ? "day" : "second");
+      }
+      SLUICE_LOG_DEBUG("table {}: {}", table.name, note);
+      std::optional<int64_t> max_micros = max.AsMicros();
+      if (naive && max_micros && *max_micros > writers_now + kAheadWarningMicros) {
+        SLUICE_LOG_WARN("table {}: MAX({}) = {} is ahead of the writers' clock ({} in time zone {}); rows stamped "
+                        "after it wait for a later run. If the application writes {} in another zone, set "
+                        "time_zone: on the source connection to that zone",
+                        table.name, columns.timestamp_column, max.ToString(), FormatTimestampIso(writers_now),
+                        clock.zone, columns.timestamp_column);
       }
     }
     if (notes) notes->push_back(std::move(note));
@@ -39,6 +61,11 @@ Result<cdc::Ceiling> ReadCeiling(source::Source& source, const config::TableConf
     SLUICE_ASSIGN_OR_RETURN(DataType type, type_of(columns.id_column));
     SLUICE_ASSIGN_OR_RETURN(ceiling.id, source.MaxValue(table.name, columns.id_column, type));
     if (notes) notes->push_back(fmt::format("MAX({}) = {}", columns.id_column, ceiling.id.ToString()));
+    if (spec.strategy == config::CdcStrategy::kIdOnly && spec.lookback_seconds > 0) {
+      // The id lookback samples MAX(id) against the source's clock.
+      SLUICE_ASSIGN_OR_RETURN(source::SourceClock clock, source.Clock());
+      ceiling.clock_micros = clock.utc_micros;
+    }
   }
   return ceiling;
 }
@@ -82,6 +109,21 @@ Status CheckNullCursorRows(const config::TableConfig& table, const cdc::TableSpe
   }
   SLUICE_LOG_WARN("{} (processing.null_cursor: ignore silences this)", what);
   return Status::Ok();
+}
+
+Result<std::vector<std::string>> AddedColumnsWithValues(source::Source& source, const config::TableConfig& table,
+                                                        const std::optional<Schema>& recorded, const Schema& schema) {
+  std::vector<std::string> added;
+  if (!recorded || table.cdc_strategy == config::CdcStrategy::kFullSync ||
+      table.cdc_strategy == config::CdcStrategy::kCustomSql) {
+    return added;
+  }
+  for (const Field& field : schema.fields) {
+    if (recorded->FieldIndex(field.name)) continue;
+    SLUICE_ASSIGN_OR_RETURN(int64_t rows, source.CountValues(table.name, field));
+    if (rows > 0) added.push_back(field.name);
+  }
+  return added;
 }
 
 }  // namespace sluice::sync

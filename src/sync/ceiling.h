@@ -1,6 +1,8 @@
-// The run's ceiling (SPEC §3): the cursor columns' MAX at run start, the
-// timestamp one capped below the source's clock so its tie group is closed.
-// Used by sync and by --dry-run, which prints the same ceiling.
+// What a run reads from the source before it plans: the ceiling (SPEC §3,
+// the cursor columns' MAX at run start, the timestamp one capped below the
+// writers' clock so its tie group is closed), the rows no cursor can see,
+// and columns added since the last run that already hold values. Used by
+// sync and by --dry-run, which prints the same findings.
 #pragma once
 
 #include <string>
@@ -33,5 +35,13 @@ Result<NullCursorRows> CountNullCursorRows(source::Source& source, const config:
 // or (error) a DataError naming table, column and remedies.
 Status CheckNullCursorRows(const config::TableConfig& table, const cdc::TableSpec& spec,
                            const NullCursorRows& found);
+
+// Columns of `schema` missing from `recorded` (the schema of the last
+// extract) that already hold values in the source (a DEFAULT, a backfill):
+// rows loaded before lack them, so the table must be read again. Empty
+// without a recorded schema, for full_sync (it reads everything anyway) and
+// custom_sql (its columns are the query's).
+Result<std::vector<std::string>> AddedColumnsWithValues(source::Source& source, const config::TableConfig& table,
+                                                        const std::optional<Schema>& recorded, const Schema& schema);
 
 }  // namespace sluice::sync

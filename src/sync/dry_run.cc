@@ -40,8 +40,24 @@ Status DryRunTable(PipelineContext& context, const config::TableConfig& table, c
     std::vector<std::string> warnings;
     SLUICE_RETURN_IF_ERROR(CountNullCursorRows(*source, table, spec, &warnings).status());
     for (const std::string& warning : warnings) out << "  warning: " << warning << "\n";
+    if (std::string warning = cdc::LateCommitWarning(table, spec); !warning.empty()) {
+      out << "  warning: " << warning << "\n";
+    }
+    Cursor start = stored.watermark.cursor;
+    Lookback lookback = stored.watermark.lookback;
+    if (!start.empty()) {
+      SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> added,
+                              AddedColumnsWithValues(*source, table, stored.watermark.schema, *schema));
+      if (!added.empty()) {
+        out << fmt::format("  warning: column(s) {} were added in the source and already hold values that the rows "
+                           "loaded before lack; the run reads the whole table again{}\n",
+                           fmt::join(added, ", "), spec.primary_key.empty() ? " (refused: no primary key)" : "");
+        start = Cursor();
+        lookback = Lookback();
+      }
+    }
     SLUICE_ASSIGN_OR_RETURN(cdc::ChunkPlanner planner,
-                            cdc::ChunkPlanner::Create(spec, stored.watermark.cursor, ceiling, options.limit));
+                            cdc::ChunkPlanner::Create(spec, start, ceiling, options.limit, lookback));
     out << fmt::format("  window:  {}\n", planner.DescribeWindow());
     if (std::optional<SelectQuery> query = planner.NextQuery()) {
       out << "  first query:\n    " << source->Explain(*query) << "\n";

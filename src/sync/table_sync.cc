@@ -3,10 +3,12 @@
 #include <atomic>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "common/failpoint.h"
 #include "common/logging.h"
 #include "common/redact.h"
+#include "cdc/lookback.h"
 #include "sync/ceiling.h"
 #include "sync/extract_pipeline.h"
 #include "sync/progress.h"
@@ -101,6 +103,28 @@ Status TableSync::Prepare() {
   if (!previous.empty() && previous != schema_->Fingerprint()) {
     SLUICE_LOG_INFO("table {}: the source schema changed since the last run", table_.name);
   }
+  if (options_.load_only || stored_.watermark.cursor.empty()) return Status::Ok();
+  SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> added,
+                          AddedColumnsWithValues(*source, table_, stored_.watermark.schema, *schema_));
+  return RereadForAddedColumns(added);
+}
+
+Status TableSync::RereadForAddedColumns(const std::vector<std::string>& added) {
+  if (added.empty()) return Status::Ok();
+  std::string names = fmt::format("'{}'", fmt::join(added, "', '"));
+  if (spec_.primary_key.empty()) {
+    return SchemaMismatch(
+        "table {}: column(s) {} were added in the source and already hold values that the rows loaded before "
+        "lack; without a primary key those rows cannot be merged again. Remedy: drop the target table {} and run "
+        "`sluice watermark reset -p {} -t {} --yes` to reload it",
+        table_.name, names, table_.target_name, context_.pipeline().name, table_.name);
+  }
+  SLUICE_LOG_WARN("table {}: column(s) {} were added in the source and already hold values (a default or a "
+                  "backfill) that the rows loaded before lack; this run reads the whole table again so the target "
+                  "gets them",
+                  table_.name, names);
+  stored_.watermark.cursor = Cursor();
+  stored_.watermark.lookback = Lookback();
   return Status::Ok();
 }
 
@@ -119,9 +143,15 @@ Status TableSync::Extract() {
   SLUICE_ASSIGN_OR_RETURN(NullCursorRows null_rows, CountNullCursorRows(*source, table_, spec_));
   result_.null_cursor_rows = null_rows.rows;
   SLUICE_RETURN_IF_ERROR(CheckNullCursorRows(table_, spec_, null_rows));
-  SLUICE_ASSIGN_OR_RETURN(cdc::ChunkPlanner planner,
-                          cdc::ChunkPlanner::Create(spec_, watermark.cursor, ceiling, options_.limit));
+  if (std::string warning = cdc::LateCommitWarning(table_, spec_); !warning.empty()) {
+    SLUICE_LOG_WARN("{}", warning);
+  }
+  SLUICE_ASSIGN_OR_RETURN(cdc::ChunkPlanner planner, cdc::ChunkPlanner::Create(spec_, watermark.cursor, ceiling,
+                                                                               options_.limit, watermark.lookback));
   SLUICE_LOG_INFO("table {}: extracting {}", table_.name, planner.DescribeWindow());
+  ceiling_ = ceiling;
+  start_cursor_ = watermark.cursor;
+  watermark.lookback = cdc::LookbackAtStart(spec_, watermark.lookback, ceiling);
   watermark.extract.status = "running";
   watermark.extract.last_started_at = NowIso();
   watermark.extract.last_run_id = run_.ExecutionId();
@@ -144,6 +174,7 @@ Status TableSync::Extract() {
     watermark.pending_files.clear();
   } else {
     watermark.cursor = planner.cursor();
+    watermark.lookback = cdc::LookbackAfterRead(spec_, watermark.lookback, ceiling);
   }
   watermark.extract.status = "success";
   watermark.extract.last_error.reset();
@@ -241,6 +272,8 @@ Status TableSync::PublishCurrentFile(const Cursor& cursor) {
   } else {
     watermark.staged_files.push_back(std::move(entry));
     watermark.cursor = cursor;
+    // Past its start, the run has re-read its whole window at its own clock.
+    if (cursor != start_cursor_) watermark.lookback = cdc::LookbackAfterRead(spec_, watermark.lookback, ceiling_);
   }
   result_.files_created += 1;
   result_.bytes_staged += static_cast<int64_t>(published.bytes);

@@ -53,6 +53,8 @@ class TableSync {
  private:
   Status RunWithLease();
   Status Prepare();
+  // New columns with values: the table is read again from the start.
+  Status RereadForAddedColumns(const std::vector<std::string>& added);
   Status Extract();
   Status ReadAll(source::Source& source, cdc::ChunkPlanner& planner);
   Status WriteRows(const ColumnBatch& batch, size_t rows);
@@ -72,6 +74,8 @@ class TableSync {
   state::VersionedWatermark stored_;
   SchemaPtr schema_;
   cdc::TableSpec spec_;
+  cdc::Ceiling ceiling_;   // of this run's extract
+  Cursor start_cursor_;    // where this run's extract began
   TableResult result_;
   std::unique_ptr<StagedFileWriter> current_file_;
   int file_number_ = 0;

@@ -11,6 +11,7 @@
 #include "source/mysql/mysql_reader.h"
 #include "source/mysql/mysql_types.h"
 #include "source/sql_render.h"
+#include "source/text_values.h"
 
 namespace sluice::source {
 namespace {
@@ -39,7 +40,8 @@ struct PreparedQuery {
 
 class MySqlSource final : public Source {
  public:
-  explicit MySqlSource(std::shared_ptr<MySqlConnection> connection) : connection_(std::move(connection)) {}
+  MySqlSource(std::shared_ptr<MySqlConnection> connection, std::string time_zone)
+      : connection_(std::move(connection)), time_zone_(std::move(time_zone)) {}
   ~MySqlSource() override {
     if (connection_->in_snapshot && !connection_->reader_active) (void)connection_->Execute("ROLLBACK", "rollback");
   }
@@ -50,6 +52,7 @@ class MySqlSource final : public Source {
                                             const ReadOptions& options) override;
   Result<Value> MaxValue(const std::string& table, const std::string& column, const DataType& type) override;
   Result<int64_t> CountNullKeys(const std::string& table, const Field& column) override;
+  Result<int64_t> CountValues(const std::string& table, const Field& column) override;
   std::string Explain(const SelectQuery& query) const override;
   Status BeginSnapshot() override;
   Status EndSnapshot() override;
@@ -63,8 +66,11 @@ class MySqlSource final : public Source {
   Result<RenderedSql> Render(const SelectQuery& query, const Schema* schema, const TableInfo* table) const;
   Result<PreparedQuery> Prepare(const SelectQuery& query, const Schema* schema, std::string_view context);
   Status CheckIdle(std::string_view what) const;
+  // SELECT COUNT(*) FROM the table WHERE `condition`.
+  Result<int64_t> CountWhere(const std::string& table, const std::string& condition, const std::string& context);
 
   std::shared_ptr<MySqlConnection> connection_;
+  std::string time_zone_;  // the writers' zone as configured; "" = the server's default
   std::map<std::string, TableInfo> tables_;  // by table as configured
 };
 
@@ -179,39 +185,68 @@ Result<Value> MySqlSource::MaxValue(const std::string& table, const std::string&
   return value;
 }
 
+Result<int64_t> MySqlSource::CountWhere(const std::string& table, const std::string& condition,
+                                        const std::string& context) {
+  SLUICE_RETURN_IF_ERROR(CheckIdle(context));
+  SLUICE_ASSIGN_OR_RETURN(const TableInfo* info, CachedTable(table));
+  SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> row,
+                          connection_->QueryRow(fmt::format("SELECT COUNT(*) FROM {} WHERE {}",
+                                                            QuoteTableName(info->name.Qualified(), MySqlDialect()),
+                                                            condition),
+                                                context));
+  if (row.size() != 1) return Internal("{}: unexpected result shape", context);
+  return ParseServerInt64(row[0], context);
+}
+
 Result<int64_t> MySqlSource::CountNullKeys(const std::string& table, const Field& column) {
   // A zero date ('0000-00-00') sorts below every real date, so a cursor
   // passes it by like a NULL; a NOT NULL date column can hold one.
   bool temporal = mysql::MayHoldZeroDates(column.type.id);
   if (!column.nullable) return 0;
-  std::string context = fmt::format("table {}, column {}: counting rows with no cursor value", table, column.name);
-  SLUICE_RETURN_IF_ERROR(CheckIdle(context));
-  SLUICE_ASSIGN_OR_RETURN(const TableInfo* info, CachedTable(table));
-  SqlDialect dialect = MySqlDialect();
-  std::string quoted = QuoteIdentifier(column.name, dialect);
+  std::string quoted = QuoteIdentifier(column.name, MySqlDialect());
   std::string condition = temporal ? fmt::format("{0} IS NULL OR {0} < '0001-01-01'", quoted)
                                    : fmt::format("{} IS NULL", quoted);
-  SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> row,
-                          connection_->QueryRow(fmt::format("SELECT COUNT(*) FROM {} WHERE {}",
-                                                            QuoteTableName(info->name.Qualified(), dialect), condition),
-                                                context));
-  if (row.size() != 1) return Internal("{}: unexpected result shape", context);
-  return std::stoll(row[0]);
+  return CountWhere(table, condition,
+                    fmt::format("table {}, column {}: counting rows with no cursor value", table, column.name));
+}
+
+Result<int64_t> MySqlSource::CountValues(const std::string& table, const Field& column) {
+  return CountWhere(table, QuoteIdentifier(column.name, MySqlDialect()) + " IS NOT NULL",
+                    fmt::format("table {}, column {}: counting rows with a value", table, column.name));
 }
 
 Result<SourceClock> MySqlSource::Clock() {
   constexpr std::string_view kContext = "reading the server's clock";
   SLUICE_RETURN_IF_ERROR(CheckIdle(kContext));
   // The session runs in UTC; writers' NOW() uses the server's global zone
-  // (CONVERT_TZ gives NULL for a named zone without time zone tables: UTC then).
+  // (SYSTEM: the server host's zone) unless the connection names theirs.
+  // CONVERT_TZ is NULL for a zone the server does not know.
+  std::string zone = time_zone_.empty() ? "@@global.time_zone" : fmt::format("'{}'", time_zone_);
   SLUICE_ASSIGN_OR_RETURN(
       std::vector<std::string> row,
-      connection_->QueryRow("SELECT TIMESTAMPDIFF(MICROSECOND, '1970-01-01', u), TIMESTAMPDIFF(MICROSECOND, "
-                            "'1970-01-01', COALESCE(CONVERT_TZ(u, '+00:00', @@global.time_zone), u)) "
-                            "FROM (SELECT UTC_TIMESTAMP(6) AS u) AS now",
-                            kContext));
-  if (row.size() != 2) return Internal("{}: unexpected result shape", kContext);
-  return SourceClock{std::stoll(row[0]), std::stoll(row[1])};
+      connection_->QueryRow(
+          fmt::format("SELECT TIMESTAMPDIFF(MICROSECOND, '1970-01-01', u), COALESCE(TIMESTAMPDIFF(MICROSECOND, "
+                      "'1970-01-01', CONVERT_TZ(u, '+00:00', {})), 'unknown'), @@global.time_zone, "
+                      "@@system_time_zone FROM (SELECT UTC_TIMESTAMP(6) AS u) AS now",
+                      zone),
+          kContext));
+  if (row.size() != 4) return Internal("{}: unexpected result shape", kContext);
+  std::string described = time_zone_.empty()
+                              ? (row[2] == "SYSTEM" ? fmt::format("SYSTEM ({}, the server's default time zone)", row[3])
+                                                    : fmt::format("{} (the server's default time zone)", row[2]))
+                              : fmt::format("{} (the source's time_zone)", time_zone_);
+  if (row[1] == "unknown") {
+    return InvalidArgument(
+        "mysql at {}: the server does not know the time zone {} that naive DATETIME values are written in; load "
+        "its time zone tables (mysql_tzinfo_to_sql /usr/share/zoneinfo | mysql mysql) or set time_zone: on the "
+        "source connection to an offset such as '-05:00'",
+        connection_->endpoint(), described);
+  }
+  SourceClock clock;
+  SLUICE_ASSIGN_OR_RETURN(clock.utc_micros, ParseServerInt64(row[0], kContext));
+  SLUICE_ASSIGN_OR_RETURN(clock.local_micros, ParseServerInt64(row[1], kContext));
+  clock.zone = std::move(described);
+  return clock;
 }
 
 std::string MySqlSource::Explain(const SelectQuery& query) const {
@@ -244,7 +279,7 @@ Status MySqlSource::EndSnapshot() {
 
 Result<std::unique_ptr<Source>> OpenMySqlSource(const config::SourceConnection& connection) {
   SLUICE_ASSIGN_OR_RETURN(std::shared_ptr<MySqlConnection> opened, MySqlConnection::Open(connection));
-  return std::unique_ptr<Source>(new MySqlSource(std::move(opened)));
+  return std::unique_ptr<Source>(new MySqlSource(std::move(opened), connection.time_zone));
 }
 
 }  // namespace sluice::source

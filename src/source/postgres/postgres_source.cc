@@ -10,6 +10,7 @@
 #include "source/postgres/pg_dialect.h"
 #include "source/postgres/pg_row_reader.h"
 #include "source/sql_render.h"
+#include "source/text_values.h"
 
 namespace sluice::source {
 namespace {
@@ -33,8 +34,8 @@ struct PreparedCustom {
 
 class PostgresSource final : public Source {
  public:
-  explicit PostgresSource(std::shared_ptr<PgConnection> connection)
-      : connection_(std::move(connection)), dialect_(postgres::PostgresDialect()) {}
+  PostgresSource(std::shared_ptr<PgConnection> connection, std::string time_zone)
+      : connection_(std::move(connection)), time_zone_(std::move(time_zone)), dialect_(postgres::PostgresDialect()) {}
 
   Result<SchemaPtr> DescribeTable(const std::string& table) override;
   Result<SchemaPtr> DescribeQuery(const SelectQuery& query) override;
@@ -42,6 +43,7 @@ class PostgresSource final : public Source {
                                             const ReadOptions& options) override;
   Result<Value> MaxValue(const std::string& table, const std::string& column, const DataType& type) override;
   Result<int64_t> CountNullKeys(const std::string& table, const Field& column) override;
+  Result<int64_t> CountValues(const std::string& table, const Field& column) override;
   std::string Explain(const SelectQuery& query) const override;
   Status BeginSnapshot() override;
   Status EndSnapshot() override;
@@ -50,6 +52,8 @@ class PostgresSource final : public Source {
 
  private:
   Status CheckIdle() const;
+  // SELECT count(*) FROM the table WHERE `condition`.
+  Result<int64_t> CountWhere(const std::string& table, const std::string& condition, const std::string& context);
   // The table's description, read once per source and remembered.
   Result<const PgTable*> CachedTable(const std::string& table) const;
   // The COPY statement of a keyset query and how to decode its columns.
@@ -62,6 +66,7 @@ class PostgresSource final : public Source {
                                                   const ReadOptions& options);
 
   std::shared_ptr<PgConnection> connection_;
+  std::string time_zone_;  // the writers' zone as configured; "" = the server's default
   SqlDialect dialect_;
   mutable std::map<std::string, PgTable> described_;
   mutable postgres::PgTypeCatalog types_;
@@ -251,16 +256,26 @@ Result<Value> PostgresSource::MaxValue(const std::string& table, const std::stri
   return ceiling;
 }
 
-Result<int64_t> PostgresSource::CountNullKeys(const std::string& table, const Field& column) {
-  if (!column.nullable) return 0;
+Result<int64_t> PostgresSource::CountWhere(const std::string& table, const std::string& condition,
+                                           const std::string& context) {
   SLUICE_RETURN_IF_ERROR(CheckIdle());
   SLUICE_ASSIGN_OR_RETURN(const PgTable* described, CachedTable(table));
-  std::string sql = fmt::format("SELECT count(*) FROM {} WHERE {} IS NULL",
-                                QuoteTableName(described->Qualified(), dialect_), QuoteIdentifier(column.name, dialect_));
-  std::string context = fmt::format("table {}, column {}: counting rows with no cursor value", table, column.name);
+  std::string sql =
+      fmt::format("SELECT count(*) FROM {} WHERE {}", QuoteTableName(described->Qualified(), dialect_), condition);
   SLUICE_ASSIGN_OR_RETURN(ResultPtr result, connection_->Query(sql, {}, /*binary_results=*/false, context));
   if (PQntuples(result.get()) != 1) return Internal("{}: unexpected result shape", context);
-  return std::stoll(PQgetvalue(result.get(), 0, 0));
+  return ParseServerInt64(PQgetvalue(result.get(), 0, 0), context);
+}
+
+Result<int64_t> PostgresSource::CountNullKeys(const std::string& table, const Field& column) {
+  if (!column.nullable) return 0;
+  return CountWhere(table, QuoteIdentifier(column.name, dialect_) + " IS NULL",
+                    fmt::format("table {}, column {}: counting rows with no cursor value", table, column.name));
+}
+
+Result<int64_t> PostgresSource::CountValues(const std::string& table, const Field& column) {
+  return CountWhere(table, QuoteIdentifier(column.name, dialect_) + " IS NOT NULL",
+                    fmt::format("table {}, column {}: counting rows with a value", table, column.name));
 }
 
 std::string PostgresSource::Explain(const SelectQuery& query) const {
@@ -296,20 +311,28 @@ Status PostgresSource::EndSnapshot() {
 }
 
 Result<SourceClock> PostgresSource::Clock() {
+  constexpr std::string_view kContext = "reading the server's clock";
   SLUICE_RETURN_IF_ERROR(CheckIdle());
-  // The session runs in UTC; the server's own zone is the TimeZone a new session starts with.
+  // The session runs in UTC; writers' now() uses the TimeZone a new session
+  // starts with (server, database or role setting) unless the connection
+  // names theirs.
+  std::optional<std::string> configured;
+  if (!time_zone_.empty()) configured = time_zone_;
   SLUICE_ASSIGN_OR_RETURN(
       ResultPtr result,
       connection_->Query("SELECT (extract(epoch FROM now) * 1000000)::bigint::text, "
-                         "(extract(epoch FROM now AT TIME ZONE (SELECT reset_val FROM pg_settings "
-                         "WHERE name = 'TimeZone')) * 1000000)::bigint::text FROM clock_timestamp() AS now",
-                         {}, false, "reading the server's clock"));
-  if (PQntuples(result.get()) != 1 || PQnfields(result.get()) != 2) {
-    return Internal("reading the server's clock: unexpected result shape");
+                         "(extract(epoch FROM now AT TIME ZONE zone) * 1000000)::bigint::text, zone "
+                         "FROM clock_timestamp() AS now, (SELECT coalesce($1::text, reset_val) AS zone "
+                         "FROM pg_settings WHERE name = 'TimeZone') AS writers",
+                         {configured}, false, kContext));
+  if (PQntuples(result.get()) != 1 || PQnfields(result.get()) != 3) {
+    return Internal("{}: unexpected result shape", kContext);
   }
   SourceClock clock;
-  clock.utc_micros = std::stoll(PQgetvalue(result.get(), 0, 0));
-  clock.local_micros = std::stoll(PQgetvalue(result.get(), 0, 1));
+  SLUICE_ASSIGN_OR_RETURN(clock.utc_micros, ParseServerInt64(PQgetvalue(result.get(), 0, 0), kContext));
+  SLUICE_ASSIGN_OR_RETURN(clock.local_micros, ParseServerInt64(PQgetvalue(result.get(), 0, 1), kContext));
+  clock.zone = fmt::format("{} ({})", PQgetvalue(result.get(), 0, 2),
+                           configured ? "the source's time_zone" : "the server's default time zone");
   return clock;
 }
 
@@ -323,7 +346,7 @@ Result<std::string> PostgresSource::ServerVersion() {
 
 Result<std::unique_ptr<Source>> OpenPostgresSource(const config::SourceConnection& connection) {
   SLUICE_ASSIGN_OR_RETURN(std::shared_ptr<PgConnection> opened, PgConnection::Open(connection));
-  return std::unique_ptr<Source>(new PostgresSource(std::move(opened)));
+  return std::unique_ptr<Source>(new PostgresSource(std::move(opened), connection.time_zone));
 }
 
 }  // namespace sluice::source

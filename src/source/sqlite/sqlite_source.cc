@@ -16,6 +16,13 @@
 namespace sluice::source {
 namespace {
 
+// "UTC"/"Z" or "+HH:MM"/"-HH:MM" (the config loader accepts only these for sqlite) in seconds.
+int64_t UtcOffsetSeconds(std::string_view zone) {
+  if (zone.size() != 6) return 0;
+  int64_t seconds = ((zone[1] - '0') * 10 + (zone[2] - '0')) * 3600 + ((zone[4] - '0') * 10 + (zone[5] - '0')) * 60;
+  return zone[0] == '-' ? -seconds : seconds;
+}
+
 using sqlite::DatabasePtr;
 using sqlite::StatementPtr;
 
@@ -76,7 +83,8 @@ Result<Value> CeilingValue(sqlite3_stmt* statement, const DataType& type) {
 
 class SqliteSource final : public Source {
  public:
-  explicit SqliteSource(DatabasePtr db) : db_(std::move(db)), dialect_(sqlite::SqliteDialect()) {}
+  SqliteSource(DatabasePtr db, std::string time_zone)
+      : db_(std::move(db)), time_zone_(std::move(time_zone)), dialect_(sqlite::SqliteDialect()) {}
   ~SqliteSource() override {
     if (in_snapshot_) (void)sqlite::Execute(db_.get(), "ROLLBACK");
   }
@@ -87,21 +95,30 @@ class SqliteSource final : public Source {
                                             const ReadOptions& options) override;
   Result<Value> MaxValue(const std::string& table, const std::string& column, const DataType& type) override;
   Result<int64_t> CountNullKeys(const std::string& table, const Field& column) override;
+  Result<int64_t> CountValues(const std::string& table, const Field& column) override;
   std::string Explain(const SelectQuery& query) const override;
   Status BeginSnapshot() override;
   Status EndSnapshot() override;
   Result<std::string> ServerVersion() override { return fmt::format("SQLite {}", sqlite3_libversion()); }
-  // An embedded database: its writers share this machine's clock.
+  // An embedded database: its writers share this machine's clock, in this
+  // machine's zone unless the connection names their offset.
   Result<SourceClock> Clock() override {
     auto now = std::chrono::system_clock::now();
     int64_t micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+    if (!time_zone_.empty()) {
+      return SourceClock{micros, micros + UtcOffsetSeconds(time_zone_) * kMicrosPerSecond,
+                         fmt::format("{} (the source's time_zone)", time_zone_)};
+    }
     time_t seconds = std::chrono::system_clock::to_time_t(now);
     struct tm local {};
     localtime_r(&seconds, &local);
-    return SourceClock{micros, micros + static_cast<int64_t>(local.tm_gmtoff) * 1000000};
+    return SourceClock{micros, micros + static_cast<int64_t>(local.tm_gmtoff) * kMicrosPerSecond,
+                       fmt::format("{} (this machine's time zone)", local.tm_zone ? local.tm_zone : "local")};
   }
 
  private:
+  // SELECT count(*) FROM the table WHERE `condition`.
+  Result<int64_t> CountWhere(const std::string& table, const std::string& condition, const std::string& context);
   // The table's schema, described once per source and remembered.
   Result<SchemaPtr> CachedTableSchema(const std::string& table) const;
   // The type of each key column: from `schema` when it has the column, else from the table.
@@ -110,6 +127,7 @@ class SqliteSource final : public Source {
   sqlite::RowLocator LocateRows(SelectQuery* query, const Schema& schema) const;
 
   DatabasePtr db_;
+  std::string time_zone_;  // "UTC" or "+HH:MM" as configured; "" = this machine's zone
   SqlDialect dialect_;
   bool in_snapshot_ = false;
   mutable std::map<std::string, SchemaPtr> described_;
@@ -209,16 +227,26 @@ Result<Value> SqliteSource::MaxValue(const std::string& table, const std::string
   return ceiling;
 }
 
-Result<int64_t> SqliteSource::CountNullKeys(const std::string& table, const Field& column) {
-  if (!column.nullable) return 0;
+Result<int64_t> SqliteSource::CountWhere(const std::string& table, const std::string& condition,
+                                         const std::string& context) {
   SLUICE_ASSIGN_OR_RETURN(sqlite::TableName resolved, sqlite::ResolveTable(db_.get(), table));
-  std::string sql = fmt::format("SELECT count(*) FROM {} WHERE {} IS NULL", QuoteTableName(resolved.Qualified(), dialect_),
-                                QuoteIdentifier(column.name, dialect_));
-  std::string context = fmt::format("table {}, column {}: counting rows with no cursor value", table, column.name);
+  std::string sql =
+      fmt::format("SELECT count(*) FROM {} WHERE {}", QuoteTableName(resolved.Qualified(), dialect_), condition);
   SLUICE_ASSIGN_OR_RETURN(StatementPtr statement, sqlite::Prepare(db_.get(), sql, context));
   int rc = sqlite3_step(statement.get());
   if (rc != SQLITE_ROW) return sqlite::SqliteError(db_.get(), rc, context);
   return static_cast<int64_t>(sqlite3_column_int64(statement.get(), 0));
+}
+
+Result<int64_t> SqliteSource::CountNullKeys(const std::string& table, const Field& column) {
+  if (!column.nullable) return 0;
+  return CountWhere(table, QuoteIdentifier(column.name, dialect_) + " IS NULL",
+                    fmt::format("table {}, column {}: counting rows with no cursor value", table, column.name));
+}
+
+Result<int64_t> SqliteSource::CountValues(const std::string& table, const Field& column) {
+  return CountWhere(table, QuoteIdentifier(column.name, dialect_) + " IS NOT NULL",
+                    fmt::format("table {}, column {}: counting rows with a value", table, column.name));
 }
 
 std::string SqliteSource::Explain(const SelectQuery& query) const {
@@ -267,7 +295,7 @@ Result<std::unique_ptr<Source>> OpenSqliteSource(const config::SourceConnection&
   sqlite3_busy_timeout(db.get(), std::max(connection.connect_timeout_seconds, 1) * 1000);
   Status probe = sqlite::Execute(db.get(), "SELECT count(*) FROM sqlite_schema");
   if (!probe.ok()) return probe.WithContext(context);
-  return std::unique_ptr<Source>(new SqliteSource(std::move(db)));
+  return std::unique_ptr<Source>(new SqliteSource(std::move(db), connection.time_zone));
 }
 
 }  // namespace sluice::source

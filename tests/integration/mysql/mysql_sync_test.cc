@@ -302,21 +302,71 @@ TEST_F(MySqlSyncTest, IdGapsSyncInOneRunWithQueriesProportionalToRows) {
 TEST_F(MySqlSyncTest, ALateCommitWithAnOlderTimestampIsPickedUpWithLookback) {
   client_->Exec("DROP TABLE IF EXISTS s_late");
   client_->Exec(For(kCreate, "s_late"));
-  client_->Exec(InsertRows("s_late", 1, 700));  // up to 2025-01-01 00:01:40
+  // Stamped by the writers' clock (the server's zone, as sluice assumes): 700 rows up to 5 minutes ago.
+  client_->Exec(InsertRows("s_late", 1, 700));
+  client_->Exec("UPDATE s_late SET updated_at = NOW(6) - INTERVAL (1000 - id) SECOND");
   EmbeddedProject project("mysql_late");
   project.WriteConfig(
-      "  s_late: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id, lookback_seconds: 300}\n",
+      "  s_late: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id, lookback_seconds: 600}\n",
       "batch_size: 100", "partition_strategy: table", server_.SourceYaml("mysql", "ssl: {mode: disabled}"));
   nlohmann::json first = project.Sync();
   ASSERT_EQ(first.value("status", ""), "success") << first.dump(2);
-  // Committed after the first run, stamped before its cursor (a transaction that began earlier).
-  client_->Exec("INSERT INTO s_late VALUES (701, '2025-01-01 00:00:30', 7.01, 'late insert')");
-  client_->Exec("UPDATE s_late SET note = 'late update', updated_at = '2025-01-01 00:01:00.5' WHERE id = 5");
+  // Committed after the first run, stamped before its cursor: transactions that began up to 400 s ago.
+  client_->Exec("INSERT INTO s_late VALUES (701, NOW(6) - INTERVAL 400 SECOND, 7.01, 'late insert')");
+  client_->Exec("UPDATE s_late SET note = 'late update', updated_at = NOW(6) - INTERVAL 350 SECOND WHERE id = 5");
   nlohmann::json second = project.Sync();
   ASSERT_EQ(second.value("status", ""), "success") << second.dump(2);
   EXPECT_EQ(TargetOf(project, "s_late"), SourceOf(*client_, "s_late"));
   EXPECT_EQ(JoinAll(project.TargetRows("SELECT count(*), count(DISTINCT id) FROM s_late")),
             (std::vector<std::string>{"701|701"}));
+  // The window is what can have been written since the last run's clock minus the lookback: a third run
+  // re-reads it again, and nothing is lost or doubled.
+  nlohmann::json third = project.Sync();
+  ASSERT_EQ(third.value("status", ""), "success") << third.dump(2);
+  EXPECT_EQ(TargetOf(project, "s_late"), SourceOf(*client_, "s_late"));
+}
+
+TEST_F(MySqlSyncTest, IdOnlyReadsARowWhoseTransactionCommittedAfterALaterIdWasSynced) {
+  // Ids are given out at insert, rows become visible at commit: a slow transaction holding id
+  // N commits after N + 1 was synced. The id lookback (on by default with a primary key)
+  // re-reads what can have been written since an earlier run, so N is not lost.
+  client_->Exec("DROP TABLE IF EXISTS s_out_of_order");
+  client_->Exec("CREATE TABLE s_out_of_order (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(20))");
+  client_->Exec("INSERT INTO s_out_of_order (note) SELECT CONCAT('row ', seq) FROM seq_1_to_1000");
+  EmbeddedProject project("mysql_out_of_order");
+  project.WriteConfig("  s_out_of_order: {cdc_strategy: id_only, cdc_id_column: id}\n", "batch_size: 100",
+                      "partition_strategy: table", server_.SourceYaml("mysql", "ssl: {mode: disabled}"));
+  ASSERT_EQ(project.Sync().value("status", ""), "success");
+  MySqlClient slow(server_);
+  slow.Exec("BEGIN");
+  slow.Exec("INSERT INTO s_out_of_order (note) VALUES ('slow')");
+  std::string slow_id = slow.Scalar("SELECT LAST_INSERT_ID()");
+  client_->Exec("INSERT INTO s_out_of_order (note) VALUES ('fast')");  // a higher id, committed
+  ASSERT_LT(std::stoll(slow_id), std::stoll(client_->Scalar("SELECT MAX(id) FROM s_out_of_order")));
+  nlohmann::json during = project.Sync();
+  ASSERT_EQ(during.value("status", ""), "success") << during.dump(2);
+  slow.Exec("COMMIT");
+  nlohmann::json after = project.Sync();
+  ASSERT_EQ(after.value("status", ""), "success") << after.dump(2);
+  std::string query = "SELECT id, note FROM s_out_of_order ORDER BY id";
+  EXPECT_EQ(JoinAll(project.TargetRows(query)), JoinAll(client_->Rows(query)));
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT count(*), count(DISTINCT id) FROM s_out_of_order")),
+            (std::vector<std::string>{"1002|1002"}));
+  // Without a lookback the same transaction is lost: what the default is for.
+  client_->Exec("DROP TABLE IF EXISTS s_out_of_order_bare");
+  client_->Exec("CREATE TABLE s_out_of_order_bare LIKE s_out_of_order");
+  client_->Exec("INSERT INTO s_out_of_order_bare (note) SELECT CONCAT('row ', seq) FROM seq_1_to_1000");
+  project.WriteConfig("  s_out_of_order_bare: {cdc_strategy: id_only, cdc_id_column: id, lookback_seconds: 0}\n",
+                      "batch_size: 100", "partition_strategy: table",
+                      server_.SourceYaml("mysql", "ssl: {mode: disabled}"));
+  project.Sync();
+  slow.Exec("BEGIN");
+  slow.Exec("INSERT INTO s_out_of_order_bare (note) VALUES ('slow')");
+  client_->Exec("INSERT INTO s_out_of_order_bare (note) VALUES ('fast')");
+  project.Sync();
+  slow.Exec("COMMIT");
+  project.Sync();
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT count(*) FROM s_out_of_order_bare")), (std::vector<std::string>{"1001"}));
 }
 
 TEST_F(MySqlSyncTest, ConnectionsTestReportsTheServerVersion) {

@@ -305,21 +305,25 @@ TEST_F(PostgresSync, IdGapsCostNothingAndLoseNothing) {
 TEST_F(PostgresSync, ALateCommitWithAnOlderTimestampIsPickedUpWithLookback) {
   std::string with_lookback = UniqueName("sync_late");
   std::string without = UniqueName("sync_late_missed");
+  // Stamped by the clock: 700 rows up to 5 minutes ago.
   for (const std::string& table : {with_lookback, without}) {
-    fixture_->Exec(For(kCreateOrders, table) + InsertOrders(table, 1, 700));
+    fixture_->Exec(For(kCreateOrders, table) + InsertOrders(table, 1, 700) + "; UPDATE " + table +
+                   " SET updated_at = now() - interval '1 second' * (1000 - id)");
   }
   EmbeddedProject project("pg_late");
   Configure(project, "  " + with_lookback + ": {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, "
                      "cdc_id_column: id, lookback_seconds: 3600}\n  " + without +
-                     ": {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id}\n");
+                     ": {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id, "
+                     "lookback_seconds: 0}\n");
   project.Sync();
-  // The first run read up to 00:01:40 (id 700). A writer stamps its row 00:01:45 but commits only after
-  // rows up to 00:01:48 (ids 701..760) were committed and synced: its row lands behind the cursor.
+  // A writer stamps its row 250 s ago but commits only after rows stamped later (ids 701..760) were
+  // committed and synced: its row lands behind the cursor.
   PgFixture late_writer(server_);
   late_writer.Exec("BEGIN");
   for (const std::string& table : {with_lookback, without}) {
-    late_writer.Exec("INSERT INTO " + table + " VALUES (5000, '2025-01-01 00:01:45+00', 9.99, 'late')");
-    fixture_->Exec(InsertOrders(table, 701, 760));
+    late_writer.Exec("INSERT INTO " + table + " VALUES (5000, now() - interval '250 seconds', 9.99, 'late')");
+    fixture_->Exec(InsertOrders(table, 701, 760) + "; UPDATE " + table +
+                   " SET updated_at = now() - interval '1 second' * (900 - id) WHERE id BETWEEN 701 AND 760");
   }
   project.Sync();
   late_writer.Exec("COMMIT");

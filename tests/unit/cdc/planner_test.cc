@@ -146,7 +146,7 @@ TEST(HybridStrategy, PagesDeliveredInSeveralBatchesAreHandled) {
   FakeTable table;
   for (int64_t id = 1; id <= 100; ++id) table.Insert({Seconds(id / 10), id, 0});
   TableSpec spec = Spec(table, CdcStrategy::kHybrid, 20);
-  auto planner = ChunkPlanner::Create(spec, {}, Ceiling{table.Max("updated_at"), Value()});
+  auto planner = ChunkPlanner::Create(spec, {}, Ceiling{table.Max("updated_at"), Value(), {}});
   ASSERT_TRUE(planner.has_value());
   std::vector<int64_t> ids;
   while (auto query = planner->NextQuery()) {
@@ -333,7 +333,7 @@ TEST(CustomSqlStrategy, BindsCursorAndCeilingAsParameters) {
   spec.custom_sql = "SELECT * FROM t WHERE updated_at > {{ last_timestamp }} AND updated_at <= {{ceiling_timestamp}}";
   Cursor start;
   start.timestamp_micros = Seconds(1000);
-  Ceiling ceiling{Value::Timestamp(Seconds(2000)), Value::Int64(77)};
+  Ceiling ceiling{Value::Timestamp(Seconds(2000)), Value::Int64(77), {}};
   auto planner = ChunkPlanner::Create(spec, start, ceiling);
   ASSERT_TRUE(planner.has_value()) << planner.status().ToString();
   auto query = planner->NextQuery();
@@ -365,7 +365,7 @@ TEST(CustomSqlStrategy, TheCursorNeverMovesBack) {
   spec.custom_sql = "SELECT * FROM t WHERE updated_at > {{last_timestamp}}";
   Cursor start;
   start.timestamp_micros = Seconds(1000);
-  auto planner = ChunkPlanner::Create(spec, start, Ceiling{Value::Timestamp(Seconds(2000)), Value()});
+  auto planner = ChunkPlanner::Create(spec, start, Ceiling{Value::Timestamp(Seconds(2000)), Value(), {}});
   ASSERT_TRUE(planner.has_value());
   ASSERT_TRUE(planner->NextQuery().has_value());
   ColumnBatch batch(table.schema());  // only rows from the lookback window, older than the cursor
@@ -430,13 +430,29 @@ TEST(CapTimestampCeiling, HoldsBackTheCurrentSecondOfTheSourceClock) {
   EXPECT_EQ(CapTimestampCeiling(Value::Timestamp(0), TypeId::kTimestampTz, -1, -1), Value::Timestamp(-1000001));
 }
 
-TEST(CapTimestampCeiling, NaiveColumnsUseTheLaterOfUtcAndTheServersWallClock) {
+TEST(CapTimestampCeiling, NaiveColumnsAreCappedByTheWritersWallClockEastOfUtc) {
   int64_t utc = At("2025-01-01 12:00:00");
-  int64_t local = At("2025-01-01 20:00:00");  // a server at +08:00
+  int64_t local = At("2025-01-01 20:00:00");  // writers at +08:00
   Value written_locally = Value::Timestamp(At("2025-01-01 19:30:00"));
   EXPECT_EQ(CapTimestampCeiling(written_locally, TypeId::kTimestamp, utc, local), written_locally);
+  EXPECT_EQ(CapTimestampCeiling(Value::Timestamp(At("2025-01-01 20:00:00.300000")), TypeId::kTimestamp, utc, local),
+            Value::Timestamp(At("2025-01-01 19:59:59.999999")));
   EXPECT_EQ(CapTimestampCeiling(written_locally, TypeId::kTimestampTz, utc, local),
             Value::Timestamp(At("2025-01-01 11:59:59.999999")));
+}
+
+TEST(CapTimestampCeiling, NaiveColumnsAreCappedByTheWritersWallClockWestOfUtc) {
+  // Writers at -05:00 stamp 07:00:00 now; UTC says 12:00. A row stamped in
+  // the writers' current second may still be committing: it waits.
+  int64_t utc = At("2025-01-01 12:00:00.400000");
+  int64_t local = At("2025-01-01 07:00:00.400000");
+  EXPECT_EQ(CapTimestampCeiling(Value::Timestamp(At("2025-01-01 07:00:00")), TypeId::kTimestamp, utc, local),
+            Value::Timestamp(At("2025-01-01 06:59:59.999999")));
+  Value earlier = Value::Timestamp(At("2025-01-01 06:59:58"));
+  EXPECT_EQ(CapTimestampCeiling(earlier, TypeId::kTimestamp, utc, local), earlier);
+  int32_t writers_today = static_cast<int32_t>(local / kMicrosPerDay);
+  EXPECT_EQ(CapTimestampCeiling(Value::Date(writers_today), TypeId::kDate, utc, local),
+            Value::Date(writers_today - 1));
 }
 
 TEST(CapTimestampCeiling, DatesStopAtYesterdayAndOtherValuesPassThrough) {

@@ -202,7 +202,7 @@ tables:
   EXPECT_FALSE(pipeline.validation.max_null_percentage.has_value());
   const TableConfig& table = pipeline.tables.at(0);
   EXPECT_EQ(table.target_name, "orders");
-  EXPECT_EQ(table.lookback_seconds, 0);
+  EXPECT_FALSE(table.lookback_seconds.has_value());  // resolved per run: the default needs the primary key
   EXPECT_TRUE(table.primary_key.empty());
   EXPECT_EQ(table.processing.batch_size, 50000);
 }

@@ -5,9 +5,9 @@
 namespace sluice::source {
 namespace {
 
-SqlDialect DoubleQuotes() { return SqlDialect{'"', PlaceholderStyle::kQuestionMark, nullptr, nullptr}; }
-SqlDialect Backticks() { return SqlDialect{'`', PlaceholderStyle::kQuestionMark, nullptr, nullptr}; }
-SqlDialect Dollars() { return SqlDialect{'"', PlaceholderStyle::kDollarNumber, nullptr, nullptr}; }
+SqlDialect DoubleQuotes() { return SqlDialect{'"', PlaceholderStyle::kQuestionMark, nullptr, nullptr, nullptr, nullptr}; }
+SqlDialect Backticks() { return SqlDialect{'`', PlaceholderStyle::kQuestionMark, nullptr, nullptr, nullptr, nullptr}; }
+SqlDialect Dollars() { return SqlDialect{'"', PlaceholderStyle::kDollarNumber, nullptr, nullptr, nullptr, nullptr}; }
 
 SelectQuery Keyset(std::vector<std::string> key_columns) {
   SelectQuery query;

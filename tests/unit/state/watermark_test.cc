@@ -20,6 +20,9 @@ Watermark FullWatermark() {
   watermark.cdc_strategy = "hybrid";
   watermark.cursor.timestamp_micros = *ParseTimestamp("2025-11-27T15:30:00.000001Z");
   watermark.cursor.id = Value::Int64(1000000);
+  watermark.lookback.from_timestamp_micros = *ParseTimestamp("2025-11-27T15:25:00.000000Z");
+  watermark.lookback.from_id = Value::Int64(999000);
+  watermark.lookback.id_samples = {{*ParseTimestamp("2025-11-27T15:00:00.000000Z"), Value::Int64(999000)}};
   watermark.extract = {.status = "success",
                        .total_rows = 5000000,
                        .last_session_rows = 50000,
@@ -52,6 +55,16 @@ TEST(WatermarkJson, HasSpecFieldsInSpecOrderWithExtensionsAfterTheirNeighbours) 
   "cursor": {
     "timestamp": "2025-11-27T15:30:00.000001Z",
     "id": 1000000
+  },
+  "lookback": {
+    "from_timestamp": "2025-11-27T15:25:00.000000Z",
+    "from_id": 999000,
+    "id_samples": [
+      {
+        "at": "2025-11-27T15:00:00.000000Z",
+        "id": 999000
+      }
+    ]
   },
   "extract": {
     "status": "success",
