@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "cli/cli.h"
+#include "common/failpoint.h"
 #include "common/logging.h"
 #include "common/redact.h"
 #include "config/loader.h"
@@ -112,5 +113,8 @@ int main(int argc, char** argv) {
   // page (20-30% of encode time; docs/performance.md).
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#ifdef SLUICE_TEST_FAILPOINTS
+  sluice::EnableFailpointsFromEnvironment();  // sluice-failpoints, the crash tests' build, only
+#endif
   return sluice::cli::Main(argc, argv);
 }

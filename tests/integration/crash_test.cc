@@ -121,6 +121,18 @@ TEST(RandomKill, SigkillAtRandomMomentsThenAnOrdinaryRunIsExact) {
   ExpectTargetEqualsSource(project);
 }
 
+TEST(Failpoints, TheBinaryUsersRunIgnoresSluiceFailpoints) {
+  // An environment variable must never make a production sync kill itself.
+  EmbeddedProject project("failpoints_release");
+  CreateOrders(project, 1, 3000, "2025-01-01");
+  project.WriteConfig(std::string("  orders: ") + kHybrid + "\n", "batch_size: 1000");
+  CommandResult run = project.Sluice({"-q", "sync", "-p", "test"}, {{"SLUICE_FAILPOINTS", "extract.after_put"}},
+                                     EmbeddedProject::Binary::kRelease);
+  EXPECT_EQ(run.signal, 0);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  ExpectTargetEqualsSource(project);
+}
+
 TEST(Lease, ASecondRunWhileTheLeaseIsHeldExits75) {
   EmbeddedProject project("lease");
   CreateOrders(project, 1, 100, "2025-01-01");

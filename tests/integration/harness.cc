@@ -94,8 +94,10 @@ std::vector<Row> EmbeddedProject::TargetRows(const std::string& sql) {
 }
 
 CommandResult EmbeddedProject::Sluice(const std::vector<std::string>& args,
-                                      const std::map<std::string, std::string>& env) {
+                                      const std::map<std::string, std::string>& env, Binary binary) {
   std::string out_path = dir_ + "/.out", err_path = dir_ + "/.err";
+  if (binary == Binary::kAuto) binary = env.contains("SLUICE_FAILPOINTS") ? Binary::kWithFailpoints : Binary::kRelease;
+  const char* path = binary == Binary::kWithFailpoints ? SLUICE_FAILPOINT_BINARY : SLUICE_BINARY;
   pid_t pid = ::fork();
   if (pid == 0) {
     int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -103,12 +105,12 @@ CommandResult EmbeddedProject::Sluice(const std::vector<std::string>& args,
     ::dup2(out, 1);
     ::dup2(err, 2);
     for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
-    std::vector<std::string> argv_storage = {SLUICE_BINARY, "--config-dir", dir_ + "/config"};
+    std::vector<std::string> argv_storage = {path, "--config-dir", dir_ + "/config"};
     argv_storage.insert(argv_storage.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (std::string& arg : argv_storage) argv.push_back(arg.data());
     argv.push_back(nullptr);
-    ::execv(SLUICE_BINARY, argv.data());
+    ::execv(path, argv.data());
     ::_exit(127);
   }
   int status = 0;

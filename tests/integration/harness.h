@@ -45,8 +45,13 @@ class EmbeddedProject {
   // Rows of a DuckDB query against the warehouse.
   std::vector<Row> TargetRows(const std::string& sql);
 
+  // Which build of the binary runs: the one users run, or the test build
+  // that obeys SLUICE_FAILPOINTS. kAuto: the test build exactly when `env`
+  // sets SLUICE_FAILPOINTS.
+  enum class Binary { kAuto, kRelease, kWithFailpoints };
   // Runs `sluice --config-dir <dir>/config <args>` with extra environment.
-  CommandResult Sluice(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
+  CommandResult Sluice(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {},
+                       Binary binary = Binary::kAuto);
   // Starts sluice in the background; returns its pid.
   int StartSluice(const std::vector<std::string>& args);
   // Runs `sync -p test --json-output <file> -q` and returns the report.
