@@ -1,6 +1,10 @@
 // sluice sync: extract -> stage -> load for a pipeline's tables.
+#include <cerrno>
+#include <charconv>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -53,7 +57,27 @@ Status WriteJson(const std::string& path, const std::string& json) {
   return Status::Ok();
 }
 
+// The run report's file must be writable before anything runs: a path found
+// unwritable after loading would leave a scheduler without its report.
+Status CheckReportPath(const std::string& path) {
+  if (path.empty() || path == "-") return Status::Ok();
+  bool existed = std::filesystem::exists(path);
+  std::ofstream probe(path, std::ios::app);
+  if (!probe) {
+    return InvalidArgument("--json-output '{}' cannot be written ({}); nothing was run. Name a file in a directory "
+                           "that exists and is writable, or - for stdout",
+                           path, std::strerror(errno));
+  }
+  probe.close();
+  if (!existed) std::filesystem::remove(path);
+  return Status::Ok();
+}
+
 int RunSync(const Cli& cli, const SyncArgs& args) {
+  if (!args.dry_run) {
+    Status report_path = CheckReportPath(args.json_output);
+    if (!report_path.ok()) return ReportError(report_path);
+  }
   Result<config::Config> config = cli.LoadConfig(args.pipeline);
   if (!config.has_value()) return ReportError(config.error());
   sync::SyncOptions options;
@@ -91,8 +115,15 @@ void AddSyncCommand(CLI::App& app, Cli& cli) {
       command->add_flag("--backup-only", args->backup_only, "Extract and stage only; load later with --load-only");
   CLI::Option* load = command->add_flag("--load-only", args->load_only, "Load files already staged; extract nothing");
   backup->excludes(load);
-  command->add_option("--limit", args->limit, "Extract at most about N rows per table this run")
-      ->check(CLI::PositiveNumber);
+  command->add_option("--limit", args->limit, "Extract at most about N rows per table this run (N >= 1)")
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            int64_t rows = 0;
+            auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), rows);
+            bool whole = error == std::errc() && end == value.data() + value.size();
+            return whole && rows >= 1 ? std::string() : "--limit must be a whole number of rows, at least 1";
+          },
+          "N >= 1"));
   command->add_option("--json-output", args->json_output, "Write the run report (JSON) to PATH, or - for stdout");
   command->add_flag("--dry-run", args->dry_run, "Print the plan (cursor, ceiling, queries, DDL); write nothing");
   command->footer(R"(

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 
@@ -68,6 +69,16 @@ bool InitLogging(const LoggingOptions& options, std::string* error) {
     if (options.file_path.empty()) {
       inner = std::make_shared<spdlog::sinks::stderr_sink_mt>();
     } else {
+      // spdlog would create missing parent directories; a typo in the path should be an error instead.
+      std::filesystem::path parent = std::filesystem::path(options.file_path).parent_path();
+      std::error_code ignored;
+      if (!parent.empty() && !std::filesystem::is_directory(parent, ignored)) {
+        if (error) {
+          *error = fmt::format("cannot open log file '{}': the directory '{}' does not exist (create it first)",
+                               options.file_path, parent.string());
+        }
+        return false;
+      }
       inner = std::make_shared<spdlog::sinks::basic_file_sink_mt>(options.file_path, false);
     }
   } catch (const spdlog::spdlog_ex& e) {

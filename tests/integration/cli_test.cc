@@ -32,11 +32,32 @@ TEST(Cli, UsageErrorsExitTwo) {
   EmbeddedProject project("usage");
   EXPECT_EQ(project.Sluice({"no-such-command"}).exit_code, 2);
   EXPECT_EQ(project.Sluice({"sync"}).exit_code, 2);  // -p is required
-  EXPECT_EQ(project.Sluice({"sync", "-p", "x", "--backup-only", "--load-only"}).exit_code, 2);
   CommandResult missing = project.Sluice({"config", "validate"});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_TRUE(Contains(missing.err, "configuration directory")) << missing.err;
   EXPECT_TRUE(Contains(missing.err, "--config-dir")) << missing.err;
+}
+
+TEST(Cli, BadOptionsOfAValidProjectExitTwoNamingTheOptionBeforeAnythingRuns) {
+  EmbeddedProject project("bad_options");
+  project.Source("CREATE TABLE orders (id INTEGER PRIMARY KEY)");
+  project.Source("INSERT INTO orders VALUES (1), (2)");
+  project.WriteConfig("  orders: {cdc_strategy: id_only, cdc_id_column: id}\n");
+  CommandResult both = project.Sluice({"sync", "-p", "test", "--backup-only", "--load-only"});
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_TRUE(Contains(both.err, "--backup-only excludes --load-only")) << both.err;
+  CommandResult zero = project.Sluice({"sync", "-p", "test", "--limit", "0"});
+  EXPECT_EQ(zero.exit_code, 2);
+  EXPECT_TRUE(Contains(zero.err, "--limit must be a whole number of rows, at least 1")) << zero.err;
+  EXPECT_FALSE(Contains(zero.err, "e+308")) << zero.err;
+  CommandResult log_dir = project.Sluice({"--log-file", project.dir() + "/no/such/dir/sluice.log", "status"});
+  EXPECT_EQ(log_dir.exit_code, 2);
+  EXPECT_TRUE(Contains(log_dir.err, "does not exist")) << log_dir.err;
+  EXPECT_FALSE(std::filesystem::exists(project.dir() + "/no"));
+  CommandResult report = project.Sluice({"sync", "-p", "test", "--json-output", project.dir() + "/no/report.json"});
+  EXPECT_EQ(report.exit_code, 2);
+  EXPECT_TRUE(Contains(report.err, "nothing was run")) << report.err;
+  EXPECT_TRUE(project.StagedObjects().empty()) << "the report path is checked before the run";
 }
 
 TEST(Cli, AnUnknownPipelineOrTableExitsTwoNamingWhatExists) {
@@ -78,6 +99,8 @@ TEST(Cli, VerifyIsNotSupportedYetAndSaysSo) {
   CommandResult result = project.Sluice({"verify", "-p", "test"});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_TRUE(Contains(result.err, "not supported yet")) << result.err;
+  CommandResult help = project.Sluice({"verify", "--help"});
+  EXPECT_TRUE(Contains(help.out, "Not built yet")) << help.out;
 }
 
 TEST(Cli, SecretsNeverReachOutputLogsOrReports) {
