@@ -13,17 +13,6 @@ namespace {
 
 constexpr size_t kWriteBufferBytes = 1 << 20;
 
-Status WriteAll(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    ssize_t written = ::write(fd, data.data(), data.size());
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoError(fmt::format("writing '{}'", path), errno);
-    }
-    data.remove_prefix(static_cast<size_t>(written));
-  }
-  return Status::Ok();
-}
 
 std::string ParentDirectory(const std::string& path) {
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
@@ -82,6 +71,18 @@ class PosixWritableFile final : public WritableFile {
 };
 
 }  // namespace
+
+Status WriteAll(int fd, std::string_view data, const std::string& path) {
+  while (!data.empty()) {
+    ssize_t written = ::write(fd, data.data(), data.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError(fmt::format("writing '{}'", path), errno);
+    }
+    data.remove_prefix(static_cast<size_t>(written));
+  }
+  return Status::Ok();
+}
 
 Result<std::unique_ptr<WritableFile>> OpenWritableFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

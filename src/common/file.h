@@ -49,6 +49,9 @@ class StringWritableFile final : public WritableFile {
 // fsync the directory. Removes the temp file on failure.
 Status WriteFileAtomically(const std::string& path, std::string_view contents);
 
+// Writes all of `data` to `fd`, retrying short writes and EINTR; errors name `path`.
+Status WriteAll(int fd, std::string_view data, const std::string& path);
+
 // fsyncs `path` and renames it to `new_path`, then fsyncs the directory.
 Status SyncAndRename(const std::string& path, const std::string& new_path);
 

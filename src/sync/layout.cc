@@ -72,8 +72,4 @@ std::string DataFileKey(config::PartitionStrategy strategy, bool full_sync, cons
   return file;
 }
 
-std::string ManifestKey(const std::string& pipeline, const std::string& table, const RunId& run) {
-  return fmt::format("manifests/{}/{}/{}.manifest", KeySafeName(pipeline), KeySafeName(table), run.FileStem());
-}
-
 }  // namespace sluice::sync

@@ -36,7 +36,6 @@ std::string DataFileKey(config::PartitionStrategy strategy, bool full_sync, cons
 // The folder (prefix) under which a table's data files of all runs live,
 // when the layout has one ("incremental/table=<t>/"); "" for datetime.
 std::string TableDataPrefix(config::PartitionStrategy strategy, bool full_sync, const std::string& table);
-std::string ManifestKey(const std::string& pipeline, const std::string& table, const RunId& run);
 
 // A table name as it appears in keys: '/' and characters outside
 // [A-Za-z0-9._-] replaced by '_'.

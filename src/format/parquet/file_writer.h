@@ -1,6 +1,6 @@
 // The Parquet encoder: FileWriter streams ColumnBatches into one Parquet
-// file; RollingFileWriter spreads a stream of batches over files of about
-// a target size.
+// file. (Rolling to a new file at a target size is the sync stage's: it
+// may cut files only at safe points of the cursor.)
 //
 // Files are flat (one leaf column per Field), use data page v1, PLAIN and
 // dictionary (RLE_DICTIONARY) encodings, snappy/zstd/no compression, and
@@ -13,7 +13,7 @@
 // flushed (the format needs each column's pages together); nothing else
 // grows with the data.
 //
-// Neither writer is thread-safe: one thread at a time. After an error the
+// The writer is not thread-safe: one thread at a time. After an error the
 // writer is unusable and every later call returns that error; the file it
 // was writing is incomplete and must be discarded.
 #pragma once
@@ -62,49 +62,6 @@ class FileWriter {
   class Impl;
   explicit FileWriter(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
-};
-
-// A rolling writer: starts a new file once the current one reaches
-// target_file_bytes (checked as rows are written, slicing batches, so
-// files overshoot by at most ~one page worth, not by a whole batch).
-struct RolledFile {
-  int file_index;
-  uint64_t rows;
-  uint64_t bytes;
-};
-
-class RollingFileWriter {
- public:
-  // Returns the sink for file `file_index`; the caller owns the sinks.
-  using OpenFile = std::function<Result<WritableFile*>(int file_index)>;
-  // Called after a file's footer is written; the caller then syncs, closes
-  // and publishes it. An error stops the writer.
-  using FileClosed = std::function<Status(const RolledFile&)>;
-
-  // Files are numbered from 0. A sink returned by `open_file` must stay
-  // valid until `file_closed` has been called for it.
-  RollingFileWriter(SchemaPtr schema, WriterOptions options, uint64_t target_file_bytes, OpenFile open_file,
-                    FileClosed file_closed);
-  // Without Close(), the open file (if any) is left incomplete.
-  ~RollingFileWriter();
-
-  Status Write(const ColumnBatch& batch);
-  // Closes the open file, if any; writing zero rows creates zero files.
-  Status Close();
-
- private:
-  Status CloseFile();
-
-  SchemaPtr schema_;
-  WriterOptions options_;
-  uint64_t target_file_bytes_;
-  OpenFile open_file_;
-  FileClosed file_closed_;
-  std::unique_ptr<FileWriter> writer_;
-  WritableFile* sink_ = nullptr;
-  uint64_t sink_start_bytes_ = 0;
-  int next_file_index_ = 0;
-  Status status_;
 };
 
 }  // namespace sluice::parquet

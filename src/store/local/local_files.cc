@@ -21,18 +21,6 @@ constexpr int kCreateAttempts = 10;
 
 std::atomic<uint64_t> temp_counter{0};
 
-Status WriteAll(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    ssize_t written = ::write(fd, data.data(), data.size());
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoError(fmt::format("writing '{}'", path), errno);
-    }
-    data.remove_prefix(static_cast<size_t>(written));
-  }
-  return Status::Ok();
-}
-
 int64_t WallClockNanos() {
   using namespace std::chrono;
   return duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count();
