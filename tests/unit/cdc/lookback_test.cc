@@ -164,23 +164,20 @@ TEST(Lookback, IdSamplesStayFewAndTheBoundNeverPassesTheNewestOldEnoughSample) {
   FakeTable table;
   TableSpec spec = Spec(table, CdcStrategy::kIdOnly, 1000);
   Lookback lookback;
-  for (int64_t run = 0; run < 500; ++run) {
-    Ceiling ceiling;
-    ceiling.id = Value::Int64(run * 10);
-    ceiling.clock_micros = Seconds(run);
-    lookback = LookbackAfterRead(spec, LookbackAtStart(spec, lookback, ceiling), ceiling);
-    ASSERT_LE(lookback.id_samples.size(), kMaxIdSamples);
-  }
-  // Runs every second with a 1000 s lookback: the bound is the sample of at most 1000 s ago,
-  // and before one is that old, the first run's.
+  // Runs every second, run N at clock N seeing MAX(id) = 10 N.
+  auto run_until = [&](int64_t first, int64_t end) {
+    for (int64_t run = first; run < end; ++run) {
+      Ceiling ceiling;
+      ceiling.id = Value::Int64(run * 10);
+      ceiling.clock_micros = Seconds(run);
+      lookback = LookbackAfterRead(spec, LookbackAtStart(spec, lookback, ceiling), ceiling);
+      ASSERT_LE(lookback.id_samples.size(), kMaxIdSamples);
+    }
+  };
+  run_until(0, 500);
+  // With a 1000 s lookback the bound is the sample of at most 1000 s ago; before one is that old, the first run's.
   EXPECT_EQ(lookback.from_id, Value::Int64(0)) << "no sample is 1000 s old yet";
-  for (int64_t run = 500; run < 1600; ++run) {
-    Ceiling ceiling;
-    ceiling.id = Value::Int64(run * 10);
-    ceiling.clock_micros = Seconds(run);
-    lookback = LookbackAfterRead(spec, LookbackAtStart(spec, lookback, ceiling), ceiling);
-    ASSERT_LE(lookback.id_samples.size(), kMaxIdSamples);
-  }
+  run_until(500, 1600);
   ASSERT_FALSE(lookback.from_id.is_null());
   EXPECT_LE(lookback.from_id.int64(), (1599 - 1000) * 10);
   EXPECT_GE(lookback.from_id.int64(), (1599 - 1000) * 10 - 400) << "thinning keeps the bound close";
