@@ -122,21 +122,33 @@ Result<TableSpec> MakeTableSpec(const config::TableConfig& table, SchemaPtr sche
   return spec;
 }
 
-std::string LateCommitWarning(const config::TableConfig& table, const TableSpec& spec) {
+std::vector<std::string> SpecWarnings(const config::TableConfig& table, const TableSpec& spec) {
   using config::CdcStrategy;
-  if (spec.lookback_seconds > 0 || spec.strategy == CdcStrategy::kFullSync) return "";
-  if (table.lookback_seconds) {
-    return fmt::format("table {}: lookback_seconds is 0, so a transaction that commits after a run has read past "
-                       "its rows is never read (its rows stay missing or stale in the target); remove the setting "
-                       "to use the default of {} s",
-                       spec.table, kDefaultLookbackSeconds);
+  std::vector<std::string> warnings;
+  if (!table.primary_key.empty() && table.primary_key != spec.schema->primary_key &&
+      spec.strategy != CdcStrategy::kFullSync) {
+    warnings.push_back(fmt::format(
+        "table {}: primary_key [{}] is not the source's primary key{}: sluice refuses a run whose rows repeat it, "
+        "but cannot tell a later row with the same key from an update of the first, and would merge the two. "
+        "Declare the key unique in the source, or configure the source's own key",
+        spec.table, fmt::join(table.primary_key, ", "),
+        spec.schema->primary_key.empty() ? std::string(" (it declares none)")
+                                         : fmt::format(" ({})", fmt::join(spec.schema->primary_key, ", "))));
   }
-  if (spec.strategy == CdcStrategy::kCustomSql) return "";
-  return fmt::format("table {}: no primary key, so rows are appended and nothing is re-read behind the cursor: a "
-                     "transaction that commits after a run has read past its rows is never read. Set primary_key: "
-                     "[...] to the columns that identify a row, which merges re-reads and turns on the default "
-                     "lookback of {} s",
-                     spec.table, kDefaultLookbackSeconds);
+  if (spec.lookback_seconds > 0 || spec.strategy == CdcStrategy::kFullSync) return warnings;
+  if (table.lookback_seconds) {
+    warnings.push_back(fmt::format(
+        "table {}: lookback_seconds is 0, so a transaction that commits after a run has read past its rows is never "
+        "read (its rows stay missing or stale in the target); remove the setting to use the default of {} s",
+        spec.table, kDefaultLookbackSeconds));
+  } else if (spec.strategy != CdcStrategy::kCustomSql) {
+    warnings.push_back(fmt::format(
+        "table {}: no primary key, so rows are appended and nothing is re-read behind the cursor: a transaction "
+        "that commits after a run has read past its rows is never read. Set primary_key: [...] to the columns that "
+        "identify a row, which merges re-reads and turns on the default lookback of {} s",
+        spec.table, kDefaultLookbackSeconds));
+  }
+  return warnings;
 }
 
 }  // namespace sluice::cdc

@@ -33,9 +33,10 @@ struct TableSpec {
 // configured lookback on a table without a primary key is refused.
 Result<TableSpec> MakeTableSpec(const config::TableConfig& table, SchemaPtr schema);
 
-// Why late commits can be lost on this table (no lookback), for a warning
-// at each run and in --dry-run; "" when they cannot.
-std::string LateCommitWarning(const config::TableConfig& table, const TableSpec& spec);
+// What this table's configuration leaves uncovered, for a warning at each
+// run and in --dry-run: late commits without a lookback, a configured
+// primary key the source does not declare. Empty when nothing.
+std::vector<std::string> SpecWarnings(const config::TableConfig& table, const TableSpec& spec);
 
 // Default lookback of an incremental table with a primary key whose config
 // does not set lookback_seconds (SPEC §3).

@@ -65,7 +65,7 @@ struct SourceConnection {
   // The time zone the applications write naive timestamps in (MySQL
   // DATETIME, PostgreSQL timestamp, SQLite text): "" = the server's own
   // default zone (MySQL @@global.time_zone, PostgreSQL the TimeZone a new
-  // session starts with; SQLite: this machine's zone). An offset
+  // session starts with; SQLite: UTC, what its CURRENT_TIMESTAMP writes). An offset
   // ("-05:00", "+09:30"), "UTC", or (MySQL with time zone tables,
   // PostgreSQL) a zone name such as "America/New_York".
   std::string time_zone;

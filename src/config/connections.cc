@@ -66,9 +66,11 @@ void ReadTimeZone(MapReader& reader, std::string* zone) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '/' ||
            c == '+' || c == '-' || c == ':';
   });
-  if (!plain) {
-    reader.Report("time_zone", fmt::format("'{}' is not a time zone (write an offset such as '-05:00', UTC, or a "
-                                           "name such as America/New_York)",
+  bool offset_shaped = zone->front() == '+' || zone->front() == '-';
+  if (!plain || (offset_shaped && !IsUtcOffset(*zone))) {
+    reader.Report("time_zone", fmt::format("'{}' is not a time zone (write an offset from -14:00 to +14:00 such as "
+                                           "'-05:00' for 5 hours west of UTC, UTC, or a name such as "
+                                           "America/New_York)",
                                            *zone));
   }
 }

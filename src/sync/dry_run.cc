@@ -40,9 +40,7 @@ Status DryRunTable(PipelineContext& context, const config::TableConfig& table, c
     std::vector<std::string> warnings;
     SLUICE_RETURN_IF_ERROR(CountNullCursorRows(*source, table, spec, &warnings).status());
     for (const std::string& warning : warnings) out << "  warning: " << warning << "\n";
-    if (std::string warning = cdc::LateCommitWarning(table, spec); !warning.empty()) {
-      out << "  warning: " << warning << "\n";
-    }
+    for (const std::string& warning : cdc::SpecWarnings(table, spec)) out << "  warning: " << warning << "\n";
     Cursor start = stored.watermark.cursor;
     Lookback lookback = stored.watermark.lookback;
     if (!start.empty()) {

@@ -143,9 +143,7 @@ Status TableSync::Extract() {
   SLUICE_ASSIGN_OR_RETURN(NullCursorRows null_rows, CountNullCursorRows(*source, table_, spec_));
   result_.null_cursor_rows = null_rows.rows;
   SLUICE_RETURN_IF_ERROR(CheckNullCursorRows(table_, spec_, null_rows));
-  if (std::string warning = cdc::LateCommitWarning(table_, spec_); !warning.empty()) {
-    SLUICE_LOG_WARN("{}", warning);
-  }
+  for (const std::string& warning : cdc::SpecWarnings(table_, spec_)) SLUICE_LOG_WARN("{}", warning);
   SLUICE_ASSIGN_OR_RETURN(cdc::ChunkPlanner planner, cdc::ChunkPlanner::Create(spec_, watermark.cursor, ceiling,
                                                                                options_.limit, watermark.lookback));
   SLUICE_LOG_INFO("table {}: extracting {}", table_.name, planner.DescribeWindow());

@@ -149,7 +149,7 @@ TEST(NoSilentLoss, AConfiguredPrimaryKeyThatIsNotUniqueFailsTheLoadInsteadOfDrop
   nlohmann::json report = project.Sync({}, 1);
   const nlohmann::json& result = report.at("table_results").at("orders");
   EXPECT_EQ(result.at("status"), "failed");
-  EXPECT_THAT(result.at("error").get<std::string>(), HasSubstr("share the primary key (customer = 7)"));
+  EXPECT_THAT(result.at("error").get<std::string>(), HasSubstr("share the configured primary key (customer = 7)"));
   EXPECT_FALSE(result.at("validation").at("ok").get<bool>());
 }
 

@@ -221,7 +221,9 @@ Result<SourceClock> MySqlSource::Clock() {
   // The session runs in UTC; writers' NOW() uses the server's global zone
   // (SYSTEM: the server host's zone) unless the connection names theirs.
   // CONVERT_TZ is NULL for a zone the server does not know.
-  std::string zone = time_zone_.empty() ? "@@global.time_zone" : fmt::format("'{}'", time_zone_);
+  // UTC as an offset: names need the server's time zone tables.
+  std::string_view named = time_zone_ == "UTC" || time_zone_ == "Z" ? "+00:00" : std::string_view(time_zone_);
+  std::string zone = time_zone_.empty() ? "@@global.time_zone" : fmt::format("'{}'", named);
   SLUICE_ASSIGN_OR_RETURN(
       std::vector<std::string> row,
       connection_->QueryRow(

@@ -318,13 +318,20 @@ Result<SourceClock> PostgresSource::Clock() {
   // names theirs.
   std::optional<std::string> configured;
   if (!time_zone_.empty()) configured = time_zone_;
+  bool is_offset = !time_zone_.empty() && (time_zone_.front() == '+' || time_zone_.front() == '-');
   SLUICE_ASSIGN_OR_RETURN(
       ResultPtr result,
-      connection_->Query("SELECT (extract(epoch FROM now) * 1000000)::bigint::text, "
-                         "(extract(epoch FROM now AT TIME ZONE zone) * 1000000)::bigint::text, zone "
-                         "FROM clock_timestamp() AS now, (SELECT coalesce($1::text, reset_val) AS zone "
-                         "FROM pg_settings WHERE name = 'TimeZone') AS writers",
-                         {configured}, false, kContext));
+      connection_->Query(
+          // An offset is an interval (ISO sign: -05:00 is west of UTC); as a zone name
+          // PostgreSQL would read it POSIX-style, with the sign inverted.
+          is_offset ? "SELECT (extract(epoch FROM now) * 1000000)::bigint::text, "
+                      "(extract(epoch FROM now AT TIME ZONE $1::interval) * 1000000)::bigint::text, $1::text "
+                      "FROM clock_timestamp() AS now"
+                    : "SELECT (extract(epoch FROM now) * 1000000)::bigint::text, "
+                      "(extract(epoch FROM now AT TIME ZONE zone) * 1000000)::bigint::text, zone "
+                      "FROM clock_timestamp() AS now, (SELECT coalesce($1::text, reset_val) AS zone "
+                      "FROM pg_settings WHERE name = 'TimeZone') AS writers",
+          {configured}, false, kContext));
   if (PQntuples(result.get()) != 1 || PQnfields(result.get()) != 3) {
     return Internal("{}: unexpected result shape", kContext);
   }

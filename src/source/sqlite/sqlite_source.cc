@@ -100,20 +100,15 @@ class SqliteSource final : public Source {
   Status BeginSnapshot() override;
   Status EndSnapshot() override;
   Result<std::string> ServerVersion() override { return fmt::format("SQLite {}", sqlite3_libversion()); }
-  // An embedded database: its writers share this machine's clock, in this
-  // machine's zone unless the connection names their offset.
+  // An embedded database: its writers share this machine's clock. SQLite's
+  // own CURRENT_TIMESTAMP and datetime('now') write UTC, so naive values are
+  // taken as UTC unless the connection names the writers' offset.
   Result<SourceClock> Clock() override {
     auto now = std::chrono::system_clock::now();
     int64_t micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
-    if (!time_zone_.empty()) {
-      return SourceClock{micros, micros + UtcOffsetSeconds(time_zone_) * kMicrosPerSecond,
-                         fmt::format("{} (the source's time_zone)", time_zone_)};
-    }
-    time_t seconds = std::chrono::system_clock::to_time_t(now);
-    struct tm local {};
-    localtime_r(&seconds, &local);
-    return SourceClock{micros, micros + static_cast<int64_t>(local.tm_gmtoff) * kMicrosPerSecond,
-                       fmt::format("{} (this machine's time zone)", local.tm_zone ? local.tm_zone : "local")};
+    if (time_zone_.empty()) return SourceClock{micros, micros, "UTC (SQLite's CURRENT_TIMESTAMP)"};
+    return SourceClock{micros, micros + UtcOffsetSeconds(time_zone_) * kMicrosPerSecond,
+                       fmt::format("{} (the source's time_zone)", time_zone_)};
   }
 
  private:
@@ -127,7 +122,7 @@ class SqliteSource final : public Source {
   sqlite::RowLocator LocateRows(SelectQuery* query, const Schema& schema) const;
 
   DatabasePtr db_;
-  std::string time_zone_;  // "UTC" or "+HH:MM" as configured; "" = this machine's zone
+  std::string time_zone_;  // "UTC" or "+HH:MM" as configured; "" = UTC
   SqlDialect dialect_;
   bool in_snapshot_ = false;
   mutable std::map<std::string, SchemaPtr> described_;

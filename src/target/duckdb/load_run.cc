@@ -114,7 +114,11 @@ Status CheckNoNullKeys(Database& database, const LoadRequest& request) {
 
 // A key twice among one run's rows: two source rows share the configured
 // primary key, and a merge would keep one and drop the other silently.
+// Only for a configured key that is not the source's own primary key: the
+// source guarantees that one unique, so a key read twice by one run is a
+// row updated while the run read (its newer version wins, as across runs).
 Status CheckKeysUniqueWithinRuns(Database& database, const LoadRequest& request, const FileSet& files) {
+  if (request.primary_key == request.schema->primary_key) return Status::Ok();
   std::map<std::string, int64_t> run_index;
   std::vector<int64_t> positions;
   std::vector<int64_t> run_of_position;
@@ -134,10 +138,10 @@ Status CheckKeysUniqueWithinRuns(Database& database, const LoadRequest& request,
   }
   size_t columns = request.primary_key.size();
   return DataError(
-      "table {}: {} rows read by one run share the primary key ({}) (first in staged file '{}'): the key is not "
-      "unique in the source, and merging would keep one of them and drop the rest, so nothing was loaded. "
-      "Remedy: set primary_key: to columns that identify a row, then `sluice watermark reset -p {} -t {} --yes` "
-      "and drop the target table to reload it",
+      "table {}: {} rows read by one run share the configured primary key ({}) (first in staged file '{}'): the "
+      "key is not unique in the source, and merging would keep one of them and drop the rest, so nothing was "
+      "loaded. Remedy: set primary_key: to columns that identify a row (the staged files load with the new key), "
+      "and if rows were merged away before, `sluice watermark reset -p {} -t {} --yes` to reload the table",
       request.target_table, found.Int64(columns, 0), fmt::join(key, ", "),
       request.files[found.Int64(columns + 1, 0)].key, request.pipeline, request.source_table);
 }

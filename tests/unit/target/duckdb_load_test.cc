@@ -340,7 +340,9 @@ TEST_F(DuckDbLoadTest, RowsWithANullKeyAreRefused) {
   EXPECT_THAT(Rows("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'orders'"), ElementsAre(ElementsAre("0")));
 }
 
-TEST_F(DuckDbLoadTest, AKeyTwiceAmongOneRunsRowsIsRefusedAsANonUniquePrimaryKey) {
+TEST_F(DuckDbLoadTest, AConfiguredKeyTwiceAmongOneRunsRowsIsRefusedAsNotUnique) {
+  // The source's own key is (id, status) here; the configured merge key (id) is the user's claim.
+  SchemaPtr schema = MakeSchema(OrdersSchema()->fields, {"id", "status"});
   // Run 1 read id 7 twice (two source rows share the configured key); run 2 updating id 1 is an ordinary merge.
   StagedFile first = Stage("k/1.parquet", OrdersSql({Order(1, "2025-01-01 00:00:00", "a"),
                                                      Order(7, "2025-01-01 00:00:00", "seven")}));
@@ -348,19 +350,31 @@ TEST_F(DuckDbLoadTest, AKeyTwiceAmongOneRunsRowsIsRefusedAsANonUniquePrimaryKey)
   StagedFile later = Stage("k/3.parquet", OrdersSql({Order(1, "2025-01-02 00:00:00", "b")}));
   first.run_id = second.run_id = "sync_1";
   later.run_id = "sync_2";
+  LoadRequest request = Request(schema, LoadMode::kMerge, {first, second, later});
+  request.primary_key = {"id"};
+  request.order_columns = {"updated_at"};
 
-  Result<LoadResult> loaded = Load(Merge({first, second, later}));
+  Result<LoadResult> loaded = Load(request);
 
   ASSERT_FALSE(loaded.has_value());
   EXPECT_EQ(loaded.error().code(), StatusCode::kDataError);
-  EXPECT_THAT(loaded.error().message(), HasSubstr("2 rows read by one run share the primary key (id = 7)"));
+  EXPECT_THAT(loaded.error().message(), HasSubstr("2 rows read by one run share the configured primary key (id = 7)"));
   EXPECT_THAT(loaded.error().message(), HasSubstr(first.key));
   EXPECT_THAT(LedgerKeys(), IsEmpty());
 
   // The same rows from different runs are updates of one row: the latest wins.
-  second.run_id = "sync_0";
-  ASSERT_TRUE(Load(Merge({first, second, later})).has_value());
+  request.files[1].run_id = "sync_0";
+  ASSERT_TRUE(Load(request).has_value());
   EXPECT_THAT(Orders(), ElementsAre(ElementsAre("1", "b"), ElementsAre("7", "other seven")));
+}
+
+TEST_F(DuckDbLoadTest, TheSourcesOwnKeyTwiceInOneRunIsARowUpdatedWhileTheRunReadAndTheLatestWins) {
+  StagedFile file = Stage("k/1.parquet", OrdersSql({Order(7, "2025-01-01 00:00:00", "before"),
+                                                    Order(8, "2025-01-01 00:00:01", "eight"),
+                                                    Order(7, "2025-01-01 00:00:02", "after")}));
+  file.run_id = "sync_1";
+  ASSERT_TRUE(Load(Merge({file})).has_value());
+  EXPECT_THAT(Orders(), ElementsAre(ElementsAre("7", "after"), ElementsAre("8", "eight")));
 }
 
 TEST_F(DuckDbLoadTest, AFileWhoseRowCountDiffersFromStagingIsRefused) {
