@@ -236,6 +236,11 @@ Status TableSync::PublishCurrentFile(const Cursor& cursor) {
   Failpoint("extract.after_put");
   state::StagedFileEntry entry{published.key, published.rows, published.bytes, run_.ExecutionId(), NowIso()};
   state::Watermark& watermark = stored_.watermark;
+  if (!IsFullSync()) {
+    // The file's cursor range: a rewind to cursor_before reads its rows again.
+    entry.cursor_before = watermark.cursor;
+    entry.cursor_after = cursor;
+  }
   if (IsFullSync()) {
     watermark.pending_files.push_back(std::move(entry));
   } else {
