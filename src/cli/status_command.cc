@@ -24,6 +24,10 @@ std::string CursorText(const Cursor& cursor) {
   return text;
 }
 
+nlohmann::ordered_json NullIfEmpty(const std::string& text) {
+  return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
+}
+
 int Show(const Cli& cli, const StatusArgs& args) {
   Result<config::Config> config = cli.LoadConfig(args.pipeline);
   if (!config.has_value()) return ReportError(config.error());
@@ -48,6 +52,7 @@ int Show(const Cli& cli, const StatusArgs& args) {
                         {"table", table.name},
                         {"extract_status", watermark.extract.status},
                         {"load_status", watermark.load.status},
+                        {"last_loaded_at", NullIfEmpty(watermark.load.last_loaded_at)},
                         {"last_success", watermark.extract.last_success_at},
                         {"cursor", CursorText(watermark.cursor)},
                         {"total_rows", watermark.extract.total_rows},
