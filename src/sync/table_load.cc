@@ -6,6 +6,7 @@
 #include "common/failpoint.h"
 #include "common/logging.h"
 #include "common/redact.h"
+#include "state/rewind.h"
 #include "sync/table_sync.h"
 #include "types/temporal.h"
 
@@ -27,6 +28,18 @@ target::LoadMode ModeFor(const config::TableConfig& table, const cdc::TableSpec&
   return spec.primary_key.empty() ? target::LoadMode::kAppend : target::LoadMode::kMerge;
 }
 
+// Errors a damaged staged file can cause in a target (the target's own
+// file checks, a reader failing on it); others (schema, connection) cannot.
+bool MayBeAFileProblem(const Status& error) {
+  switch (error.code()) {
+    case StatusCode::kDataError:
+    case StatusCode::kNotFound:
+    case StatusCode::kIoError:
+    case StatusCode::kInternal: return true;
+    default: return false;
+  }
+}
+
 }  // namespace
 
 Status TableSync::Load(const LoadShape& shape) {
@@ -45,8 +58,22 @@ Status TableSync::LoadStagedFiles(const LoadShape& shape) {
   if (watermark.staged_files.empty()) return Status::Ok();
   SLUICE_RETURN_IF_ERROR(lease_->Check());
   SLUICE_ASSIGN_OR_RETURN(target::Target * target, context_.target());
+  SLUICE_RETURN_IF_ERROR(RewindOverUnloadableFile(*target, StagedCheck::kStore));
+  if (watermark.staged_files.empty()) return Status::Ok();
   std::set<std::string> superseded;
   Result<target::LoadResult> loaded = LoadInTarget(*target, shape, superseded);
+  if (!loaded.has_value() && MayBeAFileProblem(loaded.error())) {
+    // Present and of the right size, yet perhaps unreadable: look inside before blaming the target.
+    Result<bool> rewound = RewindOverUnloadableFile(*target, StagedCheck::kParquet);
+    if (!rewound.has_value()) {
+      SLUICE_LOG_WARN("table {}: checking the staged files after a failed load: {}", table_.name,
+                      rewound.error().message());
+    } else if (*rewound) {
+      if (watermark.staged_files.empty()) return Status::Ok();
+      superseded.clear();
+      loaded = LoadInTarget(*target, shape, superseded);
+    }
+  }
   if (!loaded.has_value()) return loaded.error();
   RecordLoaded(*loaded, superseded);
   if (!watermark.staged_files.empty()) {
@@ -119,6 +146,62 @@ void TableSync::RecordLoaded(const target::LoadResult& loaded, const std::set<st
   watermark.load.last_loaded_at = now;
   SLUICE_LOG_INFO("table {}: loaded {} files ({} rows read, {} rows written) into {}", table_.name,
                   loaded.loaded_keys.size(), loaded.rows_in_files, loaded.rows_written, table_.target_name);
+}
+
+Result<bool> TableSync::RewindOverUnloadableFile(target::Target& target, StagedCheck depth) {
+  const state::Watermark& watermark = stored_.watermark;
+  std::optional<std::set<std::string>> ledger;  // read only when needed
+  auto in_ledger = [&](const std::string& key) -> Result<bool> {
+    if (!ledger) {
+      SLUICE_ASSIGN_OR_RETURN(ledger, target.LoadedFiles(context_.pipeline().name, table_.name));
+    }
+    return ledger->count(key) > 0;
+  };
+  for (size_t index = 0; index < watermark.staged_files.size(); ++index) {
+    const state::StagedFileEntry& entry = watermark.staged_files[index];
+    if (depth == StagedCheck::kParquet) {
+      SLUICE_ASSIGN_OR_RETURN(bool loaded, in_ledger(entry.key));  // not worth reading
+      if (loaded) continue;
+    }
+    SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> problem, FindStagedFileProblem(context_.store(), entry, depth));
+    if (!problem) continue;
+    // A file the target already committed needs nothing from the store.
+    SLUICE_ASSIGN_OR_RETURN(bool loaded, in_ledger(entry.key));
+    if (loaded) continue;
+    SLUICE_RETURN_IF_ERROR(RewindOver(index, *problem));
+    return true;
+  }
+  return false;
+}
+
+Status TableSync::RewindOver(size_t index, const std::string& problem) {
+  state::Watermark& watermark = stored_.watermark;
+  SLUICE_ASSIGN_OR_RETURN(
+      std::vector<state::StagedFileEntry> dropped,
+      state::RewindOverStagedFile(watermark, index, IsFullSync(), problem, FormatTimestampIso(NowMicros())));
+  // Forgotten first, deleted after: a file the watermark no longer lists is never loaded.
+  SLUICE_RETURN_IF_ERROR(SaveWatermark());
+  const state::RewindRecord& rewind = *watermark.last_rewind;
+  result_.rewinds.push_back(rewind);
+  if (IsFullSync()) {
+    SLUICE_LOG_WARN(
+        "table {}: staged file '{}' {}; forgot its full copy ({} files, {} rows), so a new copy "
+        "replaces it",
+        table_.name, rewind.key, problem, rewind.files_dropped, rewind.rows_dropped);
+  } else {
+    SLUICE_LOG_WARN(
+        "table {}: staged file '{}' {}; forgot it and every file staged after it ({} files, {} rows) "
+        "and moved the cursor back to where its rows begin, so the next extract reads them again",
+        table_.name, rewind.key, problem, rewind.files_dropped, rewind.rows_dropped);
+  }
+  for (const state::StagedFileEntry& entry : dropped) {
+    Status deleted = context_.store().Delete(entry.key);
+    if (!deleted.ok()) {
+      SLUICE_LOG_WARN("table {}: could not delete forgotten file '{}' ({}); `sluice files clean` removes it later",
+                      table_.name, entry.key, deleted.message());
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace sluice::sync

@@ -13,7 +13,11 @@
 //      Also after a failed extract: what it staged before failing is loaded
 //      and the table still reports the extract's error;
 //   5. release the lease.
-
+//
+// Before a load, each staged file is checked in the store; one that is
+// missing or damaged is never retried forever: the run rewinds over it
+// (state/rewind.h), so its rows and those of later files are extracted
+// again, in this run when found in step 2.
 //
 // A crash anywhere leaves either work not yet recorded (redone next run)
 // or recorded work (never redone): a published file that the watermark
@@ -35,6 +39,7 @@
 #include "sync/context.h"
 #include "sync/layout.h"
 #include "sync/report.h"
+#include "sync/staged_check.h"
 #include "sync/staged_file.h"
 
 namespace sluice::sync {
@@ -83,6 +88,10 @@ class TableSync {
   Result<target::LoadResult> LoadInTarget(target::Target& target, const LoadShape& shape,
                                           std::set<std::string>& superseded);
   void RecordLoaded(const target::LoadResult& loaded, const std::set<std::string>& superseded);
+  // Rewinds over the first staged file that fails `depth` and is not in the
+  // target's ledger; returns whether it did.
+  Result<bool> RewindOverUnloadableFile(target::Target& target, StagedCheck depth);
+  Status RewindOver(size_t index, const std::string& problem);
   Status SaveWatermark();
   bool IsFullSync() const;
 

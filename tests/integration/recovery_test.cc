@@ -3,13 +3,21 @@
 //   - a failed extract (source unreachable, table unreadable, no spool
 //     directory, a data-quality stop) still loads the files already staged,
 //     and the run still fails naming the extract's error;
+//   - a staged file deleted or damaged in the store is read again from the
+//     source (the cursor goes back to where its rows begin) by the next
+//     sync on its own.
 // Each recovery ends by comparing every row of the target with the source.
+#include <filesystem>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "harness.h"
 
 namespace sluice::testing {
 namespace {
+
+namespace fs = std::filesystem;
 
 constexpr const char* kHybrid =
     "  orders: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id}\n";
@@ -44,7 +52,30 @@ void ExpectTargetEqualsSource(EmbeddedProject& project) {
   EXPECT_TRUE(target == source) << "target differs from source";
 }
 
+nlohmann::json WatermarkOf(EmbeddedProject& project, const std::string& table = "orders") {
+  CommandResult result = project.Sluice({"watermark", "get", "-p", "test", "-t", table, "--json"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  return result.exit_code == 0 ? nlohmann::json::parse(result.out) : nlohmann::json();
+}
+
+std::vector<std::string> StagedKeys(const nlohmann::json& watermark) {
+  std::vector<std::string> keys;
+  for (const nlohmann::json& entry : watermark.at("staged_files")) keys.push_back(entry.at("key"));
+  return keys;
+}
+
+// Where the local store keeps `key` (the pipeline's staging prefix is "test/").
+std::string PathOf(EmbeddedProject& project, const std::string& key) { return project.dir() + "/stage/test/" + key; }
+
 const nlohmann::json& TableResult(const nlohmann::json& report) { return report.at("table_results").at("orders"); }
+
+// Four backup-only runs of 1,000 rows each: four files waiting to load.
+std::vector<std::string> StageFourFiles(EmbeddedProject& project) {
+  for (int run = 0; run < 4; ++run) project.Sync({"--backup-only", "--limit", "1000"});
+  std::vector<std::string> keys = StagedKeys(WatermarkOf(project));
+  EXPECT_EQ(keys.size(), 4u);
+  return keys;
+}
 
 // ---- #10: a failed extract still loads what is staged ----
 
@@ -140,6 +171,97 @@ TEST(EmbeddedSyncFailedExtract, FilesStagedBeforeTheExtractStoppedAreLoadedAndTh
   EXPECT_EQ(result.at("rows_loaded"), 2500) << "the waiting ids 1..1000 and this run's 1001..2500: " << result.dump(2);
   EXPECT_EQ(JoinAll(project.TargetRows("SELECT min(id), max(id), count(*), count(note) FROM orders")),
             (std::vector<std::string>{"1|2500|2500|2500"}));
+}
+
+// ---- #11: a staged file missing or damaged in the store ----
+
+TEST(EmbeddedSyncUnloadableFile, AStagedFileDeletedFromTheStoreIsReadAgainFromTheSource) {
+  EmbeddedProject project("file_deleted");
+  InsertOrders(project, 1, 4000);
+  project.WriteConfig(kHybrid);
+  std::vector<std::string> keys = StageFourFiles(project);
+  ASSERT_TRUE(fs::remove(PathOf(project, keys[1])));
+  project.Source("UPDATE orders SET note = 'changed', updated_at = '2025-03-01 00:00:00' WHERE id % 50 = 0");
+  InsertOrders(project, 4001, 4500, "2025-03-01");
+
+  nlohmann::json report = project.Sync();
+  ASSERT_EQ(report.value("status", ""), "success") << report.dump(2);
+  ExpectTargetEqualsSource(project);
+  const nlohmann::json& rewinds = TableResult(report).at("rewinds");
+  ASSERT_EQ(rewinds.size(), 1u) << report.dump(2);
+  EXPECT_EQ(rewinds[0].at("key"), keys[1]);
+  EXPECT_EQ(rewinds[0].at("files_dropped"), 3);
+  EXPECT_NE(rewinds[0].at("reason").get<std::string>().find("missing"), std::string::npos) << rewinds.dump(2);
+  nlohmann::json watermark = WatermarkOf(project);
+  EXPECT_EQ(watermark.at("last_rewind").at("key"), keys[1]) << watermark.dump(2);
+  EXPECT_TRUE(watermark.at("staged_files").empty());
+  EXPECT_FALSE(fs::exists(PathOf(project, keys[2]))) << "files after the missing one are read again, not kept";
+  EXPECT_FALSE(fs::exists(PathOf(project, keys[3])));
+  EXPECT_EQ(TableResult(project.Sync()).at("rows_loaded"), 0);
+}
+
+TEST(EmbeddedSyncUnloadableFile, ATruncatedStagedFileIsReadAgainFromTheSource) {
+  EmbeddedProject project("file_truncated");
+  InsertOrders(project, 1, 4000);
+  project.WriteConfig(kIdOnly);
+  std::vector<std::string> keys = StageFourFiles(project);
+  fs::resize_file(PathOf(project, keys[2]), fs::file_size(PathOf(project, keys[2])) / 2);
+  InsertOrders(project, 4001, 4200, "2025-03-01");
+
+  nlohmann::json report = project.Sync();
+  ASSERT_EQ(report.value("status", ""), "success") << report.dump(2);
+  ExpectTargetEqualsSource(project);
+  const nlohmann::json& rewinds = TableResult(report).at("rewinds");
+  ASSERT_EQ(rewinds.size(), 1u) << report.dump(2);
+  EXPECT_EQ(rewinds[0].at("key"), keys[2]);
+  EXPECT_NE(rewinds[0].at("reason").get<std::string>().find("bytes"), std::string::npos) << rewinds.dump(2);
+}
+
+TEST(EmbeddedSyncUnloadableFile, AStagedFileOverwrittenWithJunkOfTheSameSizeIsReadAgainFromTheSource) {
+  EmbeddedProject project("file_junk");
+  InsertOrders(project, 1, 4000);
+  project.WriteConfig(kHybrid);
+  std::vector<std::string> keys = StageFourFiles(project);
+  // Right size, so only the target notices; the run then looks inside the files.
+  std::string path = PathOf(project, keys[3]);
+  std::string junk(fs::file_size(path), 'x');
+  std::ofstream(path, std::ios::trunc | std::ios::binary) << junk;
+
+  nlohmann::json report = project.Sync();
+  ASSERT_EQ(report.value("status", ""), "success") << report.dump(2);
+  ExpectTargetEqualsSource(project);
+  const nlohmann::json& rewinds = TableResult(report).at("rewinds");
+  ASSERT_EQ(rewinds.size(), 1u) << report.dump(2);
+  EXPECT_EQ(rewinds[0].at("key"), keys[3]);
+  EXPECT_NE(rewinds[0].at("reason").get<std::string>().find("not a Parquet file"), std::string::npos)
+      << rewinds.dump(2);
+}
+
+// An appending full copy loads every staged copy, so a bad one would block it.
+TEST(EmbeddedSyncUnloadableFile, AFullCopyWithADeletedFileIsForgottenAndCopiedAgain) {
+  EmbeddedProject project("full_deleted");
+  project.Source("CREATE TABLE f (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)");
+  // ~4 MB of incompressible text: four files or more at target_file_mb 1.
+  project.Source(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30000) "
+      "INSERT INTO f SELECT i, hex(randomblob(64)) FROM n");
+  project.WriteConfig("  f: {cdc_strategy: full_sync, full_sync_mode: append}\n", "batch_size: 1000",
+                      "partition_strategy: table, target_file_mb: 1, compression: none");
+  project.Sync({"--backup-only"});
+  std::vector<std::string> keys = StagedKeys(WatermarkOf(project, "f"));
+  ASSERT_GE(keys.size(), 2u);
+  ASSERT_TRUE(fs::remove(PathOf(project, keys[1])));
+  project.Source("DELETE FROM f WHERE id % 10 = 0");
+
+  nlohmann::json report = project.Sync();
+  ASSERT_EQ(report.value("status", ""), "success") << report.dump(2);
+  const nlohmann::json& rewinds = report.at("table_results").at("f").at("rewinds");
+  ASSERT_EQ(rewinds.size(), 1u) << report.dump(2);
+  EXPECT_EQ(rewinds[0].at("files_dropped"), keys.size()) << "the whole copy";
+  for (const std::string& key : keys) EXPECT_FALSE(fs::exists(PathOf(project, key))) << key;
+  // Only the new copy was appended: the target holds each source row once.
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT id, payload FROM f ORDER BY id")),
+            JoinAll(project.SourceRows("SELECT id, payload FROM f ORDER BY id")));
 }
 
 }  // namespace
