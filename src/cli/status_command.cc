@@ -7,7 +7,6 @@
 
 #include "cli/store_commands.h"
 #include "common/redact.h"
-#include "types/temporal.h"
 
 namespace sluice::cli {
 namespace {
@@ -16,13 +15,6 @@ struct StatusArgs {
   std::string pipeline;
   bool json = false;
 };
-
-std::string CursorText(const Cursor& cursor) {
-  if (cursor.empty()) return "-";
-  std::string text = cursor.timestamp_micros ? FormatTimestampIso(*cursor.timestamp_micros) : "";
-  if (!cursor.id.is_null()) text += (text.empty() ? "id " : " id ") + cursor.id.ToString();
-  return text;
-}
 
 nlohmann::ordered_json NullIfEmpty(const std::string& text) {
   return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);

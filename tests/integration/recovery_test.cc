@@ -4,8 +4,8 @@
 //     directory, a data-quality stop) still loads the files already staged,
 //     and the run still fails naming the extract's error;
 //   - a staged file deleted or damaged in the store is read again from the
-//     source (the cursor goes back to where its rows begin) by the next
-//     sync on its own.
+//     source (the cursor goes back to where its rows begin), by the next
+//     sync on its own or by `files clean` / `watermark reset`.
 // Each recovery ends by comparing every row of the target with the source.
 #include <filesystem>
 #include <fstream>
@@ -262,6 +262,66 @@ TEST(EmbeddedSyncUnloadableFile, AFullCopyWithADeletedFileIsForgottenAndCopiedAg
   // Only the new copy was appended: the target holds each source row once.
   EXPECT_EQ(JoinAll(project.TargetRows("SELECT id, payload FROM f ORDER BY id")),
             JoinAll(project.SourceRows("SELECT id, payload FROM f ORDER BY id")));
+}
+
+TEST(EmbeddedSyncUnloadableFile, FilesCleanIncludeStagedForgetsAMissingFileAndReadsTheCleanedRowsAgain) {
+  EmbeddedProject project("clean_missing");
+  InsertOrders(project, 1, 4000);
+  project.WriteConfig(kHybrid);
+  std::vector<std::string> keys = StageFourFiles(project);
+  ASSERT_TRUE(fs::remove(PathOf(project, keys[1])));
+  CommandResult listed = project.Sluice({"files", "list", "-p", "test"});
+  EXPECT_NE(listed.out.find("missing"), std::string::npos) << listed.out;
+
+  CommandResult cleaned =
+      project.Sluice({"files", "clean", "-p", "test", "-t", "orders", "--include-staged", "--force"});
+  ASSERT_EQ(cleaned.exit_code, 0) << cleaned.err << cleaned.out;
+  nlohmann::json watermark = WatermarkOf(project);
+  EXPECT_TRUE(watermark.at("staged_files").empty()) << watermark.dump(2);
+  EXPECT_TRUE(project.StagedObjects().empty());
+  EXPECT_EQ(watermark.at("cursor"), nlohmann::json({{"timestamp", nullptr}, {"id", nullptr}}))
+      << "the cleaned files' rows are read again from where the first began";
+
+  nlohmann::json report = project.Sync();
+  ASSERT_EQ(report.value("status", ""), "success") << report.dump(2);
+  ExpectTargetEqualsSource(project);
+}
+
+TEST(EmbeddedSyncUnloadableFile, FilesCleanIncludeStagedOfATruncatedFileLosesNoRows) {
+  EmbeddedProject project("clean_truncated");
+  InsertOrders(project, 1, 4000);
+  project.WriteConfig(kIdOnly);
+  std::vector<std::string> keys = StageFourFiles(project);
+  project.Sync({"--load-only"});  // the first four files are loaded; four more wait
+  InsertOrders(project, 4001, 8000, "2025-02-01");
+  keys = StageFourFiles(project);
+  fs::resize_file(PathOf(project, keys[3]), 100);
+
+  CommandResult cleaned =
+      project.Sluice({"files", "clean", "-p", "test", "-t", "orders", "--include-staged", "--force"});
+  ASSERT_EQ(cleaned.exit_code, 0) << cleaned.err << cleaned.out;
+  EXPECT_EQ(WatermarkOf(project).at("cursor").at("id"), 4000) << "back to where the first cleaned file began";
+  nlohmann::json report = project.Sync();
+  ASSERT_EQ(report.value("status", ""), "success") << report.dump(2);
+  ExpectTargetEqualsSource(project);
+}
+
+TEST(EmbeddedSyncUnloadableFile, WatermarkResetForgetsAMissingStagedFile) {
+  EmbeddedProject project("reset_missing");
+  InsertOrders(project, 1, 4000);
+  project.WriteConfig(kHybrid);
+  std::vector<std::string> keys = StageFourFiles(project);
+  ASSERT_TRUE(fs::remove(PathOf(project, keys[2])));
+
+  CommandResult reset = project.Sluice({"watermark", "reset", "-p", "test", "-t", "orders", "--yes"});
+  ASSERT_EQ(reset.exit_code, 0) << reset.err;
+  EXPECT_NE(reset.out.find(keys[2]), std::string::npos) << reset.out;
+  std::vector<std::string> still_staged = StagedKeys(WatermarkOf(project));
+  EXPECT_EQ(std::count(still_staged.begin(), still_staged.end(), keys[2]), 0) << reset.out;
+
+  nlohmann::json report = project.Sync();
+  ASSERT_EQ(report.value("status", ""), "success") << report.dump(2);
+  ExpectTargetEqualsSource(project);
 }
 
 }  // namespace
