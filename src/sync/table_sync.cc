@@ -84,7 +84,8 @@ Status TableSync::RunSteps() {
   Status extracted = prepared.ok() ? Extract() : prepared;
   if (!extracted.ok()) RecordExtractFailure(extracted);
   // What the extract staged, also before it failed, unless told to stop.
-  if (!options_.backup_only && loaded.ok() && schema_ && !StopRequested() && !stored_.watermark.staged_files.empty()) {
+  if (!options_.backup_only && loaded.ok() && prepared.ok() && !StopRequested() &&
+      !stored_.watermark.staged_files.empty()) {
     loaded = Load(LoadShape{schema_, spec_});
   }
   if (extracted.ok() || loaded.ok()) return extracted.ok() ? loaded : extracted;
@@ -131,11 +132,10 @@ Result<TableSync::LoadShape> TableSync::StagedShape(const Status& prepared) cons
     SchemaPtr schema = std::make_shared<Schema>(*recorded);
     Result<cdc::TableSpec> spec = cdc::MakeTableSpec(table_, schema);
     if (spec.has_value()) return LoadShape{std::move(schema), std::move(*spec)};
-    if (!schema_) return spec.error();  // the configuration changed since; the source's schema may still fit
+    if (!prepared.ok()) return spec.error();  // the configuration changed since; the source's schema may still fit
   }
-  if (!schema_) {
-    Status cause = prepared.ok() ? Internal("no source schema was read") : prepared;
-    return cause.WithContext(fmt::format(
+  if (!prepared.ok()) {
+    return prepared.WithContext(fmt::format(
         "table {}: the staged files cannot be loaded: the watermark records no schema for them (they were staged "
         "by an older sluice) and the source cannot describe the table",
         table_.name));

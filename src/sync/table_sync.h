@@ -73,7 +73,7 @@ class TableSync {
   Status RunSteps();
   Status Prepare();
   // The schema the last extract recorded (what waiting files were written
-  // with; needs no source), else the source's from Prepare (`prepared`).
+  // with; needs no source), else the source's, when Prepare succeeded.
   Result<LoadShape> StagedShape(const Status& prepared) const;
   Status Extract();
   void RecordExtractFailure(const Status& status);
