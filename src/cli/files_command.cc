@@ -3,7 +3,13 @@
 // States: "staged" (waiting to load), "pending" (part of a full copy still
 // being extracted), "loaded" (recently loaded, listed in the watermark),
 // "unlisted" (in the store but waiting for nothing: loaded long ago, or
-// left behind by a run that crashed before recording it).
+// left behind by a run that crashed before recording it), and, for a file
+// the watermark lists as staged or pending, "missing" (not in the store)
+// or "damaged" (not the size it was staged with).
+//
+// Cleaning a staged file never drops its rows: the table's cursor goes
+// back to where that file's rows begin (state/rewind.h), which forgets the
+// files staged after it too, and the next sync reads them all again.
 #include <cstdio>
 #include <unistd.h>
 
@@ -16,6 +22,7 @@
 
 #include "cli/store_commands.h"
 #include "state/lease.h"
+#include "state/rewind.h"
 #include "sync/layout.h"
 #include "types/temporal.h"
 
@@ -35,11 +42,17 @@ struct FilesArgs {
 struct FileRow {
   std::string table;
   std::string key;
-  std::string state;
-  int64_t rows = -1;  // unknown for unlisted files
-  uint64_t bytes = 0;
+  std::string state;           // what `files list` shows (see above)
+  std::string listed_as = "";  // the watermark list holding it: staged, pending, loaded; "" when unlisted
+  int64_t rows = -1;           // unknown for unlisted files
+  uint64_t bytes = 0;          // in the store; as staged for a missing file
   int64_t modified_micros = 0;
 };
+
+FileRow ListedRow(const std::string& table, const std::string& key, const std::string& list, int64_t rows,
+                  uint64_t bytes) {
+  return FileRow{table, key, list, list, rows, bytes, 0};
+}
 
 // The table a data file belongs to, from its name alone:
 // <key-safe table>_<yyyymmdd_hhmmss>_<6 hex>_batch_<number>.parquet.
@@ -65,21 +78,41 @@ Result<std::vector<FileRow>> CollectFiles(sync::PipelineContext& context, const 
     table_by_safe_name[sync::KeySafeName(table)] = table;
     SLUICE_ASSIGN_OR_RETURN(state::VersionedWatermark stored,
                             context.watermarks().Load(context.pipeline().name, table));
-    for (const auto& entry : stored.watermark.staged_files) by_key[entry.key] = {table, entry.key, "staged", entry.rows};
-    for (const auto& entry : stored.watermark.pending_files) by_key[entry.key] = {table, entry.key, "pending", entry.rows};
-    for (const auto& entry : stored.watermark.loaded_files) by_key[entry.key] = {table, entry.key, "loaded", entry.rows};
+    for (const auto& entry : stored.watermark.staged_files) {
+      by_key[entry.key] = ListedRow(table, entry.key, "staged", entry.rows, entry.bytes);
+    }
+    for (const auto& entry : stored.watermark.pending_files) {
+      by_key[entry.key] = ListedRow(table, entry.key, "pending", entry.rows, entry.bytes);
+    }
+    for (const auto& entry : stored.watermark.loaded_files) {
+      by_key[entry.key] = ListedRow(table, entry.key, "loaded", entry.rows, 0);
+    }
   }
+  auto wanted_table = [&](const std::string& table) {
+    return !table.empty() && (wanted.empty() || wanted.count(table));
+  };
   std::vector<FileRow> rows;
+  std::set<std::string> in_store;
   for (const char* root : {"incremental/", "full/"}) {
     SLUICE_ASSIGN_OR_RETURN(std::vector<store::ObjectInfo> objects, context.store().List(root));
     for (const store::ObjectInfo& object : objects) {
+      in_store.insert(object.key);
       auto found = by_key.find(object.key);
       FileRow row = found != by_key.end() ? found->second
                                           : FileRow{TableOfFile(object.key, table_by_safe_name), object.key, "unlisted"};
-      if (row.table.empty() || (!wanted.empty() && !wanted.count(row.table))) continue;
+      if (!wanted_table(row.table)) continue;
+      bool waiting = row.listed_as == "staged" || row.listed_as == "pending";
+      if (waiting && object.size_bytes != row.bytes) row.state = "damaged";
       row.bytes = object.size_bytes;
       row.modified_micros = object.modified_micros;
       rows.push_back(std::move(row));
+    }
+  }
+  // Files the watermark waits for that the store no longer has.
+  for (auto& [key, row] : by_key) {
+    if ((row.listed_as == "staged" || row.listed_as == "pending") && !in_store.count(key) && wanted_table(row.table)) {
+      row.state = "missing";
+      rows.push_back(row);
     }
   }
   return rows;
@@ -112,24 +145,41 @@ bool Deletable(const FileRow& row, const FilesArgs& args, int64_t now_micros) {
   if (args.older_than_days >= 0 && now_micros - row.modified_micros < args.older_than_days * kMicrosPerDay) {
     return false;
   }
-  if (row.state == "loaded") return true;
-  if (row.state == "unlisted") return !args.loaded_only;
-  return args.include_staged && !args.loaded_only;  // staged / pending: only when told explicitly
+  if (row.listed_as == "loaded") return true;
+  if (row.listed_as.empty()) return !args.loaded_only;
+  return args.include_staged && !args.loaded_only;  // waiting (staged, pending, missing, damaged): only when told
 }
 
-Status ForgetFiles(sync::PipelineContext& context, const std::map<std::string, std::set<std::string>>& by_table) {
-  for (const auto& [table, keys] : by_table) {
-    SLUICE_ASSIGN_OR_RETURN(state::VersionedWatermark stored,
-                            context.watermarks().Load(context.pipeline().name, table));
-    auto drop = [&](auto& entries) {
-      std::erase_if(entries, [&](const auto& entry) { return keys.count(entry.key) > 0; });
-    };
-    drop(stored.watermark.staged_files);
-    drop(stored.watermark.pending_files);
-    drop(stored.watermark.loaded_files);
-    if (!stored.version.empty()) SLUICE_RETURN_IF_ERROR(context.watermarks().Save(stored.watermark, stored.version));
+// One table's watermark once the cleaned files are forgotten.
+struct TableEdit {
+  state::VersionedWatermark stored;
+  std::vector<std::string> also_forgotten;  // staged after a cleaned staged file: read again too
+  bool rewound = false;                     // the cursor went back over cleaned staged files
+};
+
+// Forgets `keys` of `table` in its watermark (in memory): staged files by
+// rewinding over them, so their rows are read again; others by dropping them.
+Result<TableEdit> ForgetInWatermark(sync::PipelineContext& context, const std::string& table,
+                                    const std::set<std::string>& keys) {
+  TableEdit edit;
+  SLUICE_ASSIGN_OR_RETURN(edit.stored, context.watermarks().Load(context.pipeline().name, table));
+  SLUICE_ASSIGN_OR_RETURN(const config::TableConfig* table_config, context.FindTable(table));
+  state::Watermark& watermark = edit.stored.watermark;
+  SLUICE_ASSIGN_OR_RETURN(
+      std::vector<state::StagedFileEntry> forgotten,
+      state::ForgetStagedFiles(watermark, keys, table_config->cdc_strategy == config::CdcStrategy::kFullSync,
+                               "was cleaned with `sluice files clean --include-staged`",
+                               FormatTimestampIso(NowMicros())));
+  for (const state::StagedFileEntry& entry : forgotten) {
+    if (!keys.count(entry.key)) edit.also_forgotten.push_back(entry.key);
   }
-  return Status::Ok();
+  edit.rewound = !forgotten.empty();
+  auto drop = [&](auto& entries) {
+    std::erase_if(entries, [&](const auto& entry) { return keys.count(entry.key) > 0; });
+  };
+  drop(watermark.pending_files);
+  drop(watermark.loaded_files);
+  return edit;
 }
 
 // Holds the leases of a pipeline's tables, so no sync publishes or loads while files are cleaned.
@@ -153,30 +203,54 @@ int Clean(const Cli& cli, const FilesArgs& args) {
   Result<std::vector<FileRow>> rows = CollectFiles(*opened->context, args.tables);
   if (!rows.has_value()) return ReportError(rows.error());
   int64_t now = NowMicros();
-  std::vector<FileRow> doomed;
+  std::map<std::string, std::set<std::string>> doomed;  // by table
+  size_t doomed_count = 0;
   for (const FileRow& row : *rows) {
-    if (Deletable(row, args, now)) doomed.push_back(row);
+    if (!Deletable(row, args, now)) continue;
+    std::printf("%s %s (%s)\n", args.force ? "deleting" : "would delete", row.key.c_str(), row.state.c_str());
+    doomed[row.table].insert(row.key);
+    ++doomed_count;
   }
-  if (doomed.empty()) {
+  if (doomed_count == 0) {
     std::printf("nothing to delete\n");
     return kExitSuccess;
   }
-  for (const FileRow& row : doomed) {
-    std::printf("%s %s (%s)\n", args.force ? "deleting" : "would delete", row.key.c_str(), row.state.c_str());
+  std::map<std::string, TableEdit> edits;
+  for (const auto& [table, keys] : doomed) {
+    Result<TableEdit> edit = ForgetInWatermark(*opened->context, table, keys);
+    if (!edit.has_value()) return ReportError(edit.error());
+    for (const std::string& key : edit->also_forgotten) {
+      std::printf("%s %s (staged after a cleaned file)\n", args.force ? "deleting" : "would delete", key.c_str());
+      ++doomed_count;
+    }
+    if (edit->rewound) {
+      const Cursor& cursor = edit->stored.watermark.cursor;
+      std::printf(
+          "table %s: the cursor %s back to %s, so the next sync reads the rows of the cleaned staged files "
+          "again\n",
+          table.c_str(), args.force ? "goes" : "would go",
+          cursor.empty() ? "the beginning" : CursorText(cursor).c_str());
+    }
+    edits.emplace(table, std::move(*edit));
   }
   if (!args.force) {
-    return ReportError(InvalidArgument("{} files would be deleted; add --force to delete them", doomed.size()));
+    return ReportError(InvalidArgument("{} files would be deleted; add --force to delete them", doomed_count));
   }
-  std::map<std::string, std::set<std::string>> forgotten;
-  for (const FileRow& row : doomed) forgotten[row.table].insert(row.key);
   // Forget first, then delete: a file the watermark no longer lists is never loaded.
-  Status status = ForgetFiles(*opened->context, forgotten);
-  if (!status.ok()) return ReportError(status);
-  for (const FileRow& row : doomed) {
-    status = opened->context->store().Delete(row.key);
-    if (!status.ok()) return ReportError(status);
+  for (auto& [table, edit] : edits) {
+    if (edit.stored.version.empty()) continue;
+    Result<std::string> saved = opened->context->watermarks().Save(edit.stored.watermark, edit.stored.version);
+    if (!saved.has_value()) return ReportError(saved.error());
   }
-  std::printf("deleted %zu files\n", doomed.size());
+  for (const auto& [table, edit] : edits) {
+    std::vector<std::string> keys(doomed[table].begin(), doomed[table].end());
+    keys.insert(keys.end(), edit.also_forgotten.begin(), edit.also_forgotten.end());
+    for (const std::string& key : keys) {
+      Status status = opened->context->store().Delete(key);
+      if (!status.ok()) return ReportError(status);
+    }
+  }
+  std::printf("deleted %zu files\n", doomed_count);
   return kExitSuccess;
 }
 
@@ -188,12 +262,14 @@ void AddFilesCommand(CLI::App& app, Cli& cli) {
   group->require_subcommand(1);
   group->footer(R"(
 States: staged (waiting to load), pending (full copy in progress), loaded,
-unlisted (waiting for nothing: loaded long ago, or left by a crashed run).
+unlisted (waiting for nothing: loaded long ago, or left by a crashed run),
+missing / damaged (waiting, but gone from the store or not its staged size).
 
 Examples:
   sluice files list -p us_dw -t settlement.orders
   sluice files clean -p us_dw --loaded-only --older-than 7          # shows what would go
-  sluice files clean -p us_dw --loaded-only --older-than 7 --force  # deletes it)");
+  sluice files clean -p us_dw --loaded-only --older-than 7 --force  # deletes it
+  sluice files clean -p us_dw -t orders --include-staged --force    # re-extract what waits)");
   CLI::App* list = group->add_subcommand("list", "Staged files with state, rows and size");
   list->add_option("-p,--pipeline", args->pipeline, "Pipeline name")->required();
   list->add_option("-t,--table", args->tables, "Only this table (repeatable)");
@@ -206,7 +282,9 @@ Examples:
   clean->add_flag("--loaded-only", args->loaded_only, "Only files the watermark lists as loaded");
   clean->add_option("--older-than", args->older_than_days, "Only files older than DAYS")->check(CLI::NonNegativeNumber);
   clean->add_flag("--include-staged", args->include_staged,
-                  "Also delete files still waiting to load (their rows are then never loaded)");
+                  "Also delete files still waiting to load, also missing or damaged ones; the cursor goes back to "
+                  "where the first of them began, so the next sync reads their rows (and those of later staged "
+                  "files) again");
   clean->add_flag("--force", args->force, "Really delete (without it, only show what would be deleted)");
   clean->callback([&cli, args] { cli.action = [&cli, args] { return Clean(cli, *args); }; });
 }

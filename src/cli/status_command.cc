@@ -7,7 +7,6 @@
 
 #include "cli/store_commands.h"
 #include "common/redact.h"
-#include "types/temporal.h"
 
 namespace sluice::cli {
 namespace {
@@ -17,11 +16,8 @@ struct StatusArgs {
   bool json = false;
 };
 
-std::string CursorText(const Cursor& cursor) {
-  if (cursor.empty()) return "-";
-  std::string text = cursor.timestamp_micros ? FormatTimestampIso(*cursor.timestamp_micros) : "";
-  if (!cursor.id.is_null()) text += (text.empty() ? "id " : " id ") + cursor.id.ToString();
-  return text;
+nlohmann::ordered_json NullIfEmpty(const std::string& text) {
+  return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
 }
 
 int Show(const Cli& cli, const StatusArgs& args) {
@@ -48,6 +44,7 @@ int Show(const Cli& cli, const StatusArgs& args) {
                         {"table", table.name},
                         {"extract_status", watermark.extract.status},
                         {"load_status", watermark.load.status},
+                        {"last_loaded_at", NullIfEmpty(watermark.load.last_loaded_at)},
                         {"last_success", watermark.extract.last_success_at},
                         {"cursor", CursorText(watermark.cursor)},
                         {"total_rows", watermark.extract.total_rows},

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "types/temporal.h"
+
 namespace sluice::cli {
 
 Result<OpenedPipeline> OpenPipeline(const Cli& cli, const std::string& pipeline) {
@@ -21,6 +23,13 @@ std::string HumanBytes(uint64_t bytes) {
     ++unit;
   }
   return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", value, kUnits[unit]);
+}
+
+std::string CursorText(const Cursor& cursor) {
+  if (cursor.empty()) return "-";
+  std::string text = cursor.timestamp_micros ? FormatTimestampIso(*cursor.timestamp_micros) : "";
+  if (!cursor.id.is_null()) text += (text.empty() ? "id " : " id ") + cursor.id.ToString();
+  return text;
 }
 
 }  // namespace sluice::cli

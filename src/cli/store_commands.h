@@ -21,4 +21,7 @@ Result<OpenedPipeline> OpenPipeline(const Cli& cli, const std::string& pipeline)
 // "1.2 MB", "532 B"
 std::string HumanBytes(uint64_t bytes);
 
+// "2025-11-27T15:30:00.000000Z id 42", "id 42", or "-" for an empty cursor.
+std::string CursorText(const Cursor& cursor);
+
 }  // namespace sluice::cli

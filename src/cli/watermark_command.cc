@@ -5,6 +5,7 @@
 
 #include "cli/store_commands.h"
 #include "common/redact.h"
+#include "sync/staged_check.h"
 #include "types/temporal.h"
 
 namespace sluice::cli {
@@ -36,6 +37,11 @@ void PrintHuman(const state::Watermark& watermark, bool show_files) {
               static_cast<long long>(watermark.load.rows_loaded),
               watermark.load.last_loaded_at.empty() ? "never" : watermark.load.last_loaded_at.c_str());
   if (watermark.load.last_error) std::printf("load error: %s\n", Redact(*watermark.load.last_error).c_str());
+  if (const std::optional<state::RewindRecord>& rewind = watermark.last_rewind) {
+    std::printf("rewound:    at %s: staged file %s %s; %lld files (%lld rows) given back to the source\n",
+                rewind->at.c_str(), rewind->key.c_str(), rewind->reason.c_str(),
+                static_cast<long long>(rewind->files_dropped), static_cast<long long>(rewind->rows_dropped));
+  }
   std::printf("files:      %zu waiting to load, %zu recently loaded\n", watermark.staged_files.size(),
               watermark.loaded_files.size());
   if (!show_files) return;
@@ -47,6 +53,24 @@ void PrintHuman(const state::Watermark& watermark, bool show_files) {
     std::printf("  loaded  %s  %lld rows  at %s\n", entry.key.c_str(), static_cast<long long>(entry.rows),
                 entry.loaded_at.c_str());
   }
+}
+
+// Forgets the staged files a reset reads again anyway and that could never
+// be loaded (missing or damaged in the store); returns what it forgot, said.
+Result<std::vector<std::string>> ForgetUnloadableFiles(sync::PipelineContext& context, state::Watermark& watermark) {
+  std::vector<std::string> forgotten;
+  std::vector<state::StagedFileEntry> kept;
+  for (state::StagedFileEntry& entry : watermark.staged_files) {
+    SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> problem,
+                            sync::FindStagedFileProblem(context.store(), entry, sync::StagedCheck::kStore));
+    if (problem) {
+      forgotten.push_back(fmt::format("staged file {} {}", entry.key, *problem));
+    } else {
+      kept.push_back(std::move(entry));
+    }
+  }
+  watermark.staged_files = std::move(kept);
+  return forgotten;
 }
 
 Result<state::VersionedWatermark> LoadFor(sync::PipelineContext& context, const std::string& table) {
@@ -84,11 +108,15 @@ int Change(const Cli& cli, const WatermarkArgs& args, bool reset) {
   state::Watermark& watermark = stored->watermark;
   watermark.pipeline = args.pipeline;
   watermark.table = args.table;
+  std::vector<std::string> forgotten;  // staged files a reset gave up
   if (reset) {
     watermark.cursor = Cursor();
     watermark.extract = state::ExtractState();
     watermark.pending_files.clear();
     watermark.schema_fingerprint.clear();
+    Result<std::vector<std::string>> unloadable = ForgetUnloadableFiles(*opened->context, watermark);
+    if (!unloadable.has_value()) return ReportError(unloadable.error());
+    forgotten = std::move(*unloadable);
   } else {
     if (args.timestamp.empty() && args.id.empty()) {
       return ReportError(InvalidArgument("watermark set needs --timestamp and/or --id"));
@@ -109,6 +137,7 @@ int Change(const Cli& cli, const WatermarkArgs& args, bool reset) {
   }
   Result<std::string> saved = opened->context->watermarks().Save(watermark, stored->version);
   if (!saved.has_value()) return ReportError(saved.error());
+  for (const std::string& line : forgotten) std::printf("forgot %s; its rows are read again\n", line.c_str());
   if (reset) {
     std::printf("watermark of %s reset: the next sync re-extracts the whole table%s\n", args.table.c_str(),
                 watermark.staged_files.empty() ? "" : " (files already staged will still be loaded)");

@@ -37,6 +37,12 @@ struct StagedFileEntry {
   uint64_t bytes = 0;
   std::string run_id;
   std::string staged_at;  // ISO UTC
+  // The cursor before the file's first row and after its last (incremental
+  // strategies). Going back to cursor_before re-reads exactly this file's
+  // rows and everything after them (state/rewind.h). nullopt for full copies
+  // and for files staged by a sluice that did not record it.
+  std::optional<Cursor> cursor_before = std::nullopt;
+  std::optional<Cursor> cursor_after = std::nullopt;
   friend bool operator==(const StagedFileEntry&, const StagedFileEntry&) = default;
 };
 
@@ -67,6 +73,18 @@ struct LoadState {
   friend bool operator==(const LoadState&, const LoadState&) = default;
 };
 
+// Why the cursor last went back over staged files that were not loaded
+// (state/rewind.h): which file, why, and what was given up to the source.
+struct RewindRecord {
+  std::string at;      // ISO UTC
+  std::string key;     // the first file forgotten
+  std::string reason;  // "missing from the store", "cleaned by `files clean`", ...
+  int64_t files_dropped = 0;
+  int64_t rows_dropped = 0;
+  std::optional<Cursor> cursor;  // where the cursor went; nullopt for a full copy (no cursor)
+  friend bool operator==(const RewindRecord&, const RewindRecord&) = default;
+};
+
 struct Watermark {
   int version = kWatermarkVersion;
   std::string pipeline;
@@ -85,6 +103,7 @@ struct Watermark {
   // The source schema the staged files were written with, so a load needs
   // no source (sync --load-only). Absent in documents of older versions.
   std::optional<Schema> schema;
+  std::optional<RewindRecord> last_rewind;  // absent until the first rewind
   int64_t lease_epoch = 0;
   friend bool operator==(const Watermark&, const Watermark&) = default;
 };

@@ -36,6 +36,16 @@ ordered_json CursorIdToJson(const Value& id) {
   return nullptr;
 }
 
+ordered_json CursorToJson(const Cursor& cursor) {
+  return {{"timestamp", cursor.timestamp_micros ? ordered_json(FormatTimestampIso(*cursor.timestamp_micros))
+                                                : ordered_json(nullptr)},
+          {"id", CursorIdToJson(cursor.id)}};
+}
+
+ordered_json CursorToJson(const std::optional<Cursor>& cursor) {
+  return cursor ? CursorToJson(*cursor) : ordered_json(nullptr);
+}
+
 ordered_json StagedFilesToJson(const std::vector<StagedFileEntry>& entries) {
   ordered_json array = ordered_json::array();
   for (const StagedFileEntry& entry : entries) {
@@ -43,9 +53,21 @@ ordered_json StagedFilesToJson(const std::vector<StagedFileEntry>& entries) {
                      {"rows", entry.rows},
                      {"bytes", entry.bytes},
                      {"run_id", entry.run_id},
-                     {"staged_at", TextOrNull(entry.staged_at)}});
+                     {"staged_at", TextOrNull(entry.staged_at)},
+                     {"cursor_before", CursorToJson(entry.cursor_before)},
+                     {"cursor_after", CursorToJson(entry.cursor_after)}});
   }
   return array;
+}
+
+ordered_json RewindToJson(const std::optional<RewindRecord>& rewind) {
+  if (!rewind) return nullptr;
+  return {{"at", TextOrNull(rewind->at)},
+          {"key", rewind->key},
+          {"reason", rewind->reason},
+          {"files_dropped", rewind->files_dropped},
+          {"rows_dropped", rewind->rows_dropped},
+          {"cursor", CursorToJson(rewind->cursor)}};
 }
 
 ordered_json LoadedFilesToJson(const std::vector<LoadedFileEntry>& entries) {
@@ -96,9 +118,10 @@ Result<Value> ParseCursorId(JsonFields& fields, std::string_view name) {
   return Value();
 }
 
-Result<Cursor> ParseCursor(JsonFields& document) {
-  SLUICE_ASSIGN_OR_RETURN(const json* value, document.Value("cursor"));
-  SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, document.origin(), "cursor"));
+// The cursor object in field `name` of `document`.
+Result<Cursor> ParseCursor(JsonFields& document, std::string_view name = "cursor") {
+  SLUICE_ASSIGN_OR_RETURN(const json* value, document.Value(name));
+  SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, document.origin(), document.PathOf(name)));
   Cursor cursor;
   SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> timestamp, fields.NullableString("timestamp"));
   if (timestamp) {
@@ -109,6 +132,29 @@ Result<Cursor> ParseCursor(JsonFields& document) {
   SLUICE_ASSIGN_OR_RETURN(cursor.id, ParseCursorId(fields, "id"));
   SLUICE_RETURN_IF_ERROR(fields.RejectUnknownFields());
   return cursor;
+}
+
+// An optional cursor field: missing or null gives nullopt.
+Result<std::optional<Cursor>> ParseOptionalCursor(JsonFields& document, std::string_view name) {
+  SLUICE_ASSIGN_OR_RETURN(const json* value, document.Value(name, kOptional));
+  if (value == nullptr || value->is_null()) return std::optional<Cursor>();
+  SLUICE_ASSIGN_OR_RETURN(Cursor cursor, ParseCursor(document, name));
+  return std::optional<Cursor>(std::move(cursor));
+}
+
+Result<std::optional<RewindRecord>> ParseRewind(JsonFields& document) {
+  SLUICE_ASSIGN_OR_RETURN(const json* value, document.Value("last_rewind", kOptional));
+  if (value == nullptr || value->is_null()) return std::optional<RewindRecord>();
+  SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, document.origin(), "last_rewind"));
+  RewindRecord rewind;
+  SLUICE_ASSIGN_OR_RETURN(rewind.at, fields.Timestamp("at"));
+  SLUICE_ASSIGN_OR_RETURN(rewind.key, fields.String("key"));
+  SLUICE_ASSIGN_OR_RETURN(rewind.reason, fields.String("reason"));
+  SLUICE_ASSIGN_OR_RETURN(rewind.files_dropped, fields.Int64("files_dropped", 0));
+  SLUICE_ASSIGN_OR_RETURN(rewind.rows_dropped, fields.Int64("rows_dropped", 0));
+  SLUICE_ASSIGN_OR_RETURN(rewind.cursor, ParseOptionalCursor(fields, "cursor"));
+  SLUICE_RETURN_IF_ERROR(fields.RejectUnknownFields());
+  return std::optional<RewindRecord>(std::move(rewind));
 }
 
 Result<ExtractState> ParseExtract(JsonFields& document) {
@@ -244,6 +290,8 @@ Result<StagedFileEntry> ParseStagedFile(JsonFields& fields) {
   SLUICE_ASSIGN_OR_RETURN(entry.bytes, fields.UInt64("bytes"));
   SLUICE_ASSIGN_OR_RETURN(entry.run_id, fields.String("run_id", kOptional));
   SLUICE_ASSIGN_OR_RETURN(entry.staged_at, fields.Timestamp("staged_at", kOptional));
+  SLUICE_ASSIGN_OR_RETURN(entry.cursor_before, ParseOptionalCursor(fields, "cursor_before"));
+  SLUICE_ASSIGN_OR_RETURN(entry.cursor_after, ParseOptionalCursor(fields, "cursor_after"));
   return entry;
 }
 
@@ -279,11 +327,7 @@ std::string WatermarkToJson(const Watermark& watermark) {
       {"pipeline", watermark.pipeline},
       {"table", watermark.table},
       {"cdc_strategy", watermark.cdc_strategy},
-      {"cursor",
-       {{"timestamp", watermark.cursor.timestamp_micros
-                          ? ordered_json(FormatTimestampIso(*watermark.cursor.timestamp_micros))
-                          : ordered_json(nullptr)},
-        {"id", CursorIdToJson(watermark.cursor.id)}}},
+      {"cursor", CursorToJson(watermark.cursor)},
       {"lookback", watermark.lookback.empty() ? ordered_json(nullptr) : LookbackToJson(watermark.lookback)},
       {"extract",
        {{"status", watermark.extract.status},
@@ -304,6 +348,7 @@ std::string WatermarkToJson(const Watermark& watermark) {
         {"last_error", TextOrNull(watermark.load.last_error)}}},
       {"schema_fingerprint", watermark.schema_fingerprint},
       {"schema", SchemaToJson(watermark.schema)},
+      {"last_rewind", RewindToJson(watermark.last_rewind)},
       {"lease_epoch", watermark.lease_epoch},
   };
   // Invalid UTF-8 (an error message quoting source bytes) becomes U+FFFD rather than failing the save.
@@ -331,6 +376,7 @@ Result<Watermark> WatermarkFromJson(std::string_view text, const std::string& or
   SLUICE_ASSIGN_OR_RETURN(watermark.load, ParseLoad(document));
   SLUICE_ASSIGN_OR_RETURN(watermark.schema_fingerprint, document.String("schema_fingerprint"));
   SLUICE_ASSIGN_OR_RETURN(watermark.schema, ParseSchema(document));
+  SLUICE_ASSIGN_OR_RETURN(watermark.last_rewind, ParseRewind(document));
   SLUICE_ASSIGN_OR_RETURN(watermark.lease_epoch, document.Int64("lease_epoch", 0, kOptional));
   SLUICE_RETURN_IF_ERROR(document.RejectUnknownFields());
   return watermark;

@@ -52,6 +52,13 @@ std::string RunReport::ToJson() const {
                            {"loaded_rows", result.validation.loaded_rows},
                            // Counts that agree prove nothing for a table whose run failed.
                            {"ok", result.status == "success" && result.validation.ok()}};
+    entry["rewinds"] = nlohmann::ordered_json::array();
+    for (const state::RewindRecord& rewind : result.rewinds) {
+      entry["rewinds"].push_back({{"key", rewind.key},
+                                  {"reason", rewind.reason},
+                                  {"files_dropped", rewind.files_dropped},
+                                  {"rows_dropped", rewind.rows_dropped}});
+    }
     entry["duration_seconds"] = result.duration_seconds;
     entry["error"] = result.error.ok() ? nlohmann::ordered_json(nullptr)
                                        : nlohmann::ordered_json(Redact(result.error.message()));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "state/watermark.h"
 
 namespace sluice::sync {
 
@@ -29,6 +30,9 @@ struct TableResult {
   int64_t zero_dates_nulled = 0;
   int64_t null_cursor_rows = 0;  // rows the cursor cannot see (processing.null_cursor)
   Validation validation;
+  // Staged files this run found unloadable and gave back to the source
+  // (state/rewind.h): their rows are read again, this run or the next.
+  std::vector<state::RewindRecord> rewinds;
   double duration_seconds = 0;
   Status error;  // ok unless status is failed or skipped
 };

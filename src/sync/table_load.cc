@@ -6,6 +6,7 @@
 #include "common/failpoint.h"
 #include "common/logging.h"
 #include "common/redact.h"
+#include "state/rewind.h"
 #include "sync/table_sync.h"
 #include "types/temporal.h"
 
@@ -27,19 +28,72 @@ target::LoadMode ModeFor(const config::TableConfig& table, const cdc::TableSpec&
   return spec.primary_key.empty() ? target::LoadMode::kAppend : target::LoadMode::kMerge;
 }
 
+// Errors a damaged staged file can cause in a target (the target's own
+// file checks, a reader failing on it); others (schema, connection) cannot.
+bool MayBeAFileProblem(const Status& error) {
+  switch (error.code()) {
+    case StatusCode::kDataError:
+    case StatusCode::kNotFound:
+    case StatusCode::kIoError:
+    case StatusCode::kInternal: return true;
+    default: return false;
+  }
+}
+
 }  // namespace
 
-Status TableSync::Load() {
+Status TableSync::Load(const LoadShape& shape) {
+  Status status = LoadStagedFiles(shape);
+  if (status.ok()) return status;
+  state::Watermark& watermark = stored_.watermark;
+  watermark.load.status = "failed";
+  watermark.load.last_error = Redact(status.message());
+  Status saved = SaveWatermark();
+  if (!saved.ok()) SLUICE_LOG_WARN("table {}: could not record the failure: {}", table_.name, saved.message());
+  return status;
+}
+
+Status TableSync::LoadStagedFiles(const LoadShape& shape) {
   state::Watermark& watermark = stored_.watermark;
   if (watermark.staged_files.empty()) return Status::Ok();
+  SLUICE_RETURN_IF_ERROR(lease_->Check());
+  SLUICE_ASSIGN_OR_RETURN(target::Target * target, context_.target());
+  SLUICE_RETURN_IF_ERROR(RewindOverUnloadableFile(*target, StagedCheck::kStore));
+  if (watermark.staged_files.empty()) return Status::Ok();
+  std::set<std::string> superseded;
+  Result<target::LoadResult> loaded = LoadInTarget(*target, shape, superseded);
+  if (!loaded.has_value() && MayBeAFileProblem(loaded.error())) {
+    // Present and of the right size, yet perhaps unreadable: look inside before blaming the target.
+    Result<bool> rewound = RewindOverUnloadableFile(*target, StagedCheck::kParquet);
+    if (!rewound.has_value()) {
+      SLUICE_LOG_WARN("table {}: checking the staged files after a failed load: {}", table_.name,
+                      rewound.error().message());
+    } else if (*rewound) {
+      if (watermark.staged_files.empty()) return Status::Ok();
+      superseded.clear();
+      loaded = LoadInTarget(*target, shape, superseded);
+    }
+  }
+  if (!loaded.has_value()) return loaded.error();
+  RecordLoaded(*loaded, superseded);
+  if (!watermark.staged_files.empty()) {
+    return Internal("table {}: the target did not account for {} staged files", table_.name,
+                    watermark.staged_files.size());
+  }
+  return SaveWatermark();
+}
+
+Result<target::LoadResult> TableSync::LoadInTarget(target::Target& target, const LoadShape& shape,
+                                                   std::set<std::string>& superseded) {
+  const state::Watermark& watermark = stored_.watermark;
   target::LoadRequest request;
   request.pipeline = context_.pipeline().name;
   request.source_table = table_.name;
   request.target_table = table_.target_name;
-  request.schema = schema_;
-  request.primary_key = spec_.primary_key;
-  request.order_columns = OrderColumns(spec_);
-  request.mode = ModeFor(table_, spec_);
+  request.schema = shape.schema;
+  request.primary_key = shape.spec.primary_key;
+  request.order_columns = OrderColumns(shape.spec);
+  request.mode = ModeFor(table_, shape.spec);
   request.run_id = run_.ExecutionId();
   if (request.mode == target::LoadMode::kAppend && !IsFullSync()) {
     SLUICE_LOG_WARN("table {}: no primary key, so rows are appended; a row read twice (updates, lookback) "
@@ -47,8 +101,7 @@ Status TableSync::Load() {
                     table_.name);
   }
   // A replace loads only the newest complete copy; older staged copies are superseded.
-  std::set<std::string> superseded;
-  std::string newest_run = watermark.staged_files.back().run_id;
+  const std::string& newest_run = watermark.staged_files.back().run_id;
   for (const state::StagedFileEntry& entry : watermark.staged_files) {
     if (request.mode == target::LoadMode::kReplace && entry.run_id != newest_run) {
       superseded.insert(entry.key);
@@ -56,22 +109,18 @@ Status TableSync::Load() {
     }
     request.files.push_back({entry.key, entry.rows, entry.bytes, entry.run_id});
   }
-  SLUICE_ASSIGN_OR_RETURN(target::Target * target, context_.target());
   Failpoint("load.before");
-  Result<target::LoadResult> loaded = target->Load(request, context_.store());
-  if (!loaded.has_value()) {
-    watermark.load.status = "failed";
-    watermark.load.last_error = Redact(loaded.error().message());
-    Status saved = SaveWatermark();
-    if (!saved.ok()) SLUICE_LOG_WARN("table {}: could not record the failure: {}", table_.name, saved.message());
-    return loaded.error();
-  }
-  Failpoint("load.after_commit");
-  for (const std::string& ddl : loaded->ddl) SLUICE_LOG_INFO("table {}: applied {}", table_.name, ddl);
+  Result<target::LoadResult> loaded = target.Load(request, context_.store());
+  if (loaded.has_value()) Failpoint("load.after_commit");
+  return loaded;
+}
 
-  std::set<std::string> now_loaded(loaded->loaded_keys.begin(), loaded->loaded_keys.end());
+void TableSync::RecordLoaded(const target::LoadResult& loaded, const std::set<std::string>& superseded) {
+  state::Watermark& watermark = stored_.watermark;
+  for (const std::string& ddl : loaded.ddl) SLUICE_LOG_INFO("table {}: applied {}", table_.name, ddl);
+  std::set<std::string> now_loaded(loaded.loaded_keys.begin(), loaded.loaded_keys.end());
   std::set<std::string> done = now_loaded;
-  done.insert(loaded->already_loaded_keys.begin(), loaded->already_loaded_keys.end());
+  done.insert(loaded.already_loaded_keys.begin(), loaded.already_loaded_keys.end());
   done.insert(superseded.begin(), superseded.end());
   std::string now = FormatTimestampIso(NowMicros());
   std::vector<state::StagedFileEntry> still_staged;
@@ -88,20 +137,71 @@ Status TableSync::Load() {
     watermark.loaded_files.erase(watermark.loaded_files.begin(),
                                  watermark.loaded_files.end() - static_cast<long>(state::kLoadedFilesKept));
   }
-  result_.rows_loaded = loaded->rows_in_files;
-  result_.files_loaded = static_cast<int64_t>(loaded->loaded_keys.size());
-  result_.validation.loaded_rows = loaded->rows_in_files;
+  result_.rows_loaded += loaded.rows_in_files;
+  result_.files_loaded += static_cast<int64_t>(loaded.loaded_keys.size());
+  result_.validation.loaded_rows += loaded.rows_in_files;
   watermark.load.status = "success";
   watermark.load.last_error.reset();
-  watermark.load.rows_loaded += loaded->rows_in_files;
+  watermark.load.rows_loaded += loaded.rows_in_files;
   watermark.load.last_loaded_at = now;
   SLUICE_LOG_INFO("table {}: loaded {} files ({} rows read, {} rows written) into {}", table_.name,
-                  loaded->loaded_keys.size(), loaded->rows_in_files, loaded->rows_written, table_.target_name);
-  if (!watermark.staged_files.empty()) {
-    return Internal("table {}: the target did not account for {} staged files", table_.name,
-                    watermark.staged_files.size());
+                  loaded.loaded_keys.size(), loaded.rows_in_files, loaded.rows_written, table_.target_name);
+}
+
+Result<bool> TableSync::RewindOverUnloadableFile(target::Target& target, StagedCheck depth) {
+  const state::Watermark& watermark = stored_.watermark;
+  std::optional<std::set<std::string>> ledger;  // read only when needed
+  auto in_ledger = [&](const std::string& key) -> Result<bool> {
+    if (!ledger) {
+      SLUICE_ASSIGN_OR_RETURN(ledger, target.LoadedFiles(context_.pipeline().name, table_.name));
+    }
+    return ledger->count(key) > 0;
+  };
+  for (size_t index = 0; index < watermark.staged_files.size(); ++index) {
+    const state::StagedFileEntry& entry = watermark.staged_files[index];
+    if (depth == StagedCheck::kParquet) {
+      SLUICE_ASSIGN_OR_RETURN(bool loaded, in_ledger(entry.key));  // not worth reading
+      if (loaded) continue;
+    }
+    SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> problem, FindStagedFileProblem(context_.store(), entry, depth));
+    if (!problem) continue;
+    // A file the target already committed needs nothing from the store.
+    SLUICE_ASSIGN_OR_RETURN(bool loaded, in_ledger(entry.key));
+    if (loaded) continue;
+    SLUICE_RETURN_IF_ERROR(RewindOver(index, *problem));
+    return true;
   }
-  return SaveWatermark();
+  return false;
+}
+
+Status TableSync::RewindOver(size_t index, const std::string& problem) {
+  state::Watermark& watermark = stored_.watermark;
+  SLUICE_ASSIGN_OR_RETURN(
+      std::vector<state::StagedFileEntry> dropped,
+      state::RewindOverStagedFile(watermark, index, IsFullSync(), problem, FormatTimestampIso(NowMicros())));
+  // Forgotten first, deleted after: a file the watermark no longer lists is never loaded.
+  SLUICE_RETURN_IF_ERROR(SaveWatermark());
+  const state::RewindRecord& rewind = *watermark.last_rewind;
+  result_.rewinds.push_back(rewind);
+  if (IsFullSync()) {
+    SLUICE_LOG_WARN(
+        "table {}: staged file '{}' {}; forgot its full copy ({} files, {} rows), so a new copy "
+        "replaces it",
+        table_.name, rewind.key, problem, rewind.files_dropped, rewind.rows_dropped);
+  } else {
+    SLUICE_LOG_WARN(
+        "table {}: staged file '{}' {}; forgot it and every file staged after it ({} files, {} rows) "
+        "and moved the cursor back to where its rows begin, so the next extract reads them again",
+        table_.name, rewind.key, problem, rewind.files_dropped, rewind.rows_dropped);
+  }
+  for (const state::StagedFileEntry& entry : dropped) {
+    Status deleted = context_.store().Delete(entry.key);
+    if (!deleted.ok()) {
+      SLUICE_LOG_WARN("table {}: could not delete forgotten file '{}' ({}); `sluice files clean` removes it later",
+                      table_.name, entry.key, deleted.message());
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace sluice::sync

@@ -66,21 +66,44 @@ Status TableSync::RunWithLease() {
   watermark.table = table_.name;
   watermark.cdc_strategy = std::string(config::ToString(table_.cdc_strategy));
   watermark.lease_epoch = lease_->epoch();
-  Status status = Prepare();
-  if (status.ok() && !options_.load_only) status = Extract();
-  if (!status.ok() && !options_.load_only) {
-    // Recorded so `status` shows it; the cursor stays after the last staged file.
-    current_file_.reset();
-    watermark.extract.status = "failed";
-    watermark.extract.last_error = Redact(status.message());
-    watermark.extract.last_finished_at = NowIso();
-    Status saved = SaveWatermark();
-    if (!saved.ok()) SLUICE_LOG_WARN("table {}: could not record the failure: {}", table_.name, saved.message());
-  }
-  if (status.ok() && !options_.backup_only) status = Load();
+  Status status = RunSteps();
   Status released = lease_->Release();
   if (!released.ok()) SLUICE_LOG_WARN("table {}: releasing the lease: {}", table_.name, released.message());
   return status;
+}
+
+// The extract's error is the table's; a load failing after it is added to it.
+Status TableSync::RunSteps() {
+  Status prepared = Prepare();
+  Status loaded;
+  if (!options_.backup_only && !stored_.watermark.staged_files.empty()) {
+    // Files an earlier run left waiting go first, with the schema they were
+    // staged with: an extract that fails below cannot hold them back.
+    Result<LoadShape> shape = StagedShape(prepared);
+    loaded = shape.has_value() ? Load(*shape) : shape.error();
+  }
+  if (options_.load_only) return loaded.ok() ? prepared : loaded;
+  Status extracted = prepared.ok() ? Extract() : prepared;
+  if (!extracted.ok()) RecordExtractFailure(extracted);
+  // What the extract staged, also before it failed, unless told to stop.
+  if (!options_.backup_only && loaded.ok() && prepared.ok() && !StopRequested() &&
+      !stored_.watermark.staged_files.empty()) {
+    loaded = Load(LoadShape{schema_, spec_});
+  }
+  if (extracted.ok() || loaded.ok()) return extracted.ok() ? loaded : extracted;
+  return Status(extracted.code(),
+                fmt::format("{}; loading the staged files failed too: {}", extracted.message(), loaded.message()));
+}
+
+void TableSync::RecordExtractFailure(const Status& status) {
+  // Recorded so `status` shows it; the cursor stays after the last staged file.
+  current_file_.reset();
+  state::Watermark& watermark = stored_.watermark;
+  watermark.extract.status = "failed";
+  watermark.extract.last_error = Redact(status.message());
+  watermark.extract.last_finished_at = NowIso();
+  Status saved = SaveWatermark();
+  if (!saved.ok()) SLUICE_LOG_WARN("table {}: could not record the failure: {}", table_.name, saved.message());
 }
 
 Status TableSync::Prepare() {
@@ -126,6 +149,22 @@ Status TableSync::RereadForAddedColumns(const std::vector<std::string>& added) {
   stored_.watermark.cursor = Cursor();
   stored_.watermark.lookback = Lookback();
   return Status::Ok();
+}
+
+Result<TableSync::LoadShape> TableSync::StagedShape(const Status& prepared) const {
+  if (const std::optional<Schema>& recorded = stored_.watermark.schema) {
+    SchemaPtr schema = std::make_shared<Schema>(*recorded);
+    Result<cdc::TableSpec> spec = cdc::MakeTableSpec(table_, schema);
+    if (spec.has_value()) return LoadShape{std::move(schema), std::move(*spec)};
+    if (!prepared.ok()) return spec.error();  // the configuration changed since; the source's schema may still fit
+  }
+  if (!prepared.ok()) {
+    return prepared.WithContext(fmt::format(
+        "table {}: the staged files cannot be loaded: the watermark records no schema for them (they were staged "
+        "by an older sluice) and the source cannot describe the table",
+        table_.name));
+  }
+  return LoadShape{schema_, spec_};
 }
 
 Status TableSync::Extract() {
@@ -265,6 +304,11 @@ Status TableSync::PublishCurrentFile(const Cursor& cursor) {
   Failpoint("extract.after_put");
   state::StagedFileEntry entry{published.key, published.rows, published.bytes, run_.ExecutionId(), NowIso()};
   state::Watermark& watermark = stored_.watermark;
+  if (!IsFullSync()) {
+    // The file's cursor range: a rewind to cursor_before reads its rows again.
+    entry.cursor_before = watermark.cursor;
+    entry.cursor_after = cursor;
+  }
   if (IsFullSync()) {
     watermark.pending_files.push_back(std::move(entry));
   } else {

@@ -82,7 +82,9 @@ TEST(WatermarkJson, HasSpecFieldsInSpecOrderWithExtensionsAfterTheirNeighbours) 
       "rows": 50000,
       "bytes": 3100000,
       "run_id": "abc123",
-      "staged_at": "2025-11-28T14:00:40.000000Z"
+      "staged_at": "2025-11-28T14:00:40.000000Z",
+      "cursor_before": null,
+      "cursor_after": null
     }
   ],
   "pending_files": [],
@@ -101,6 +103,7 @@ TEST(WatermarkJson, HasSpecFieldsInSpecOrderWithExtensionsAfterTheirNeighbours) 
   },
   "schema_fingerprint": "sha256:1f2e",
   "schema": null,
+  "last_rewind": null,
   "lease_epoch": 3
 })");
 }
@@ -115,7 +118,19 @@ TEST(WatermarkJson, RoundTripsEveryField) {
                                         Field{.name = "note", .type = DataType::Of(TypeId::kString), .nullable = true,
                                               .source_type = "varchar(40)", .max_length = 40}},
                             .primary_key = {"id"}};
+  watermark.staged_files[0].cursor_before = Cursor{.timestamp_micros = 5, .id = Value::Int64(7)};
+  watermark.staged_files[0].cursor_after = watermark.cursor;
+  watermark.last_rewind = RewindRecord{.at = "2025-11-28T14:00:00.000000Z",
+                                       .key = "incremental/b.parquet",
+                                       .reason = "is missing from the store",
+                                       .files_dropped = 2,
+                                       .rows_dropped = 9,
+                                       .cursor = Cursor()};
   Result<Watermark> parsed = WatermarkFromJson(WatermarkToJson(watermark), kOrigin);
+  ASSERT_TRUE(parsed.has_value()) << parsed.status().ToString();
+  EXPECT_EQ(*parsed, watermark);
+  watermark.last_rewind->cursor.reset();  // a full copy's rewind moves no cursor
+  parsed = WatermarkFromJson(WatermarkToJson(watermark), kOrigin);
   ASSERT_TRUE(parsed.has_value()) << parsed.status().ToString();
   EXPECT_EQ(*parsed, watermark);
   Watermark fresh;
@@ -213,7 +228,29 @@ TEST(WatermarkJson, TheHeaderExtensionsAreOptionalSoASpecShapedDocumentReads) {
   EXPECT_EQ(parsed->lease_epoch, 0);
   EXPECT_TRUE(parsed->pending_files.empty());
   EXPECT_EQ(parsed->staged_files[0].bytes, 3100000u);
+  EXPECT_EQ(parsed->staged_files[0].cursor_before, std::nullopt) << "staged before sluice recorded cursor ranges";
+  EXPECT_EQ(parsed->last_rewind, std::nullopt);
   EXPECT_EQ(parsed->cursor.id, Value::Int64(1000000));
+}
+
+TEST(WatermarkJson, AStagedFilesCursorRangeIsWrittenAndCheckedLikeTheCursor) {
+  Watermark watermark = FullWatermark();
+  watermark.staged_files[0].cursor_before = Cursor();
+  watermark.staged_files[0].cursor_after = watermark.cursor;
+  std::string json = WatermarkToJson(watermark);
+  EXPECT_THAT(json, HasSubstr(R"("cursor_before": {
+        "timestamp": null,
+        "id": null
+      },
+      "cursor_after": {
+        "timestamp": "2025-11-27T15:30:00.000001Z",
+        "id": 1000000
+      })"));
+  size_t at = json.find("\"id\": null");
+  json.replace(at, 10, "\"id\": 1.5");
+  Result<Watermark> parsed = WatermarkFromJson(json, kOrigin);
+  ASSERT_FALSE(parsed.has_value());
+  EXPECT_THAT(parsed.error().message(), HasSubstr("staged_files[0].cursor_before.id: expected an integer"));
 }
 
 class WatermarkStoreTest : public ::testing::Test {
