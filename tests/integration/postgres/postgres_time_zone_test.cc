@@ -54,6 +54,25 @@ TEST_P(PostgresTimeZoneTest, ARowStampedAheadOfTheWritersClockWaitsForALaterRun)
             (std::vector<std::string>{"1", "2", "3"}));
 }
 
+TEST(PostgresTimeZoneSetting, AnOffsetIsWestOfUtcWhenNegativeAsInIso) {
+  // PostgreSQL reads a zone NAME like '-05:00' POSIX-style (5 hours east); the setting means ISO's 5 hours west.
+  ServerEnv server = PostgresServer();
+  ASSERT_FALSE(server.host.empty());
+  PgFixture writer(server);
+  std::string table = UniqueName("tz_offset");
+  writer.Exec("DROP TABLE IF EXISTS " + table + "; CREATE TABLE " + table +
+              " (id int PRIMARY KEY, updated_at timestamp NOT NULL); INSERT INTO " + table +
+              " VALUES (1, (now() AT TIME ZONE INTERVAL '-05:00') - interval '1 hour'), "
+              "(2, (now() AT TIME ZONE INTERVAL '-05:00') + interval '1 hour')");
+  EmbeddedProject project("pg_tz_offset");
+  project.WriteConfig("  " + table + ": {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id}\n",
+                      "batch_size: 100", "partition_strategy: table",
+                      server.SourceYaml("postgres", "ssl: {mode: disabled}, time_zone: '-05:00'"));
+  ASSERT_EQ(project.Sync().value("status", ""), "success");
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT id FROM " + table + " ORDER BY id")), (std::vector<std::string>{"1"}))
+      << "row 2 is stamped an hour ahead of writers at UTC-5 and waits";
+}
+
 INSTANTIATE_TEST_SUITE_P(EastAndWest, PostgresTimeZoneTest, ::testing::Values("America/New_York", "Asia/Tokyo"),
                          [](const ::testing::TestParamInfo<const char*>& info) {
                            return std::string(info.param).substr(0, std::string(info.param).find('/')) == "America"
