@@ -115,6 +115,19 @@ void CheckStrategy(MapReader& reader, const TableConfig& table) {
   }
 }
 
+// The target table must not be one sluice keeps for itself (config.h).
+void CheckTargetName(const MapReader& reader, const TableConfig& table) {
+  std::string name = AsciiLower(table.target_name);
+  bool ledger = name == kLedgerTableName;
+  if (!ledger && name.find(kReservedNamePart) == std::string::npos) return;
+  std::string_view what = ledger ? "the name of sluice's ledger of loaded files, kept in the target schema"
+                                 : "reserved: target tables whose names contain '__sluice_' are sluice's own helpers";
+  reader.Report("target_name",
+                fmt::format("'{}'{} is {} (set target_name: to another name, e.g. {})", table.target_name,
+                            reader.Has("target_name") ? "" : " (the default: the name after the last '.')", what,
+                            ledger ? "loaded_files" : "a name without '__sluice_'"));
+}
+
 // The table's settings; `*target_name_line` is where target_name was set (0: defaulted).
 TableConfig ReadTable(const MapReader& tables, const YamlEntry& entry, const PipelineConfig& pipeline,
                       int* target_name_line) {
@@ -142,6 +155,7 @@ TableConfig ReadTable(const MapReader& tables, const YamlEntry& entry, const Pip
   ReadProcessing(reader.Child("processing", kProcessingKeys), &table.processing);
   ReadValidation(reader.Child("validation", kValidationKeys), &table.validation);
   if (table.target_name.empty()) table.target_name = table.name.substr(table.name.rfind('.') + 1);
+  CheckTargetName(reader, table);
   if (strategy_known) CheckStrategy(reader, table);
   return table;
 }

@@ -392,6 +392,31 @@ stores:
                                               "warehouse (target same_file is the same database)"));
 }
 
+TEST_F(ConfigErrorTest, TheLedgerAndSluicesHelperTablesCannotBeTargets) {
+  std::string file = File("pipelines/p.yml");
+  EXPECT_THAT(PipelineErrors(R"(pipeline: {name: p, source: app_db, target: warehouse, store: stage}
+tables:
+  shop._sluice_loaded_files: {cdc_strategy: full_sync}
+  orders: {cdc_strategy: full_sync, target_name: orders__sluice_new}
+)"),
+              ::testing::ElementsAre(
+                  file + ":3: tables.shop._sluice_loaded_files.target_name: '_sluice_loaded_files' (the default: the "
+                         "name after the last '.') is the name of sluice's ledger of loaded files, kept in the target "
+                         "schema (set target_name: to another name, e.g. loaded_files)",
+                  file + ":4: tables.orders.target_name: 'orders__sluice_new' is reserved: target tables whose names "
+                         "contain '__sluice_' are sluice's own helpers (set target_name: to another name, e.g. a "
+                         "name without '__sluice_')"));
+  EXPECT_THAT(PipelineErrors(R"(pipeline: {name: p, source: app_db, target: warehouse, store: stage}
+tables:
+  audit:
+    cdc_strategy: full_sync
+    target_name: _Sluice_Loaded_Files
+)"),
+              ::testing::ElementsAre(file + ":5: tables.audit.target_name: '_Sluice_Loaded_Files' is the name of "
+                                            "sluice's ledger of loaded files, kept in the target schema (set "
+                                            "target_name: to another name, e.g. loaded_files)"));
+}
+
 TEST_F(ConfigErrorTest, EachStrategyNeedsItsColumns) {
   std::vector<std::string> lines =
       PipelineErrors(R"(pipeline: {name: p, source: app_db, target: warehouse, store: stage}
