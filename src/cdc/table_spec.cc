@@ -2,6 +2,10 @@
 
 #include <fmt/ranges.h>
 
+#include <map>
+
+#include "common/spelling.h"
+
 namespace sluice::cdc {
 namespace {
 
@@ -72,6 +76,28 @@ Status ResolveLookback(const config::TableConfig& table, TableSpec& spec) {
   return Status::Ok();
 }
 
+// DuckDB and Redshift compare column names ignoring case, so "a" and "A"
+// would land in one target column.
+Status CheckNamesDifferBeyondCase(const TableSpec& spec, bool custom_sql) {
+  std::map<std::string, const Field*> seen;  // lower case -> first field
+  for (const Field& field : spec.schema->fields) {
+    auto [first, inserted] = seen.emplace(AsciiLower(field.name), &field);
+    if (inserted) continue;
+    std::string remedy =
+        custom_sql ? fmt::format("give one of them another name in custom_sql (e.g. SELECT \"{}\" AS {}_2)",
+                                 field.name, AsciiLower(field.name))
+                   : fmt::format("rename one of them in the source (e.g. ALTER TABLE {} RENAME COLUMN \"{}\" TO "
+                                 "{}_2), or read the table with cdc_strategy: custom_sql and select one under another "
+                                 "name (SELECT ..., \"{}\" AS {}_2)",
+                                 spec.table, field.name, AsciiLower(field.name), field.name, AsciiLower(field.name));
+    return InvalidArgument(
+        "table {}: columns \"{}\" and \"{}\" differ only in case, and the warehouse compares column names "
+        "ignoring case, so it cannot hold both; nothing was read or written. To sync the table, {}",
+        spec.table, first->second->name, field.name, remedy);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<TableSpec> MakeTableSpec(const config::TableConfig& table, SchemaPtr schema) {
@@ -82,6 +108,7 @@ Result<TableSpec> MakeTableSpec(const config::TableConfig& table, SchemaPtr sche
   spec.batch_size = table.processing.batch_size;
   spec.custom_sql = table.custom_sql;
   spec.primary_key = table.primary_key.empty() ? spec.schema->primary_key : table.primary_key;
+  SLUICE_RETURN_IF_ERROR(CheckNamesDifferBeyondCase(spec, table.cdc_strategy == config::CdcStrategy::kCustomSql));
   for (const std::string& column : spec.primary_key) {
     if (!spec.schema->FieldIndex(column)) {
       return InvalidArgument("table {}: primary_key column '{}' is not a column of the table (columns: {})",
