@@ -125,6 +125,7 @@ class ChunkPlanner {
   Result<std::vector<Value>> KeyAt(const ColumnBatch& batch, size_t row) const;
   Result<size_t> AcceptRangeBatch(const ColumnBatch& batch);
   Status AcceptCustomBatch(const ColumnBatch& batch);
+  Status CheckCustomCeiling() const;
   void SetCursorFromKey(const std::vector<Value>& key);
   Value TimestampValue(int64_t micros) const;
   std::optional<int64_t> RemainingRows() const;

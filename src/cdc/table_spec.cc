@@ -98,6 +98,27 @@ Status CheckNamesDifferBeyondCase(const TableSpec& spec, bool custom_sql) {
   return Status::Ok();
 }
 
+// custom_sql: a cursor column the query returns must be able to advance the
+// cursor, or every run would read (and append) the same rows again.
+Status CheckCustomCursorColumn(const TableSpec& spec, const std::string& key, const std::string& column,
+                               bool timestamp) {
+  std::optional<size_t> index = spec.schema->FieldIndex(column);
+  if (!index) return Status::Ok();  // not returned: the ceiling gives the cursor
+  const Field& field = spec.schema->fields[*index];
+  if (timestamp ? IsTimestampType(field.type.id) : IsIdType(field.type)) return Status::Ok();
+  std::string type = field.source_type.empty() ? field.type.ToString()
+                                               : fmt::format("{} ({})", field.type.ToString(), field.source_type);
+  return InvalidArgument(
+      "table {}: {} '{}' is {} in the custom_sql query's result, which {}, so the cursor could never advance and "
+      "every run would read the same rows again; nothing was read. Follow a column whose type is {} (CAST it in "
+      "the query on MySQL and PostgreSQL, e.g. CAST({} AS {}) AS {}; SQLite takes a column's type from its "
+      "declaration only: declare it {}){}",
+      spec.table, key, column, type, timestamp ? "is not a date or timestamp" : "cannot be ordered as an id",
+      timestamp ? "DATE, DATETIME or TIMESTAMP" : "an integer or a string", column,
+      timestamp ? "TIMESTAMP" : "BIGINT", column, timestamp ? "DATETIME" : "INTEGER",
+      timestamp ? ", or use cdc_id_column with an integer column" : "");
+}
+
 }  // namespace
 
 Result<TableSpec> MakeTableSpec(const config::TableConfig& table, SchemaPtr schema) {
@@ -125,15 +146,15 @@ Result<TableSpec> MakeTableSpec(const config::TableConfig& table, SchemaPtr sche
   }
   if (uses_timestamp) {
     spec.timestamp_column = table.cdc_timestamp_column;
-    if (spec.strategy != CdcStrategy::kCustomSql) {
-      SLUICE_RETURN_IF_ERROR(CheckColumn(spec, "cdc_timestamp_column", spec.timestamp_column, true));
-    }
+    SLUICE_RETURN_IF_ERROR(spec.strategy == CdcStrategy::kCustomSql
+                               ? CheckCustomCursorColumn(spec, "cdc_timestamp_column", spec.timestamp_column, true)
+                               : CheckColumn(spec, "cdc_timestamp_column", spec.timestamp_column, true));
   }
   if (uses_id) {
     spec.id_column = table.cdc_id_column;
-    if (spec.strategy != CdcStrategy::kCustomSql) {
-      SLUICE_RETURN_IF_ERROR(CheckColumn(spec, "cdc_id_column", spec.id_column, false));
-    }
+    SLUICE_RETURN_IF_ERROR(spec.strategy == CdcStrategy::kCustomSql
+                               ? CheckCustomCursorColumn(spec, "cdc_id_column", spec.id_column, false)
+                               : CheckColumn(spec, "cdc_id_column", spec.id_column, false));
   }
   // Paging by (timestamp, id) skips rows when two share both values: the id must be unique.
   if (spec.strategy == CdcStrategy::kHybrid && !spec.IdIsUnique()) {
