@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "cdc/cursor_check.h"
 #include "cdc/lookback.h"
+#include "common/logging.h"
 #include "types/temporal.h"
 
 namespace sluice::cdc {
@@ -93,6 +95,8 @@ Result<ChunkPlanner> ChunkPlanner::Create(TableSpec spec, Cursor start, Ceiling 
   planner.row_limit_ = row_limit;
   planner.lookback_ = std::move(lookback);
   SLUICE_RETURN_IF_ERROR(planner.Init());
+  planner.warnings_ = CursorAheadWarnings(planner.spec_, planner.start_cursor_, planner.ceiling_);
+  for (const std::string& warning : planner.warnings_) SLUICE_LOG_WARN("{}", warning);
   return planner;
 }
 
@@ -110,14 +114,10 @@ Status ChunkPlanner::Init() {
     if (auto index = schema.FieldIndex(spec_.timestamp_column)) timestamp_type_ = schema.fields[*index].type;
     else timestamp_type_ = DataType::Of(TypeId::kTimestamp);
   }
-  // An id cursor must compare as the column does: text ids as text.
-  Value start_id = start_cursor_.id;
-  if (!start_id.is_null() && !spec_.id_column.empty()) {
-    auto index = schema.FieldIndex(spec_.id_column);
-    if (index && schema.fields[*index].type.id == TypeId::kString && start_id.kind() != Value::Kind::kText) {
-      start_id = Value::Text(start_id.ToString());
-    }
-  }
+  // An id cursor must compare as the column does (text ids as text), and be a value of it.
+  SLUICE_ASSIGN_OR_RETURN(start_cursor_, CursorForColumns(spec_, start_cursor_));
+  if (spec_.strategy != CdcStrategy::kFullSync) cursor_ = start_cursor_;
+  const Value& start_id = start_cursor_.id;
   std::optional<int64_t> start_micros = start_cursor_.timestamp_micros;
   std::optional<int64_t> reread_micros = RereadFromTimestamp(spec_, start_cursor_, lookback_);
   switch (spec_.strategy) {

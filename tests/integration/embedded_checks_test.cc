@@ -1,7 +1,11 @@
-// Refusals of the embedded path, through the real `sluice` binary: a
-// cursor that could never advance. Each test shows the run that used to go
-// wrong silently (rows doubled with exit 0) now stopping, and the target
-// never wrong.
+// Refusals and warnings of the embedded path, through the real `sluice`
+// binary: a cursor that could never advance, and a hand-edited or stale
+// watermark. Each test
+// shows the run that used to go wrong silently (rows doubled, nothing read
+// with exit 0) now stopping or warning, and the target never wrong.
+#include <filesystem>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "harness.h"
@@ -13,6 +17,21 @@ bool Contains(const std::string& text, const std::string& part) { return text.fi
 
 std::vector<std::string> Count(EmbeddedProject& project, const std::string& table) {
   return JoinAll(project.TargetRows("SELECT COUNT(*) FROM " + table));
+}
+
+// The watermark document of `table`, as the local store keeps it.
+std::string WatermarkPath(const EmbeddedProject& project, const std::string& table) {
+  return project.dir() + "/stage/test/watermarks/test/" + table + ".json";
+}
+
+nlohmann::json ReadJson(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+void WriteJson(const std::string& path, const nlohmann::json& document) {
+  std::ofstream out(path, std::ios::trunc);
+  out << document.dump(2);
 }
 
 constexpr const char* kEvents = R"(
@@ -57,6 +76,90 @@ TEST(EmbeddedSyncChecks, ACustomSqlCursorOnATextColumnStopsTheTableInsteadOfDupl
             std::vector<std::string>{"0"});
   CommandResult tables = project.Sluice({"sync", "-p", "test", "--dry-run", "-t", "as_text"});
   EXPECT_TRUE(Contains(tables.out, "error: table as_text: cdc_timestamp_column 'updated_at' is string")) << tables.out;
+}
+
+constexpr const char* kOrders = R"(
+CREATE TABLE orders (id INTEGER PRIMARY KEY, updated_at DATETIME NOT NULL, note TEXT);
+INSERT INTO orders WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50)
+  SELECT i, datetime('2025-01-01', '+' || i || ' minutes'), 'order ' || i FROM n;
+)";
+
+TEST(EmbeddedSyncChecks, AHandEditedIdCursorThatIsNoIdStopsTheTableNamingValueAndRemedy) {
+  EmbeddedProject project("bad_id_cursor");
+  project.Source(kOrders);
+  project.WriteConfig("  orders: {cdc_strategy: id_only, cdc_id_column: id}\n");
+  ASSERT_EQ(project.Sync().value("status", ""), "success");
+  nlohmann::json watermark = ReadJson(WatermarkPath(project, "orders"));
+  ASSERT_EQ(watermark.at("cursor").at("id"), 50) << watermark.dump(2);
+  watermark["cursor"]["id"] = "abc";
+  WriteJson(WatermarkPath(project, "orders"), watermark);
+  project.Source("INSERT INTO orders VALUES (51, '2025-02-01 00:00:00', 'new')");
+
+  nlohmann::json report = project.Sync({}, 1);
+  const nlohmann::json& result = report.at("table_results").at("orders");
+  EXPECT_EQ(result.at("status"), "failed");
+  std::string error = result.at("error").get<std::string>();
+  EXPECT_TRUE(Contains(error, "table orders: the watermark's cursor id 'abc' is not a value of cdc_id_column 'id'"))
+      << error;
+  EXPECT_TRUE(Contains(error, "sluice watermark set -p <pipeline> -t orders")) << error;
+  EXPECT_TRUE(Contains(error, "sluice watermark reset -p <pipeline> -t orders --yes")) << error;
+  EXPECT_EQ(Count(project, "orders"), std::vector<std::string>{"50"});
+
+  // `watermark set` refuses the same value, and takes a real one.
+  CommandResult refused = project.Sluice({"watermark", "set", "-p", "test", "-t", "orders", "--id", "abc", "--yes"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_TRUE(Contains(refused.err, "--id: table orders: id 'abc' is not a value of cdc_id_column 'id'"))
+      << refused.err;
+  CommandResult set = project.Sluice({"watermark", "set", "-p", "test", "-t", "orders", "--id", "50", "--yes"});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_EQ(ReadJson(WatermarkPath(project, "orders")).at("cursor").at("id"), 50);
+  ASSERT_EQ(project.Sync().value("status", ""), "success");
+  EXPECT_EQ(Count(project, "orders"), std::vector<std::string>{"51"});
+}
+
+TEST(EmbeddedSyncChecks, WatermarkSetRefusesACursorPartTheStrategyDoesNotFollow) {
+  EmbeddedProject project("set_unused_part");
+  project.Source(kOrders);
+  project.WriteConfig(
+      "  orders: {cdc_strategy: id_only, cdc_id_column: id}\n"
+      "  copy: {cdc_strategy: full_sync}\n");
+  CommandResult timestamp = project.Sluice(
+      {"watermark", "set", "-p", "test", "-t", "orders", "--timestamp", "2025-01-01T00:00:00Z", "--yes"});
+  EXPECT_EQ(timestamp.exit_code, 2);
+  EXPECT_TRUE(Contains(timestamp.err, "--timestamp: table orders (cdc_strategy id_only) sets no "
+                                      "cdc_timestamp_column"))
+      << timestamp.err;
+  CommandResult full = project.Sluice({"watermark", "set", "-p", "test", "-t", "copy", "--id", "3", "--yes"});
+  EXPECT_EQ(full.exit_code, 2);
+  EXPECT_TRUE(Contains(full.err, "keeps no cursor")) << full.err;
+  EXPECT_FALSE(std::filesystem::exists(WatermarkPath(project, "orders")));
+}
+
+TEST(EmbeddedSyncChecks, ACursorAheadOfTheSourceIsWarnedInTheLogAndTheDryRun) {
+  EmbeddedProject project("cursor_ahead");
+  project.Source(kOrders);
+  project.WriteConfig("  orders: {cdc_strategy: timestamp_only, cdc_timestamp_column: updated_at}\n");
+  ASSERT_EQ(project.Sync().value("status", ""), "success");
+  CommandResult set = project.Sluice(
+      {"watermark", "set", "-p", "test", "-t", "orders", "--timestamp", "2099-01-01T00:00:00Z", "--yes"});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  project.Source("INSERT INTO orders VALUES (51, '2025-02-01 00:00:00', 'new')");
+
+  const std::string warning = "table orders: the cursor (updated_at 2099-01-01T00:00:00.000000Z) is ahead of the "
+                              "source";
+  CommandResult dry_run = project.Sluice({"sync", "-p", "test", "--dry-run"});
+  EXPECT_EQ(dry_run.exit_code, 0) << dry_run.err;
+  EXPECT_TRUE(Contains(dry_run.out, "  warning: " + warning)) << dry_run.out;
+  // orders has a primary key, so the default lookback still re-reads its window; nothing older is read.
+  EXPECT_TRUE(Contains(dry_run.out, "Until the source has rows with updated_at past 2099-01-01T00:00:00.000000Z, the "
+                                    "cursor does not move and only rows inside the lookback window"))
+      << dry_run.out;
+
+  CommandResult run = project.Sluice({"sync", "-p", "test"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(Contains(run.err, warning)) << run.err;
+  EXPECT_TRUE(Contains(run.err, "sluice watermark reset -p <pipeline> -t orders --yes")) << run.err;
+  EXPECT_EQ(Count(project, "orders"), std::vector<std::string>{"50"});
 }
 
 }  // namespace

@@ -1,15 +1,20 @@
 // Checks a table's plan makes before anything is read: columns the warehouse
-// cannot tell apart, and custom_sql cursors that could never advance.
+// cannot tell apart, custom_sql cursors that could never advance, and
+// stored cursors that are no value of their column or ahead of the source.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "cdc/cursor_check.h"
 #include "cdc/planner.h"
+#include "types/temporal.h"
 
 namespace sluice::cdc {
 namespace {
 
 using config::CdcStrategy;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 
 SchemaPtr MakeSchema(std::vector<Field> fields, std::vector<std::string> primary_key = {"id"}) {
   auto schema = std::make_shared<Schema>();
@@ -20,6 +25,11 @@ SchemaPtr MakeSchema(std::vector<Field> fields, std::vector<std::string> primary
 
 Field Column(std::string name, TypeId type, std::string source_type = "") {
   return Field{std::move(name), DataType::Of(type), true, std::move(source_type), 0};
+}
+
+SchemaPtr Orders() {
+  return MakeSchema({Column("id", TypeId::kInt64, "bigint"), Column("updated_at", TypeId::kTimestamp, "timestamp"),
+                     Column("code", TypeId::kString, "text")});
 }
 
 config::TableConfig Table(CdcStrategy strategy) {
@@ -41,6 +51,8 @@ config::TableConfig CustomTable(std::string timestamp_column) {
   table.custom_sql = "SELECT * FROM events WHERE updated_at > {{last_timestamp}}";
   return table;
 }
+
+int64_t At(const char* text) { return *ParseTimestamp(text); }
 
 TEST(TableSpecChecks, ColumnsThatDifferOnlyInCaseAreRefusedNamingBothAndTheRemedy) {
   SchemaPtr schema = MakeSchema({Column("id", TypeId::kInt64), Column("a", TypeId::kString),
@@ -105,6 +117,95 @@ TEST(CustomSqlCursor, RowsThatGiveTheCursorNoValueStopTheRun) {
   EXPECT_THAT(accepted.error().message(),
               HasSubstr("table events: the custom_sql query returned rows, but neither they nor the table give "
                         "'updated_at' a value"));
+}
+
+TEST(CursorCheck, AnIdThatIsNotAValueOfAnIntegerColumnIsRefusedNamingTheRemedy) {
+  Result<TableSpec> spec = MakeTableSpec(Table(CdcStrategy::kIdOnly), Orders());
+  ASSERT_TRUE(spec.has_value());
+  Cursor cursor;
+  cursor.id = Value::Text("abc");
+  Result<ChunkPlanner> planner = ChunkPlanner::Create(*spec, cursor, Ceiling{Value(), Value::Int64(100), std::nullopt});
+  ASSERT_FALSE(planner.has_value());
+  EXPECT_EQ(planner.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(planner.error().message(),
+              HasSubstr("table shop.orders: the watermark's cursor id 'abc' is not a value of cdc_id_column 'id' "
+                        "(int64 (bigint): a whole number)"));
+  EXPECT_THAT(planner.error().message(), HasSubstr("nothing was read"));
+  EXPECT_THAT(planner.error().message(), HasSubstr("sluice watermark set -p <pipeline> -t shop.orders"));
+  EXPECT_THAT(planner.error().message(), HasSubstr("sluice watermark reset -p <pipeline> -t shop.orders --yes"));
+}
+
+TEST(CursorCheck, AnIdIsComparedAsItsColumnCompares) {
+  Result<TableSpec> spec = MakeTableSpec(Table(CdcStrategy::kIdOnly), Orders());
+  ASSERT_TRUE(spec.has_value());
+  EXPECT_EQ(*IdForColumn(*spec, Value::Text("42")), Value::Int64(42));
+  EXPECT_EQ(*IdForColumn(*spec, Value::Text("18446744073709551615")), Value::UInt64(18446744073709551615ULL));
+  EXPECT_EQ(*IdForColumn(*spec, Value::Int64(-3)), Value::Int64(-3));
+  EXPECT_FALSE(IdForColumn(*spec, Value::Text("4.5")).has_value());
+  EXPECT_FALSE(IdForColumn(*spec, Value::Text("99999999999999999999999")).has_value());
+  EXPECT_FALSE(IdForColumn(*spec, Value::Timestamp(0)).has_value());
+
+  config::TableConfig by_code = Table(CdcStrategy::kIdOnly);
+  by_code.cdc_id_column = "code";
+  Result<TableSpec> text_spec = MakeTableSpec(by_code, Orders());
+  ASSERT_TRUE(text_spec.has_value());
+  EXPECT_EQ(*IdForColumn(*text_spec, Value::Int64(7)), Value::Text("7"));
+  EXPECT_EQ(*IdForColumn(*text_spec, Value::Text("abc")), Value::Text("abc"));
+}
+
+TEST(CursorCheck, ACursorAheadOfTheSourceIsWarnedWithWhatToDo) {
+  config::TableConfig table = Table(CdcStrategy::kTimestampOnly);
+  table.lookback_seconds = 0;
+  Result<TableSpec> spec = MakeTableSpec(table, Orders());
+  ASSERT_TRUE(spec.has_value());
+  Cursor cursor;
+  cursor.timestamp_micros = At("2099-01-01");
+  Ceiling ceiling{Value::Timestamp(At("2025-06-01 12:00:00")), Value(), std::nullopt};
+  Result<ChunkPlanner> planner = ChunkPlanner::Create(*spec, cursor, ceiling);
+  ASSERT_TRUE(planner.has_value()) << planner.error().ToString();
+  ASSERT_EQ(planner->warnings().size(), 1u);
+  const std::string& warning = planner->warnings()[0];
+  EXPECT_THAT(warning, HasSubstr("table shop.orders: the cursor (updated_at 2099-01-01T00:00:00.000000Z) is ahead "
+                                 "of the source: this run's ceiling, MAX(updated_at) at its start, is "
+                                 "2025-06-01T12:00:00.000000Z. Nothing will be read until the source has rows with "
+                                 "updated_at past 2099-01-01T00:00:00.000000Z"));
+  EXPECT_THAT(warning, HasSubstr("sluice watermark set -p <pipeline> -t shop.orders"));
+  EXPECT_THAT(warning, HasSubstr("sluice watermark reset -p <pipeline> -t shop.orders --yes"));
+
+  // With a lookback (the default with a primary key) its window is still read, nothing older.
+  Result<TableSpec> with_lookback = MakeTableSpec(Table(CdcStrategy::kTimestampOnly), Orders());
+  ASSERT_TRUE(with_lookback.has_value());
+  std::vector<std::string> warnings = CursorAheadWarnings(*with_lookback, cursor, ceiling);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_THAT(warnings[0], HasSubstr(". Until the source has rows with updated_at past 2099-01-01T00:00:00.000000Z, "
+                                     "the cursor does not move and only rows inside the lookback window (the last "
+                                     "300 s) are read; if the cursor was set by hand"));
+
+  cursor.timestamp_micros = At("2025-06-01 12:00:00");  // at the ceiling: a normal idle run
+  EXPECT_THAT(ChunkPlanner::Create(*spec, cursor, ceiling)->warnings(), IsEmpty());
+}
+
+TEST(CursorCheck, AnIdCursorOverAnEmptyTableIsWarned) {
+  Result<TableSpec> spec = MakeTableSpec(Table(CdcStrategy::kIdOnly), Orders());
+  ASSERT_TRUE(spec.has_value());
+  Cursor cursor;
+  cursor.id = Value::Int64(500);
+  EXPECT_THAT(CursorAheadWarnings(*spec, cursor, Ceiling{Value(), Value::Int64(500), std::nullopt}), IsEmpty());
+  EXPECT_THAT(CursorAheadWarnings(*spec, cursor, Ceiling{Value(), Value::Int64(900), std::nullopt}), IsEmpty());
+  std::vector<std::string> warnings =
+      CursorAheadWarnings(*spec, cursor, Ceiling{Value(), Value::Int64(20), std::nullopt});
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_THAT(warnings[0], HasSubstr("the cursor (id 500) is ahead of the source: this run's ceiling, MAX(id) at "
+                                     "its start, is 20"));
+  warnings = CursorAheadWarnings(*spec, cursor, Ceiling());
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_THAT(warnings[0], HasSubstr("the table has no id value (it is empty, or the column is all NULL)"));
+  // hybrid's ceiling is its timestamp alone: its id is not compared.
+  Result<TableSpec> hybrid = MakeTableSpec(Table(CdcStrategy::kHybrid), Orders());
+  ASSERT_TRUE(hybrid.has_value()) << hybrid.error().ToString();
+  cursor.timestamp_micros = At("2025-01-01");
+  Ceiling later{Value::Timestamp(At("2025-02-01")), Value(), std::nullopt};
+  EXPECT_THAT(CursorAheadWarnings(*hybrid, cursor, later), IsEmpty());
 }
 
 }  // namespace
