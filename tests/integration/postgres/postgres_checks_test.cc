@@ -1,5 +1,8 @@
 // What a PostgreSQL source can hold that the warehouse cannot, refused
-// before anything is read or written.
+// before anything is read or written; and the server's notices, which go
+// to the log in its format instead of raw to stderr.
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "harness.h"
@@ -61,6 +64,37 @@ TEST_F(PostgresChecks, ColumnsThatDifferOnlyInCaseAreRefusedBeforeAnythingIsRead
   ASSERT_EQ(custom.value("status", ""), "success") << custom.dump(2);
   EXPECT_EQ(JoinAll(renamed.TargetRows("SELECT id, a, a_upper FROM " + table + " WHERE id IN (1, 20) ORDER BY id")),
             (std::vector<std::string>{"1|lower 1|upper 1", "20|lower 20|upper 20"}));
+}
+
+TEST_F(PostgresChecks, ServerNoticesGoToTheLogInItsFormat) {
+  std::string table = UniqueName("noisy");
+  fixture_->Exec("CREATE TABLE " + table + " (id bigint PRIMARY KEY, note text);" + "INSERT INTO " + table +
+                 " VALUES (1, 'one'), (2, 'two');" + "CREATE FUNCTION " + table +
+                 "_warn(id bigint) RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN "
+                 "RAISE WARNING 'terminating connection because of crash of another server process (test %)', id; "
+                 "RETURN id; END $$;");
+  EmbeddedProject project("pg_notices");
+  Configure(project, "  " + table + ":\n    cdc_strategy: custom_sql\n    cdc_id_column: id\n    primary_key: [id]\n" +
+                         "    custom_sql: SELECT " + table + "_warn(id) AS id, note FROM " + table +
+                         " WHERE id > {{last_id}}\n");
+  CommandResult run = project.Sluice({"--json-logs", "sync", "-p", "test"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  std::istringstream lines(run.err);
+  std::string line;
+  int warnings = 0;
+  while (std::getline(lines, line)) {
+    if (!Contains(line, "terminating connection")) continue;
+    nlohmann::json entry = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    ASSERT_FALSE(entry.is_discarded()) << "not a JSON log line (libpq's raw notice?): " << line;
+    EXPECT_EQ(entry.value("level", ""), "warning") << line;
+    std::string message = entry.value("msg", "");
+    EXPECT_TRUE(Contains(message, "postgres at ")) << line;
+    EXPECT_TRUE(Contains(message, "server warning: terminating connection because of crash of another server "
+                                  "process (test "))
+        << line;
+    ++warnings;
+  }
+  EXPECT_GE(warnings, 1) << run.err;
 }
 
 }  // namespace
