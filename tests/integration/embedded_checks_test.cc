@@ -1,13 +1,15 @@
 // Refusals and warnings of the embedded path, through the real `sluice`
-// binary: a cursor that could never advance, and a hand-edited or stale
-// watermark. Each test
+// binary: a cursor that could never advance, a hand-edited or stale
+// watermark, and `schema show` over names that are not ASCII. Each test
 // shows the run that used to go wrong silently (rows doubled, nothing read
 // with exit 0) now stopping or warning, and the target never wrong.
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
+#include "common/display_width.h"
 #include "harness.h"
 
 namespace sluice::testing {
@@ -160,6 +162,27 @@ TEST(EmbeddedSyncChecks, ACursorAheadOfTheSourceIsWarnedInTheLogAndTheDryRun) {
   EXPECT_TRUE(Contains(run.err, warning)) << run.err;
   EXPECT_TRUE(Contains(run.err, "sluice watermark reset -p <pipeline> -t orders --yes")) << run.err;
   EXPECT_EQ(Count(project, "orders"), std::vector<std::string>{"50"});
+}
+
+TEST(CliSchemaShow, ColumnsLineUpWhateverScriptTheirNamesAreIn) {
+  EmbeddedProject project("schema_show_width");
+  project.Source("CREATE TABLE orders (id INTEGER PRIMARY KEY, \"金额\" DECIMAL(12,2), \"größe\" TEXT, "
+                 "\"e\u0301tat\" TEXT, \"注文😀\" INTEGER)");
+  project.WriteConfig("  orders: {cdc_strategy: id_only, cdc_id_column: id}\n");
+  CommandResult shown = project.Sluice({"schema", "show", "-p", "test", "-t", "orders"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  std::istringstream lines(shown.out);
+  std::string line;
+  int rows = 0;
+  while (std::getline(lines, line) && !line.empty()) {
+    // The second column (SOURCE TYPE, or the declared type) starts 29 columns in on every row.
+    size_t name_end = line.find(' ');
+    size_t type_start = line.find_first_not_of(' ', name_end);
+    ASSERT_NE(type_start, std::string::npos) << line;
+    EXPECT_EQ(DisplayWidth(line.substr(0, type_start)), 29u) << line;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 6) << shown.out;  // the header and five columns
 }
 
 }  // namespace
