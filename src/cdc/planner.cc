@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "cdc/cursor_check.h"
 #include "cdc/lookback.h"
+#include "common/logging.h"
 #include "types/temporal.h"
 
 namespace sluice::cdc {
@@ -93,6 +95,8 @@ Result<ChunkPlanner> ChunkPlanner::Create(TableSpec spec, Cursor start, Ceiling 
   planner.row_limit_ = row_limit;
   planner.lookback_ = std::move(lookback);
   SLUICE_RETURN_IF_ERROR(planner.Init());
+  planner.warnings_ = CursorAheadWarnings(planner.spec_, planner.start_cursor_, planner.ceiling_);
+  for (const std::string& warning : planner.warnings_) SLUICE_LOG_WARN("{}", warning);
   return planner;
 }
 
@@ -110,14 +114,10 @@ Status ChunkPlanner::Init() {
     if (auto index = schema.FieldIndex(spec_.timestamp_column)) timestamp_type_ = schema.fields[*index].type;
     else timestamp_type_ = DataType::Of(TypeId::kTimestamp);
   }
-  // An id cursor must compare as the column does: text ids as text.
-  Value start_id = start_cursor_.id;
-  if (!start_id.is_null() && !spec_.id_column.empty()) {
-    auto index = schema.FieldIndex(spec_.id_column);
-    if (index && schema.fields[*index].type.id == TypeId::kString && start_id.kind() != Value::Kind::kText) {
-      start_id = Value::Text(start_id.ToString());
-    }
-  }
+  // An id cursor must compare as the column does (text ids as text), and be a value of it.
+  SLUICE_ASSIGN_OR_RETURN(start_cursor_, CursorForColumns(spec_, start_cursor_));
+  if (spec_.strategy != CdcStrategy::kFullSync) cursor_ = start_cursor_;
+  const Value& start_id = start_cursor_.id;
   std::optional<int64_t> start_micros = start_cursor_.timestamp_micros;
   std::optional<int64_t> reread_micros = RereadFromTimestamp(spec_, start_cursor_, lookback_);
   switch (spec_.strategy) {
@@ -154,6 +154,7 @@ Status ChunkPlanner::Init() {
       break;
     case CdcStrategy::kCustomSql:
       mode_ = Mode::kSingleQuery;
+      SLUICE_RETURN_IF_ERROR(CheckCustomCeiling());
       for (const std::string& name : PlaceholdersIn(spec_.custom_sql)) {
         bool wants_timestamp = name == "last_timestamp" || name == "ceiling_timestamp";
         bool wants_id = name == "last_id" || name == "ceiling_id";
@@ -348,6 +349,27 @@ Result<size_t> ChunkPlanner::AcceptRangeBatch(const ColumnBatch& batch) {
   return keep;
 }
 
+// A cursor column the query does not return advances by the ceiling, read
+// from the table's own column, so that column must hold values the cursor
+// can follow.
+Status ChunkPlanner::CheckCustomCeiling() const {
+  auto check = [&](const std::string& key, const std::string& column, const Value& max, bool timestamp) -> Status {
+    bool is_time = max.AsMicros().has_value();
+    if (column.empty() || max.is_null() || is_time == timestamp || spec_.schema->FieldIndex(column)) {
+      return Status::Ok();
+    }
+    return InvalidArgument(
+        "table {}: the custom_sql query does not return {} '{}', so the cursor follows the table's own column, "
+        "which holds {} (MAX = '{}'), not a {}: the cursor could never advance and every run would read the same "
+        "rows again; nothing was read. Return '{}' from the query with a {} type, or follow another column",
+        spec_.table, key, column, max.kind() == Value::Kind::kText ? "text" : is_time ? "times" : "numbers",
+        max.ToString(), timestamp ? "date or timestamp" : "number", column,
+        timestamp ? "DATE, DATETIME or TIMESTAMP" : "integer");
+  };
+  SLUICE_RETURN_IF_ERROR(check("cdc_timestamp_column", spec_.timestamp_column, ceiling_.timestamp, true));
+  return check("cdc_id_column", spec_.id_column, ceiling_.id, false);
+}
+
 Status ChunkPlanner::AcceptCustomBatch(const ColumnBatch& batch) {
   const Schema& schema = batch.schema();
   auto track_max = [&](const std::string& column, std::optional<Value>* max) -> Status {
@@ -362,7 +384,20 @@ Status ChunkPlanner::AcceptCustomBatch(const ColumnBatch& batch) {
     return Status::Ok();
   };
   SLUICE_RETURN_IF_ERROR(track_max(spec_.timestamp_column, &custom_max_timestamp_));
-  return track_max(spec_.id_column, &custom_max_id_);
+  SLUICE_RETURN_IF_ERROR(track_max(spec_.id_column, &custom_max_id_));
+  // Rows arrived, but neither they nor the ceiling give the cursor a value:
+  // the next run would read them again.
+  auto check_advances = [&](const std::string& column, const std::optional<Value>& max, const Value& ceiling) {
+    if (column.empty() || max || !ceiling.is_null()) return Status::Ok();
+    return DataError(
+        "table {}: the custom_sql query returned rows, but neither they nor the table give '{}' a value (the "
+        "column is NULL in every row, or the query does not return it and the table has none), so the cursor "
+        "cannot advance and the next run would read the same rows again; nothing was staged. Return a non-NULL "
+        "'{}' from the query (e.g. COALESCE it), or follow another column",
+        spec_.table, column, column);
+  };
+  SLUICE_RETURN_IF_ERROR(check_advances(spec_.timestamp_column, custom_max_timestamp_, ceiling_.timestamp));
+  return check_advances(spec_.id_column, custom_max_id_, ceiling_.id);
 }
 
 void ChunkPlanner::SetCursorFromKey(const std::vector<Value>& key) {

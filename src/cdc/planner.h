@@ -99,6 +99,11 @@ class ChunkPlanner {
   // The current query is exhausted.
   void FinishQuery();
 
+  // Why this run will read nothing new although the cursor is set: the
+  // cursor is ahead of the source (cdc/cursor_check.h). Create also logs
+  // each as a warning.
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
   // The position after every row accepted so far. Exact at safe points:
   // before the first query and after each FinishQuery().
   const Cursor& cursor() const { return cursor_; }
@@ -125,6 +130,7 @@ class ChunkPlanner {
   Result<std::vector<Value>> KeyAt(const ColumnBatch& batch, size_t row) const;
   Result<size_t> AcceptRangeBatch(const ColumnBatch& batch);
   Status AcceptCustomBatch(const ColumnBatch& batch);
+  Status CheckCustomCeiling() const;
   void SetCursorFromKey(const std::vector<Value>& key);
   Value TimestampValue(int64_t micros) const;
   std::optional<int64_t> RemainingRows() const;
@@ -156,6 +162,7 @@ class ChunkPlanner {
   Lookback lookback_;
   int64_t rows_accepted_ = 0;
   int64_t rows_toward_limit_ = 0;  // accepted rows past the start cursor
+  std::vector<std::string> warnings_;
   std::optional<Value> custom_max_timestamp_;
   std::optional<Value> custom_max_id_;
 };

@@ -2,6 +2,10 @@
 
 #include <fmt/ranges.h>
 
+#include <map>
+
+#include "common/spelling.h"
+
 namespace sluice::cdc {
 namespace {
 
@@ -72,6 +76,49 @@ Status ResolveLookback(const config::TableConfig& table, TableSpec& spec) {
   return Status::Ok();
 }
 
+// DuckDB and Redshift compare column names ignoring case, so "a" and "A"
+// would land in one target column.
+Status CheckNamesDifferBeyondCase(const TableSpec& spec, bool custom_sql) {
+  std::map<std::string, const Field*> seen;  // lower case -> first field
+  for (const Field& field : spec.schema->fields) {
+    auto [first, inserted] = seen.emplace(AsciiLower(field.name), &field);
+    if (inserted) continue;
+    std::string remedy =
+        custom_sql ? fmt::format("give one of them another name in custom_sql (e.g. SELECT \"{}\" AS {}_2)",
+                                 field.name, AsciiLower(field.name))
+                   : fmt::format("rename one of them in the source (e.g. ALTER TABLE {} RENAME COLUMN \"{}\" TO "
+                                 "{}_2), or read the table with cdc_strategy: custom_sql and select one under another "
+                                 "name (SELECT ..., \"{}\" AS {}_2)",
+                                 spec.table, field.name, AsciiLower(field.name), field.name, AsciiLower(field.name));
+    return InvalidArgument(
+        "table {}: columns \"{}\" and \"{}\" differ only in case, and the warehouse compares column names "
+        "ignoring case, so it cannot hold both; nothing was read or written. To sync the table, {}",
+        spec.table, first->second->name, field.name, remedy);
+  }
+  return Status::Ok();
+}
+
+// custom_sql: a cursor column the query returns must be able to advance the
+// cursor, or every run would read (and append) the same rows again.
+Status CheckCustomCursorColumn(const TableSpec& spec, const std::string& key, const std::string& column,
+                               bool timestamp) {
+  std::optional<size_t> index = spec.schema->FieldIndex(column);
+  if (!index) return Status::Ok();  // not returned: the ceiling gives the cursor
+  const Field& field = spec.schema->fields[*index];
+  if (timestamp ? IsTimestampType(field.type.id) : IsIdType(field.type)) return Status::Ok();
+  std::string type = field.source_type.empty() ? field.type.ToString()
+                                               : fmt::format("{} ({})", field.type.ToString(), field.source_type);
+  return InvalidArgument(
+      "table {}: {} '{}' is {} in the custom_sql query's result, which {}, so the cursor could never advance and "
+      "every run would read the same rows again; nothing was read. Follow a column whose type is {} (CAST it in "
+      "the query on MySQL and PostgreSQL, e.g. CAST({} AS {}) AS {}; SQLite takes a column's type from its "
+      "declaration only: declare it {}){}",
+      spec.table, key, column, type, timestamp ? "is not a date or timestamp" : "cannot be ordered as an id",
+      timestamp ? "DATE, DATETIME or TIMESTAMP" : "an integer or a string", column,
+      timestamp ? "TIMESTAMP" : "BIGINT", column, timestamp ? "DATETIME" : "INTEGER",
+      timestamp ? ", or use cdc_id_column with an integer column" : "");
+}
+
 }  // namespace
 
 Result<TableSpec> MakeTableSpec(const config::TableConfig& table, SchemaPtr schema) {
@@ -82,6 +129,7 @@ Result<TableSpec> MakeTableSpec(const config::TableConfig& table, SchemaPtr sche
   spec.batch_size = table.processing.batch_size;
   spec.custom_sql = table.custom_sql;
   spec.primary_key = table.primary_key.empty() ? spec.schema->primary_key : table.primary_key;
+  SLUICE_RETURN_IF_ERROR(CheckNamesDifferBeyondCase(spec, table.cdc_strategy == config::CdcStrategy::kCustomSql));
   for (const std::string& column : spec.primary_key) {
     if (!spec.schema->FieldIndex(column)) {
       return InvalidArgument("table {}: primary_key column '{}' is not a column of the table (columns: {})",
@@ -98,15 +146,15 @@ Result<TableSpec> MakeTableSpec(const config::TableConfig& table, SchemaPtr sche
   }
   if (uses_timestamp) {
     spec.timestamp_column = table.cdc_timestamp_column;
-    if (spec.strategy != CdcStrategy::kCustomSql) {
-      SLUICE_RETURN_IF_ERROR(CheckColumn(spec, "cdc_timestamp_column", spec.timestamp_column, true));
-    }
+    SLUICE_RETURN_IF_ERROR(spec.strategy == CdcStrategy::kCustomSql
+                               ? CheckCustomCursorColumn(spec, "cdc_timestamp_column", spec.timestamp_column, true)
+                               : CheckColumn(spec, "cdc_timestamp_column", spec.timestamp_column, true));
   }
   if (uses_id) {
     spec.id_column = table.cdc_id_column;
-    if (spec.strategy != CdcStrategy::kCustomSql) {
-      SLUICE_RETURN_IF_ERROR(CheckColumn(spec, "cdc_id_column", spec.id_column, false));
-    }
+    SLUICE_RETURN_IF_ERROR(spec.strategy == CdcStrategy::kCustomSql
+                               ? CheckCustomCursorColumn(spec, "cdc_id_column", spec.id_column, false)
+                               : CheckColumn(spec, "cdc_id_column", spec.id_column, false));
   }
   // Paging by (timestamp, id) skips rows when two share both values: the id must be unique.
   if (spec.strategy == CdcStrategy::kHybrid && !spec.IdIsUnique()) {

@@ -6,6 +6,7 @@
 
 #include "cdc/planner.h"
 #include "cli/store_commands.h"
+#include "common/display_width.h"
 #include "format/parquet/type_mapping.h"
 
 namespace sluice::cli {
@@ -15,6 +16,14 @@ struct SchemaArgs {
   std::string pipeline;
   std::string table;
 };
+
+// One row of the columns table; names are padded by display width, so
+// non-ASCII names (größe, 金额) line up with ASCII ones.
+void PrintColumnsRow(std::string_view column, std::string_view source_type, std::string_view sluice_type,
+                     std::string_view parquet_type) {
+  std::printf("%s %s %s %.*s\n", PadToWidth(column, 28).c_str(), PadToWidth(source_type, 28).c_str(),
+              PadToWidth(sluice_type, 14).c_str(), static_cast<int>(parquet_type.size()), parquet_type.data());
+}
 
 int Show(const Cli& cli, const SchemaArgs& args) {
   Result<OpenedPipeline> opened = OpenPipeline(cli, args.pipeline);
@@ -28,10 +37,9 @@ int Show(const Cli& cli, const SchemaArgs& args) {
                                  ? (*source)->DescribeQuery(cdc::CustomQueryForDescribe(args.table, (*table)->custom_sql))
                                  : (*source)->DescribeTable(args.table);
   if (!schema.has_value()) return ReportError(schema.error());
-  std::printf("%-28s %-28s %-14s %s\n", "COLUMN", "SOURCE TYPE", "SLUICE TYPE", "PARQUET");
+  PrintColumnsRow("COLUMN", "SOURCE TYPE", "SLUICE TYPE", "PARQUET");
   for (const Field& field : (*schema)->fields) {
-    std::printf("%-28s %-28s %-14s %s\n", field.name.c_str(), field.source_type.c_str(),
-                field.type.ToString().c_str(), parquet::ParquetTypeFor(field).ToString().c_str());
+    PrintColumnsRow(field.name, field.source_type, field.type.ToString(), parquet::ParquetTypeFor(field).ToString());
   }
   Result<cdc::TableSpec> spec = cdc::MakeTableSpec(**table, *schema);
   if (!spec.has_value()) return ReportError(spec.error());

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "cdc/cursor_check.h"
 #include "cli/store_commands.h"
 #include "common/redact.h"
 #include "sync/staged_check.h"
@@ -78,6 +79,56 @@ Result<state::VersionedWatermark> LoadFor(sync::PipelineContext& context, const 
   return context.watermarks().Load(context.pipeline().name, table);
 }
 
+// --timestamp / --id for a table whose strategy follows no such column.
+Status CheckCursorPartIsUsed(const config::TableConfig& table, std::string_view option, std::string_view key,
+                             const std::string& column) {
+  if (!column.empty()) return Status::Ok();
+  if (table.cdc_strategy == config::CdcStrategy::kFullSync) {
+    return InvalidArgument("{}: table {} is cdc_strategy full_sync, which copies the whole table every run and "
+                           "keeps no cursor",
+                           option, table.name);
+  }
+  return InvalidArgument("{}: table {} (cdc_strategy {}) sets no {}, so its cursor has no such part; the run would "
+                         "ignore it",
+                         option, table.name, config::ToString(table.cdc_strategy), key);
+}
+
+// The cursor `args` asks for: the parts the table's strategy follows, each a
+// value of its column where the watermark recorded the source's schema.
+Result<Cursor> RequestedCursor(const config::TableConfig& table, const state::Watermark& watermark,
+                               const WatermarkArgs& args) {
+  if (args.timestamp.empty() && args.id.empty()) return InvalidArgument("watermark set needs --timestamp and/or --id");
+  Cursor cursor = watermark.cursor;
+  if (!args.timestamp.empty()) {
+    SLUICE_RETURN_IF_ERROR(
+        CheckCursorPartIsUsed(table, "--timestamp", "cdc_timestamp_column", table.cdc_timestamp_column));
+    Result<int64_t> micros = ParseTimestamp(args.timestamp);
+    if (!micros.has_value()) return micros.error().WithContext("--timestamp");
+    cursor.timestamp_micros = *micros;
+  }
+  if (!args.id.empty()) {
+    SLUICE_RETURN_IF_ERROR(CheckCursorPartIsUsed(table, "--id", "cdc_id_column", table.cdc_id_column));
+    char* end = nullptr;
+    errno = 0;
+    long long id = std::strtoll(args.id.c_str(), &end, 10);
+    // "007" stays text: only ids that print back unchanged are numbers.
+    bool numeric = end && *end == '\0' && errno == 0 && std::to_string(id) == args.id;
+    cursor.id = numeric ? Value::Int64(id) : Value::Text(args.id);
+    if (watermark.schema) {
+      Result<cdc::TableSpec> spec = cdc::MakeTableSpec(table, std::make_shared<Schema>(*watermark.schema));
+      if (spec.has_value()) {
+        Result<Value> checked = cdc::IdForColumn(*spec, cursor.id);
+        if (!checked.has_value()) {
+          return InvalidArgument("--id: table {}: {}, as the last run read the source; nothing was changed",
+                                 table.name, checked.error().message());
+        }
+        cursor.id = std::move(*checked);
+      }
+    }
+  }
+  return cursor;
+}
+
 int Get(const Cli& cli, const WatermarkArgs& args) {
   Result<OpenedPipeline> opened = OpenPipeline(cli, args.pipeline);
   if (!opened.has_value()) return ReportError(opened.error());
@@ -103,6 +154,8 @@ int Change(const Cli& cli, const WatermarkArgs& args, bool reset) {
   }
   Result<OpenedPipeline> opened = OpenPipeline(cli, args.pipeline);
   if (!opened.has_value()) return ReportError(opened.error());
+  Result<const config::TableConfig*> table = opened->context->FindTable(args.table);
+  if (!table.has_value()) return ReportError(table.error());
   Result<state::VersionedWatermark> stored = LoadFor(*opened->context, args.table);
   if (!stored.has_value()) return ReportError(stored.error());
   state::Watermark& watermark = stored->watermark;
@@ -118,22 +171,9 @@ int Change(const Cli& cli, const WatermarkArgs& args, bool reset) {
     if (!unloadable.has_value()) return ReportError(unloadable.error());
     forgotten = std::move(*unloadable);
   } else {
-    if (args.timestamp.empty() && args.id.empty()) {
-      return ReportError(InvalidArgument("watermark set needs --timestamp and/or --id"));
-    }
-    if (!args.timestamp.empty()) {
-      Result<int64_t> micros = ParseTimestamp(args.timestamp);
-      if (!micros.has_value()) return ReportError(micros.error().WithContext("--timestamp"));
-      watermark.cursor.timestamp_micros = *micros;
-    }
-    if (!args.id.empty()) {
-      char* end = nullptr;
-      errno = 0;
-      long long id = std::strtoll(args.id.c_str(), &end, 10);
-      // "007" stays text: only ids that print back unchanged are numbers.
-      bool numeric = end && *end == '\0' && errno == 0 && std::to_string(id) == args.id;
-      watermark.cursor.id = numeric ? Value::Int64(id) : Value::Text(args.id);
-    }
+    Result<Cursor> cursor = RequestedCursor(**table, watermark, args);
+    if (!cursor.has_value()) return ReportError(cursor.error());
+    watermark.cursor = std::move(*cursor);
   }
   Result<std::string> saved = opened->context->watermarks().Save(watermark, stored->version);
   if (!saved.has_value()) return ReportError(saved.error());

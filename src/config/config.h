@@ -16,6 +16,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -135,6 +136,13 @@ struct ValidationConfig {
   bool enable_data_quality_checks = false;
   std::optional<double> max_null_percentage;  // 0..100, per column
 };
+
+// Target table names sluice keeps for itself, in every target schema: the
+// ledger of loaded files (target/target.h), and helpers whose names contain
+// kReservedNamePart (e.g. "<table>__sluice_new" while a full copy replaces
+// <table>). No configured table may load into them.
+inline constexpr std::string_view kLedgerTableName = "_sluice_loaded_files";
+inline constexpr std::string_view kReservedNamePart = "__sluice_";
 
 struct TableConfig {
   std::string name;  // as written: "schema.table" or "table"

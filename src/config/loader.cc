@@ -9,6 +9,7 @@
 
 #include "common/file.h"
 #include "common/logging.h"
+#include "common/spelling.h"
 #include "config/parse.h"
 
 namespace sluice::config {
@@ -122,6 +123,75 @@ void CheckUniqueNames(std::vector<ParsedPipeline>& pipelines) {
                             fmt::format("'{}' is also the name of the pipeline in {} (pipeline names must be "
                                         "unique; rename one)",
                                         pipeline.pipeline.name, other.pipeline.file));
+    }
+  }
+}
+
+// The database a target writes to: two connections to one DuckDB file (or
+// one server database) load the same tables.
+std::string DatabaseOf(const TargetConnection& target) {
+  if (target.type == TargetType::kDuckDb) {
+    return target.path == ":memory:" ? "connection " + target.name : "duckdb " + target.path;
+  }
+  int port = target.port != 0 ? target.port : target.type == TargetType::kRedshift ? 5439 : 5432;
+  return fmt::format("{} {}:{}/{}", ToString(target.type), AsciiLower(target.host), port, target.database);
+}
+
+// One table's place in a warehouse: database, schema and table, compared
+// case-insensitively as DuckDB and Redshift compare names.
+struct TargetTable {
+  const ParsedPipeline* pipeline = nullptr;
+  const TableConfig* table = nullptr;
+  TargetNameOrigin origin;
+};
+
+std::string TargetTableKey(const TargetConnection& target, const TableConfig& table) {
+  return fmt::format("{}\n{}\n{}", DatabaseOf(target), AsciiLower(target.schema), AsciiLower(table.target_name));
+}
+
+void ReportSharedTargetTable(const Connections& connections, const TargetTable& table, const TargetTable& other,
+                             ParsedPipeline* parsed) {
+  const TargetConnection& target = connections.targets.at(parsed->pipeline.target);
+  const std::string& other_target = other.pipeline->pipeline.target;
+  std::string same_database =
+      other_target == target.name ? "" : fmt::format(" (target {} is the same database)", other_target);
+  parsed->problems.Add(
+      parsed->pipeline.file, table.origin.line, fmt::format("tables.{}.target_name", table.table->name),
+      fmt::format("'{}'{} is also the target of table {} of pipeline {} ({}:{}): both load {}.{} of target {}{} "
+                  "(two tables cannot load into one target table, each run would overwrite or duplicate the "
+                  "other's rows; set a different target_name for one of them)",
+                  table.table->target_name, table.origin.defaulted ? " (the default: the name after the last '.')" : "",
+                  other.table->name, other.pipeline->pipeline.name, other.pipeline->pipeline.file,
+                  other.origin.line, target.schema, AsciiLower(table.table->target_name), target.name,
+                  same_database));
+}
+
+// Each table whose target table a table of another pipeline also loads is a
+// problem in its own file (tables of one pipeline are checked as it is read).
+// Only pipelines without problems of their own count as the other one: a
+// pipeline that cannot run loads nothing, so it does not stop a valid one
+// from running alone (LoadOptions::only_pipeline); its own file still gets
+// the problem.
+void CheckSharedTargetTables(const Connections& connections, std::vector<ParsedPipeline>& pipelines) {
+  std::map<std::string, std::vector<TargetTable>> by_key;
+  for (const ParsedPipeline& parsed : pipelines) {
+    auto target = connections.targets.find(parsed.pipeline.target);
+    if (target == connections.targets.end() || !parsed.problems.empty()) continue;
+    for (size_t table_idx = 0; table_idx < parsed.pipeline.tables.size(); ++table_idx) {
+      const TableConfig& table = parsed.pipeline.tables[table_idx];
+      by_key[TargetTableKey(target->second, table)].push_back(
+          TargetTable{&parsed, &table, parsed.target_names[table_idx]});
+    }
+  }
+  for (ParsedPipeline& parsed : pipelines) {
+    for (size_t table_idx = 0; table_idx < parsed.pipeline.tables.size(); ++table_idx) {
+      auto target = connections.targets.find(parsed.pipeline.target);
+      if (target == connections.targets.end()) break;
+      const TableConfig& table = parsed.pipeline.tables[table_idx];
+      TargetTable self{&parsed, &table, parsed.target_names[table_idx]};
+      for (const TargetTable& other : by_key[TargetTableKey(target->second, table)]) {
+        if (other.pipeline != &parsed) ReportSharedTargetTable(connections, self, other, &parsed);
+      }
     }
   }
 }
@@ -243,6 +313,7 @@ Result<Config> LoadConfig(const std::string& config_dir, const LoadOptions& opti
     CheckReferences(connections.connections, &pipelines.back());
   }
   CheckUniqueNames(pipelines);
+  CheckSharedTargetTables(connections.connections, pipelines);
   if (options.only_pipeline.empty()) return AssembleAll(config_dir, std::move(fatal), connections, pipelines);
   return AssembleOne(config_dir, options.only_pipeline, std::move(fatal), connections, pipelines);
 }

@@ -36,9 +36,16 @@ struct ParsedConnections {
 ParsedConnections ReadConnections(const YamlNode& root, const ReadContext& context,
                                   const std::filesystem::path& project_dir);
 
+// Where a table's target_name comes from, for messages about it.
+struct TargetNameOrigin {
+  int line = 0;            // of target_name, or of the table's key when defaulted
+  bool defaulted = false;  // the name after the last '.' of the table's name
+};
+
 struct ParsedPipeline {
   PipelineConfig pipeline;
   Problems problems;
+  std::vector<TargetNameOrigin> target_names;  // one per pipeline.tables entry
   bool name_known = false;  // pipeline.name was read
   int name_line = 0;
   // Lines of pipeline.source / .target / .store, for reference errors.
@@ -62,7 +69,7 @@ void ReadProcessing(MapReader reader, ProcessingConfig* processing);
 void ReadValidation(MapReader reader, ValidationConfig* validation);
 
 // Reads the `tables:` map of a pipeline whose settings are already read.
-void ReadTables(const MapReader& top, PipelineConfig* pipeline);
+void ReadTables(const MapReader& top, ParsedPipeline* parsed);
 
 // The pipeline's source, target and store exist in `connections`, and fit together.
 void CheckReferences(const Connections& connections, ParsedPipeline* parsed);

@@ -104,7 +104,7 @@ void ReadPipeline(const YamlNode& root, const ReadContext& context, ParsedPipeli
       top.Child("pipeline", {"name", "source", "target", "store", "processing", "staging", "validation"},
                 PipelineHints()),
       parsed);
-  ReadTables(top, &parsed->pipeline);
+  ReadTables(top, parsed);
 }
 
 void CheckReferences(const Connections& connections, ParsedPipeline* parsed) {

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <set>
 
+#include "common/spelling.h"
 #include "config/parse.h"
 
 namespace sluice::config {
@@ -27,11 +28,6 @@ std::vector<KeyHint> TableHints() {
   }
   hints.push_back(KeyHint{"strategy", "did you mean 'cdc_strategy'?"});
   return hints;
-}
-
-std::string Lowercase(std::string text) {
-  std::ranges::transform(text, text.begin(), [](char c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; });
-  return text;
 }
 
 // Reports `key` when set: it does not apply to the table's strategy.
@@ -119,6 +115,19 @@ void CheckStrategy(MapReader& reader, const TableConfig& table) {
   }
 }
 
+// The target table must not be one sluice keeps for itself (config.h).
+void CheckTargetName(const MapReader& reader, const TableConfig& table) {
+  std::string name = AsciiLower(table.target_name);
+  bool ledger = name == kLedgerTableName;
+  if (!ledger && name.find(kReservedNamePart) == std::string::npos) return;
+  std::string_view what = ledger ? "the name of sluice's ledger of loaded files, kept in the target schema"
+                                 : "reserved: target tables whose names contain '__sluice_' are sluice's own helpers";
+  reader.Report("target_name",
+                fmt::format("'{}'{} is {} (set target_name: to another name, e.g. {})", table.target_name,
+                            reader.Has("target_name") ? "" : " (the default: the name after the last '.')", what,
+                            ledger ? "loaded_files" : "a name without '__sluice_'"));
+}
+
 // The table's settings; `*target_name_line` is where target_name was set (0: defaulted).
 TableConfig ReadTable(const MapReader& tables, const YamlEntry& entry, const PipelineConfig& pipeline,
                       int* target_name_line) {
@@ -146,6 +155,7 @@ TableConfig ReadTable(const MapReader& tables, const YamlEntry& entry, const Pip
   ReadProcessing(reader.Child("processing", kProcessingKeys), &table.processing);
   ReadValidation(reader.Child("validation", kValidationKeys), &table.validation);
   if (table.target_name.empty()) table.target_name = table.name.substr(table.name.rfind('.') + 1);
+  CheckTargetName(reader, table);
   if (strategy_known) CheckStrategy(reader, table);
   return table;
 }
@@ -174,16 +184,18 @@ void ReadValidation(MapReader reader, ValidationConfig* validation) {
   }
 }
 
-void ReadTables(const MapReader& top, PipelineConfig* pipeline) {
+void ReadTables(const MapReader& top, ParsedPipeline* parsed) {
   if (!top.Require("tables", "list the tables to sync, e.g. tables: {orders: {cdc_strategy: full_sync}}")) return;
   MapReader tables = top.Child("tables", {});
+  PipelineConfig& pipeline = parsed->pipeline;
   std::map<std::string, std::pair<std::string, int>> targets;  // lowercase target -> (table, line)
   for (const YamlEntry* entry : tables.Entries()) {
     int target_name_line = 0;
-    pipeline->tables.push_back(ReadTable(tables, *entry, *pipeline, &target_name_line));
-    const TableConfig& table = pipeline->tables.back();
+    pipeline.tables.push_back(ReadTable(tables, *entry, pipeline, &target_name_line));
+    const TableConfig& table = pipeline.tables.back();
     int line = target_name_line > 0 ? target_name_line : entry->line;
-    auto [previous, inserted] = targets.emplace(Lowercase(table.target_name), std::pair{table.name, line});
+    parsed->target_names.push_back(TargetNameOrigin{line, target_name_line == 0});
+    auto [previous, inserted] = targets.emplace(AsciiLower(table.target_name), std::pair{table.name, line});
     if (inserted) continue;
     tables.context().problems->Add(
         tables.context().file, line, tables.KeyPath(table.name) + ".target_name",

@@ -56,6 +56,7 @@ Status DryRunTable(PipelineContext& context, const config::TableConfig& table, c
     }
     SLUICE_ASSIGN_OR_RETURN(cdc::ChunkPlanner planner,
                             cdc::ChunkPlanner::Create(spec, start, ceiling, options.limit, lookback));
+    for (const std::string& warning : planner.warnings()) out << "  warning: " << warning << "\n";
     out << fmt::format("  window:  {}\n", planner.DescribeWindow());
     if (std::optional<SelectQuery> query = planner.NextQuery()) {
       out << "  first query:\n    " << source->Explain(*query) << "\n";

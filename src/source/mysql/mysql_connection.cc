@@ -66,7 +66,29 @@ std::pair<std::string, bool> ParseServerVersion(std::string_view info) {
 
 }  // namespace
 
+bool IsConnectionLost(unsigned int error_number) {
+  switch (error_number) {
+    case CR_SERVER_GONE_ERROR:
+    case CR_SERVER_LOST:
+    case CR_SERVER_LOST_EXTENDED:
+    case ER_CONNECTION_KILLED:
+    case ER_SERVER_SHUTDOWN: return true;
+    default: return false;
+  }
+}
+
 Status MySqlStatus(unsigned int error_number, std::string_view message, std::string_view context) {
+  if (error_number == 0 || IsConnectionLost(error_number)) {
+    // Connector/C leaves a fetch cut short by a dead server without an error.
+    if (error_number == 0) {
+      return Unavailable("{}: the connection to the MySQL server was probably lost (the client library reported "
+                         "no error, as it does when the server goes away mid-result; MySQL error 0)",
+                         context);
+    }
+    return Unavailable("{}: the connection to the MySQL server was lost: {} (MySQL error {}; the server stopped, "
+                       "restarted or closed the session)",
+                       context, message, error_number);
+  }
   std::string text = fmt::format("{}: {} (MySQL error {})", context, message, error_number);
   switch (error_number) {
     case ER_NO_SUCH_TABLE:
@@ -205,6 +227,8 @@ Status MySqlConnection::Error(std::string_view context) const {
 }
 
 Status MySqlConnection::StatementError(MYSQL_STMT* statement, std::string_view context) const {
+  // A statement that failed with no error of its own failed on the connection.
+  if (mysql_stmt_errno(statement) == 0) return Error(context);
   return MySqlStatus(mysql_stmt_errno(statement), mysql_stmt_error(statement), context);
 }
 

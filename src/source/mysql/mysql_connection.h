@@ -107,6 +107,12 @@ class MySqlConnection {
 // connections, timeouts, lock waits and deadlocks are Unavailable; a
 // missing table or database NotFound; syntax errors, unknown columns and
 // writes in the read-only session InvalidArgument; bad values DataError.
+// A lost connection (2006, 2013, a killed session, a shutdown, or a failure
+// with no error number at all) says so in words.
 Status MySqlStatus(unsigned int error_number, std::string_view message, std::string_view context);
+
+// Errors that mean the connection is gone: the server stopped, restarted
+// or closed the session.
+bool IsConnectionLost(unsigned int error_number);
 
 }  // namespace sluice::source::mysql

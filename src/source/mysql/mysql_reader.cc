@@ -99,6 +99,11 @@ Result<size_t> MySqlBatchReader::Next(ColumnBatch* batch, size_t max_rows) {
     }
     failure_ = rc == MYSQL_DATA_TRUNCATED ? Internal("{}: a value was truncated", Context())
                                           : connection_->StatementError(statement_, Context());
+    if (failure_.code() == StatusCode::kUnavailable) {
+      failure_ = Unavailable("{}; rows past the last staged file were not recorded, so the next run resumes from "
+                             "there",
+                             failure_.message());
+    }
     Finish();
     return failure_;
   }

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "common/logging.h"
+#include "common/spelling.h"
+
 namespace sluice::source::postgres {
 namespace {
 
@@ -95,12 +98,29 @@ Result<std::shared_ptr<PgConnection>> PgConnection::Open(const config::SourceCon
                        ssl_mode, message);
   }
   std::shared_ptr<PgConnection> opened(new PgConnection(conn, endpoint));
+  PQsetNoticeReceiver(conn, &PgConnection::LogNotice, opened.get());
   Status setup = opened->Execute(kSessionSetup, "setting up the session");
   if (!setup.ok()) return setup.WithContext(fmt::format("source '{}'", connection.name));
   return opened;
 }
 
 PgConnection::~PgConnection() { PQfinish(conn_); }
+
+void PgConnection::LogNotice(void* self, const PGresult* notice) {
+  const auto* connection = static_cast<const PgConnection*>(self);
+  const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
+  const char* primary = PQresultErrorField(notice, PG_DIAG_MESSAGE_PRIMARY);
+  std::string message = primary ? primary : TrimmedMessage(PQresultErrorMessage(notice));
+  if (const char* detail = PQresultErrorField(notice, PG_DIAG_MESSAGE_DETAIL)) message += fmt::format(" ({})", detail);
+  std::string_view level = severity ? severity : "NOTICE";
+  if (level == "WARNING") {
+    SLUICE_LOG_WARN("postgres at {}: server warning: {}", connection->endpoint_, message);
+  } else if (level == "NOTICE" || level == "INFO") {
+    SLUICE_LOG_INFO("postgres at {}: server {}: {}", connection->endpoint_, AsciiLower(level), message);
+  } else {
+    SLUICE_LOG_DEBUG("postgres at {}: server {}: {}", connection->endpoint_, AsciiLower(level), message);
+  }
+}
 
 Status PgConnection::Execute(std::string_view sql, std::string_view context) {
   ResultPtr result(PQexec(conn_, std::string(sql).c_str()));

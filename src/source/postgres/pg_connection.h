@@ -11,6 +11,9 @@
 // default_transaction_read_only on: sluice never writes to a source.
 //
 // Errors carry "host:port" and the server's message, never the password.
+// Notices the server sends (NOTICE, WARNING, e.g. "terminating connection
+// because of crash of another server process") go to the log, never raw to
+// stderr as libpq's default processor prints them.
 // The connection is shared (std::shared_ptr) by the source and the reader
 // it has open, so a reader may outlive its source. Not thread-safe.
 #pragma once
@@ -68,6 +71,8 @@ class PgConnection {
 
  private:
   PgConnection(PGconn* conn, std::string endpoint) : conn_(conn), endpoint_(std::move(endpoint)) {}
+  // libpq's notice receiver; `self` is the PgConnection.
+  static void LogNotice(void* self, const PGresult* notice);
 
   PGconn* conn_;
   std::string endpoint_;

@@ -17,11 +17,12 @@
 #include <vector>
 
 #include "common/status.h"
+#include "config/config.h"
 #include "target/duckdb/duckdb_api.h"
 
 namespace sluice::target::duckdb {
 
-inline constexpr std::string_view kLedgerTable = "_sluice_loaded_files";
+inline constexpr std::string_view kLedgerTable = config::kLedgerTableName;
 
 // CREATE TABLE IF NOT EXISTS for the ledger in `schema`.
 std::string LedgerCreateSql(std::string_view schema);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "target/duckdb/duckdb_api.h"
 
 namespace sluice::target::duckdb {
@@ -19,6 +21,17 @@ bool HasField(const Schema& schema, std::string_view name) {
     if (SameIdentifier(field.name, name)) return true;
   }
   return false;
+}
+
+// A source column the table lacks whose values `dropped` can hold: what a
+// rename in the source looks like from here. Each is offered once.
+const Field* RenameCandidate(const ExistingColumn& dropped, const std::vector<ExistingColumn>& existing,
+                             const Schema& schema, const std::vector<const Field*>& taken, bool json_available) {
+  for (const Field& field : schema.fields) {
+    if (FindColumn(existing, field.name) != nullptr || std::ranges::find(taken, &field) != taken.end()) continue;
+    if (CanHold(dropped.type, ColumnTypeFor(field.type, json_available))) return &field;
+  }
+  return nullptr;
 }
 
 std::string SourceTypeLabel(const Field& field) {
@@ -84,16 +97,25 @@ Result<std::vector<std::string>> AlterTableSql(const TableRef& table, const std:
     }
   }
   // SPEC §5a: a column the source dropped stops the table; filling it with
-  // NULLs from now on would quietly change what the column means.
+  // NULLs from now on would quietly change what the column means. It may
+  // have been renamed: renaming it in the target keeps its values, so that
+  // comes first; DROP COLUMN loses them.
+  std::vector<const Field*> renamed_to;  // new source columns already offered as a rename
   for (const ExistingColumn& column : existing) {
     if (HasField(schema, column.name)) continue;
-    problems.push_back(fmt::format("column {} is in the target but the source no longer has it",
-                                   QuoteIdentifier(column.name)));
-    if (example_fix.empty()) {
-      example_fix = fmt::format("ALTER TABLE {} DROP COLUMN {} if its old values are not needed, or restore the "
-                                "column in the source",
-                                qualified_name, QuoteIdentifier(column.name));
-    }
+    const Field* candidate = RenameCandidate(column, existing, schema, renamed_to, json_available);
+    std::string rename = fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", qualified_name,
+                                     QuoteIdentifier(column.name),
+                                     candidate ? QuoteIdentifier(candidate->name) : std::string("<its new name>"));
+    if (candidate) renamed_to.push_back(candidate);
+    problems.push_back(fmt::format(
+        "column {} is in the target but the source no longer has it{}: if the source renamed it, rename it in the "
+        "target to keep its values ({}); otherwise restore it in the source, or, only if its values are not needed, "
+        "ALTER TABLE {} DROP COLUMN {}",
+        QuoteIdentifier(column.name),
+        candidate ? fmt::format(" and has a new column {}", QuoteIdentifier(candidate->name)) : "", rename,
+        qualified_name, QuoteIdentifier(column.name)));
+    if (example_fix.empty()) example_fix = rename;
   }
   if (!problems.empty()) return SchemaMismatch(MismatchMessage(table, problems, example_fix));
   return statements;

@@ -146,18 +146,18 @@ stores:
   stage: {type: local, path: ./stage}
 )";
 
-std::string LocalPipeline(std::string_view name) {
+std::string LocalPipeline(std::string_view name, std::string_view table) {
   return fmt::format(R"(pipeline:
   name: {}
   source: app_db
   target: warehouse
   store: stage
 tables:
-  orders:
+  {}:
     cdc_strategy: id_only
     cdc_id_column: id
 )",
-                     name);
+                     name, table);
 }
 
 }  // namespace sluice::config::testing

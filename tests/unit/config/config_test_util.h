@@ -54,7 +54,8 @@ extern const char* const kSpecPipeline;
 
 // A minimal valid configuration: sqlite source, duckdb target, local store.
 extern const char* const kLocalConnections;
-// A minimal valid pipeline over kLocalConnections, named `name`, with one table.
-std::string LocalPipeline(std::string_view name);
+// A minimal valid pipeline over kLocalConnections, named `name`, with one
+// table, `table` (pipelines of one configuration must load different tables).
+std::string LocalPipeline(std::string_view name, std::string_view table = "orders");
 
 }  // namespace sluice::config::testing

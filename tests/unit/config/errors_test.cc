@@ -309,7 +309,7 @@ tables:
 
 TEST_F(ConfigErrorTest, DuplicatePipelineNamesAcrossFiles) {
   project_.Write("pipelines/a.yml", LocalPipeline("same"));
-  project_.Write("pipelines/b.yml", LocalPipeline("same"));
+  project_.Write("pipelines/b.yml", LocalPipeline("same", "invoices"));
   std::vector<std::string> lines = Lines(project_.LoadError());
   EXPECT_THAT(lines, ::testing::ElementsAre(
                          File("pipelines/a.yml") + ":2: pipeline.name: 'same' is also the name of the pipeline in " +
@@ -334,6 +334,87 @@ tables:
                          file + ":5: tables.legacy.target_name: 'Orders' is also the target of table shop.orders "
                                 "(line 3) (two tables cannot load into one target table; set a different "
                                 "target_name for one of them)"));
+}
+
+TEST_F(ConfigErrorTest, TwoPipelinesCannotLoadOneTargetTable) {
+  project_.Write("pipelines/a.yml", LocalPipeline("a"));
+  project_.Write("pipelines/b.yml", R"(pipeline: {name: b, source: app_db, target: warehouse, store: stage}
+tables:
+  invoices: {cdc_strategy: full_sync}
+  legacy_orders:
+    cdc_strategy: full_sync
+    target_name: ORDERS
+)");
+  std::vector<std::string> lines = Lines(project_.LoadError());
+  std::string a = File("pipelines/a.yml");
+  std::string b = File("pipelines/b.yml");
+  EXPECT_THAT(lines, ::testing::ElementsAre(
+                         a + ":7: tables.orders.target_name: 'orders' (the default: the name after the last '.') "
+                             "is also the target of table legacy_orders of pipeline b (" + b + ":6): both load "
+                             "main.orders of target warehouse (two tables cannot load into one target table, each "
+                             "run would overwrite or duplicate the other's rows; set a different target_name for "
+                             "one of them)",
+                         b + ":6: tables.legacy_orders.target_name: 'ORDERS' is also the target of table orders of "
+                             "pipeline a (" + a + ":7): both load main.orders of target warehouse (two tables "
+                             "cannot load into one target table, each run would overwrite or duplicate the other's "
+                             "rows; set a different target_name for one of them)"));
+  // Loading only one of the pipelines refuses it too: every command sees the conflict.
+  LoadOptions only_a;
+  only_a.only_pipeline = "a";
+  EXPECT_THAT(project_.LoadError(only_a), HasSubstr("is also the target of table legacy_orders of pipeline b"));
+}
+
+TEST_F(ConfigErrorTest, TwoConnectionsToOneDuckDbFileShareItsTables) {
+  project_.Write("connections.yml", R"(connections:
+  sources:
+    app_db: {type: sqlite, path: ./app.db}
+  targets:
+    warehouse: {type: duckdb, path: ./warehouse.duckdb}
+    same_file: {type: duckdb, path: ./warehouse.duckdb}
+    analytics: {type: duckdb, path: ./warehouse.duckdb, schema: analytics}
+    other_file: {type: duckdb, path: ./other.duckdb}
+stores:
+  stage: {type: local, path: ./stage}
+)");
+  project_.Write("pipelines/a.yml", LocalPipeline("a"));
+  for (const char* target : {"analytics", "other_file"}) {
+    std::string pipeline = LocalPipeline("b");
+    pipeline.replace(pipeline.find("target: warehouse"), 17, std::string("target: ") + target);
+    project_.Write("pipelines/b.yml", pipeline);
+    Result<Config> config = project_.Load();
+    EXPECT_TRUE(config.has_value()) << target << ": " << config.error().message();
+  }
+  std::string pipeline = LocalPipeline("b");
+  pipeline.replace(pipeline.find("target: warehouse"), 17, "target: same_file");
+  project_.Write("pipelines/b.yml", pipeline);
+  EXPECT_THAT(project_.LoadError(), HasSubstr("is also the target of table orders of pipeline b (" +
+                                              File("pipelines/b.yml") + ":7): both load main.orders of target "
+                                              "warehouse (target same_file is the same database)"));
+}
+
+TEST_F(ConfigErrorTest, TheLedgerAndSluicesHelperTablesCannotBeTargets) {
+  std::string file = File("pipelines/p.yml");
+  EXPECT_THAT(PipelineErrors(R"(pipeline: {name: p, source: app_db, target: warehouse, store: stage}
+tables:
+  shop._sluice_loaded_files: {cdc_strategy: full_sync}
+  orders: {cdc_strategy: full_sync, target_name: orders__sluice_new}
+)"),
+              ::testing::ElementsAre(
+                  file + ":3: tables.shop._sluice_loaded_files.target_name: '_sluice_loaded_files' (the default: the "
+                         "name after the last '.') is the name of sluice's ledger of loaded files, kept in the target "
+                         "schema (set target_name: to another name, e.g. loaded_files)",
+                  file + ":4: tables.orders.target_name: 'orders__sluice_new' is reserved: target tables whose names "
+                         "contain '__sluice_' are sluice's own helpers (set target_name: to another name, e.g. a "
+                         "name without '__sluice_')"));
+  EXPECT_THAT(PipelineErrors(R"(pipeline: {name: p, source: app_db, target: warehouse, store: stage}
+tables:
+  audit:
+    cdc_strategy: full_sync
+    target_name: _Sluice_Loaded_Files
+)"),
+              ::testing::ElementsAre(file + ":5: tables.audit.target_name: '_Sluice_Loaded_Files' is the name of "
+                                            "sluice's ledger of loaded files, kept in the target schema (set "
+                                            "target_name: to another name, e.g. loaded_files)"));
 }
 
 TEST_F(ConfigErrorTest, EachStrategyNeedsItsColumns) {

@@ -289,7 +289,7 @@ TEST(LoaderTest, PipelinesAreSortedByNameAndOnlyYamlFilesAreRead) {
   TempProject project;
   project.Write("connections.yml", kLocalConnections);
   project.Write("pipelines/zeta.yml", LocalPipeline("alpha"));
-  project.Write("pipelines/beta.yaml", LocalPipeline("beta"));
+  project.Write("pipelines/beta.yaml", LocalPipeline("beta", "invoices"));
   project.Write("pipelines/README.md", "not a pipeline: [");
   project.Write("pipelines/.draft.yml", "not: [valid");
   Result<Config> config = project.Load();

@@ -33,7 +33,7 @@ TEST_F(OnlyPipelineTest, ABrokenOtherPipelineIsSkipped) {
                  "pipeline: {name: broken, source: app_db, target: warehouse, store: stage}\n"
                  "tables: {orders: {cdc_strategy: hybird}}\n");
   project_.Write("pipelines/syntax.yml", "pipeline: [\n");
-  project_.Write("pipelines/other.yml", LocalPipeline("other"));
+  project_.Write("pipelines/other.yml", LocalPipeline("other", "invoices"));
   Result<Config> config = project_.Load(Only("good"));
   ASSERT_TRUE(config.has_value()) << config.error().message();
   ASSERT_EQ(config->pipelines.size(), 2u);  // the valid ones
@@ -59,7 +59,7 @@ TEST_F(OnlyPipelineTest, AFileThatCannotBeReadIsFoundByItsFileName) {
 }
 
 TEST_F(OnlyPipelineTest, AnUnknownNameIsNotFoundAndListsTheAvailableNames) {
-  project_.Write("pipelines/other.yml", LocalPipeline("other"));
+  project_.Write("pipelines/other.yml", LocalPipeline("other", "invoices"));
   project_.Write("pipelines/syntax.yml", "pipeline: [\n");
   Result<Config> config = project_.Load(Only("goood"));
   ASSERT_FALSE(config.has_value());

@@ -151,6 +151,33 @@ TEST_F(DuckDbSchemaTest, AColumnTheSourceDroppedStopsTheTableNamingTheColumnAndT
   EXPECT_THAT(LedgerKeys(), ElementsAre(first.key));
 }
 
+TEST_F(DuckDbSchemaTest, ARenamedSourceColumnIsRefusedSuggestingTheRenameThatKeepsItsValues) {
+  LoadRows(MakeSchema({Column("id", TypeId::kInt64, false), Column("old_name", TypeId::kString)}),
+           "SELECT 1::BIGINT AS id, 'kept' AS old_name");
+  auto renamed = MakeSchema({Column("id", TypeId::kInt64, false), Column("new_name", TypeId::kString)});
+  StagedFile second = Stage("k/renamed.parquet", "SELECT 2::BIGINT AS id, 'new' AS new_name");
+
+  Result<LoadResult> loaded = Load(Request(renamed, LoadMode::kAppend, {second}));
+
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_EQ(loaded.error().code(), StatusCode::kSchemaMismatch);
+  const std::string& message = loaded.error().message();
+  EXPECT_THAT(message, HasSubstr("column \"old_name\" is in the target but the source no longer has it and has a "
+                                 "new column \"new_name\": if the source renamed it, rename it in the target to keep "
+                                 "its values (ALTER TABLE \"main\".\"orders\" RENAME COLUMN \"old_name\" TO "
+                                 "\"new_name\")"));
+  EXPECT_THAT(message, HasSubstr("only if its values are not needed, ALTER TABLE \"main\".\"orders\" DROP COLUMN "
+                                 "\"old_name\""));
+  // The remedy's first example is the rename, not the DROP that loses the values.
+  EXPECT_THAT(message, HasSubstr("(e.g. ALTER TABLE \"main\".\"orders\" RENAME COLUMN \"old_name\" TO "
+                                 "\"new_name\")"));
+
+  // Following it keeps the old rows' values and loads the new ones.
+  Rows("ALTER TABLE main.orders RENAME COLUMN old_name TO new_name");
+  ASSERT_TRUE(Load(Request(renamed, LoadMode::kAppend, {second})).has_value());
+  EXPECT_THAT(TableRows("id, new_name", "id"), ElementsAre(ElementsAre("1", "kept"), ElementsAre("2", "new")));
+}
+
 TEST_F(DuckDbSchemaTest, PlanDdlSaysWhatLoadWouldRunAndWritesNothing) {
   schema_name_ = "analytics";
   auto v1 = MakeSchema({Column("id", TypeId::kInt64, false), MakeField("amount", DataType::Decimal(12, 3)),
