@@ -8,7 +8,6 @@
 
 #include "cdc/cursor_check.h"
 #include "cdc/lookback.h"
-#include "common/logging.h"
 #include "types/temporal.h"
 
 namespace sluice::cdc {
@@ -96,7 +95,6 @@ Result<ChunkPlanner> ChunkPlanner::Create(TableSpec spec, Cursor start, Ceiling 
   planner.lookback_ = std::move(lookback);
   SLUICE_RETURN_IF_ERROR(planner.Init());
   planner.warnings_ = CursorAheadWarnings(planner.spec_, planner.start_cursor_, planner.ceiling_);
-  for (const std::string& warning : planner.warnings_) SLUICE_LOG_WARN("{}", warning);
   return planner;
 }
 

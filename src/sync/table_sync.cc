@@ -185,6 +185,7 @@ Status TableSync::Extract() {
   for (const std::string& warning : cdc::SpecWarnings(table_, spec_)) SLUICE_LOG_WARN("{}", warning);
   SLUICE_ASSIGN_OR_RETURN(cdc::ChunkPlanner planner, cdc::ChunkPlanner::Create(spec_, watermark.cursor, ceiling,
                                                                                options_.limit, watermark.lookback));
+  for (const std::string& warning : planner.warnings()) SLUICE_LOG_WARN("{}", warning);
   SLUICE_LOG_INFO("table {}: extracting {}", table_.name, planner.DescribeWindow());
   ceiling_ = ceiling;
   start_cursor_ = watermark.cursor;
