@@ -1,4 +1,6 @@
 // sluice watermark get | reset | set: a table's progress, by hand.
+#include <unistd.h>
+
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -6,6 +8,7 @@
 #include "cdc/cursor_check.h"
 #include "cli/store_commands.h"
 #include "common/redact.h"
+#include "state/lease.h"
 #include "sync/staged_check.h"
 #include "types/temporal.h"
 
@@ -105,6 +108,14 @@ Result<Cursor> RequestedCursor(const config::TableConfig& table, const state::Wa
     Result<int64_t> micros = ParseTimestamp(args.timestamp);
     if (!micros.has_value()) return micros.error().WithContext("--timestamp");
     cursor.timestamp_micros = *micros;
+    if (args.id.empty() && !table.cdc_id_column.empty()) {
+      // The cursor is set whole: a timestamp alone puts it below every id
+      // of that timestamp, so none of its rows is skipped (the old id would
+      // skip those at or below it). "Just below" is a millisecond before,
+      // the finest step every source compares (SQLite's strftime %f).
+      cursor.timestamp_micros = *micros - 1000;
+      cursor.id = Value();
+    }
   }
   if (!args.id.empty()) {
     SLUICE_RETURN_IF_ERROR(CheckCursorPartIsUsed(table, "--id", "cdc_id_column", table.cdc_id_column));
@@ -156,6 +167,12 @@ int Change(const Cli& cli, const WatermarkArgs& args, bool reset) {
   if (!opened.has_value()) return ReportError(opened.error());
   Result<const config::TableConfig*> table = opened->context->FindTable(args.table);
   if (!table.has_value()) return ReportError(table.error());
+  // A running sync would overwrite the change (or be overwritten): take the table's lease first (exit 75 when held).
+  Result<std::unique_ptr<state::Lease>> lease =
+      state::Lease::Acquire(&opened->context->store(), args.pipeline, args.table,
+                            fmt::format("watermark-{}-{}", reset ? "reset" : "set", ::getpid()),
+                            (*table)->processing.lease_seconds);
+  if (!lease.has_value()) return ReportError(lease.error());
   Result<state::VersionedWatermark> stored = LoadFor(*opened->context, args.table);
   if (!stored.has_value()) return ReportError(stored.error());
   state::Watermark& watermark = stored->watermark;
@@ -175,6 +192,8 @@ int Change(const Cli& cli, const WatermarkArgs& args, bool reset) {
     if (!cursor.has_value()) return ReportError(cursor.error());
     watermark.cursor = std::move(*cursor);
   }
+  // What earlier runs recorded for the re-read belongs to the old position.
+  watermark.lookback = Lookback();
   Result<std::string> saved = opened->context->watermarks().Save(watermark, stored->version);
   if (!saved.has_value()) return ReportError(saved.error());
   for (const std::string& line : forgotten) std::printf("forgot %s; its rows are read again\n", line.c_str());
@@ -217,7 +236,9 @@ Examples:
 
   CLI::App* set = group->add_subcommand("set", "Move the cursor by hand");
   AddTableOptions(set, *args);
-  set->add_option("--timestamp", args->timestamp, "New cursor timestamp, UTC (2025-11-01T00:00:00Z)");
+  set->add_option("--timestamp", args->timestamp,
+                  "New cursor timestamp (2025-11-01T00:00:00Z; a naive column's values are the writers' wall "
+                  "time). Without --id, rows stamped at it and later are read next");
   set->add_option("--id", args->id, "New cursor id");
   set->add_flag("--yes", args->yes, "Confirm");
   set->callback([&cli, args] { cli.action = [&cli, args] { return Change(cli, *args, false); }; });

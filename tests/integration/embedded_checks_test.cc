@@ -3,6 +3,8 @@
 // watermark, and `schema show` over names that are not ASCII. Each test
 // shows the run that used to go wrong silently (rows doubled, nothing read
 // with exit 0) now stopping or warning, and the target never wrong.
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -135,6 +137,37 @@ TEST(EmbeddedSyncChecks, WatermarkSetRefusesACursorPartTheStrategyDoesNotFollow)
   EXPECT_EQ(full.exit_code, 2);
   EXPECT_TRUE(Contains(full.err, "keeps no cursor")) << full.err;
   EXPECT_FALSE(std::filesystem::exists(WatermarkPath(project, "orders")));
+}
+
+TEST(EmbeddedSyncChecks, WatermarkSetWithATimestampAloneSetsTheCursorWholeAndWaitsForTheLease) {
+  EmbeddedProject project("set_whole");
+  project.Source("CREATE TABLE orders (id INTEGER PRIMARY KEY, updated_at DATETIME NOT NULL, note TEXT)");
+  project.Source("INSERT INTO orders VALUES (1, '2025-01-01 00:00:00', 'a'), (2, '2025-01-01 00:00:05', 'b'), "
+                 "(3, '2025-01-01 00:00:05', 'c'), (4, '2025-01-01 00:00:09', 'd')");
+  // No lookback, so the second run reads exactly from the cursor that was set.
+  project.WriteConfig(
+      "  orders: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id, lookback_seconds: 0}\n");
+  ASSERT_EQ(project.Sync().value("status", ""), "success");
+  // Back to 00:00:05: its rows (ids 2 and 3) are read again, whatever the old cursor id (4) was.
+  CommandResult set = project.Sluice(
+      {"watermark", "set", "-p", "test", "-t", "orders", "--timestamp", "2025-01-01T00:00:05Z", "--yes"});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  nlohmann::json again = project.Sync();
+  EXPECT_EQ(again.at("table_results").at("orders").at("rows_extracted"), 3) << again.dump(2);
+
+  // A live run holds the lease: set refuses with 75 and changes nothing.
+  std::filesystem::create_directories(project.dir() + "/stage/test/leases/test");
+  char host[256] = {};
+  ::gethostname(host, sizeof(host) - 1);
+  std::ofstream(project.dir() + "/stage/test/leases/test/orders.json")
+      << nlohmann::json{{"holder_host", std::string(host)}, {"holder_pid", ::getpid()}, {"run_id", "sync_other"},
+                        {"epoch", 99}, {"renewed_at", "2099-01-01T00:00:00.000000Z"},
+                        {"expires_at", "2099-01-01T00:05:00.000000Z"}, {"released", false}}
+             .dump();
+  CommandResult held = project.Sluice({"watermark", "set", "-p", "test", "-t", "orders", "--id", "1", "--yes"});
+  EXPECT_EQ(held.exit_code, 75) << held.err;
+  CommandResult reset = project.Sluice({"watermark", "reset", "-p", "test", "-t", "orders", "--yes"});
+  EXPECT_EQ(reset.exit_code, 75) << reset.err;
 }
 
 TEST(EmbeddedSyncChecks, ACursorAheadOfTheSourceIsWarnedInTheLogAndTheDryRun) {
