@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "common/failpoint.h"
 #include "common/logging.h"
 #include "common/redact.h"
@@ -74,7 +76,15 @@ Status TableSync::LoadStagedFiles(const LoadShape& shape) {
       loaded = LoadInTarget(*target, shape, superseded);
     }
   }
-  if (!loaded.has_value()) return loaded.error();
+  if (!loaded.has_value()) {
+    const Status& error = loaded.error();
+    if (!MayBeAFileProblem(error)) return error;
+    // The checks cannot see every damage inside a file whose framing and size are intact.
+    return Status(error.code(),
+                  fmt::format("{}. If a staged file is damaged, `sluice files clean -p {} -t {} --include-staged "
+                              "--force` forgets the waiting files and their rows are read again",
+                              error.message(), context_.pipeline().name, table_.name));
+  }
   RecordLoaded(*loaded, superseded);
   if (!watermark.staged_files.empty()) {
     return Internal("table {}: the target did not account for {} staged files", table_.name,
