@@ -126,4 +126,18 @@ Result<std::vector<std::string>> AddedColumnsWithValues(source::Source& source, 
   return added;
 }
 
+Status CheckStrategyUnchanged(const config::TableConfig& table, const state::Watermark& watermark) {
+  std::string_view configured = config::ToString(table.cdc_strategy);
+  if (watermark.cdc_strategy.empty() || watermark.cdc_strategy == configured || watermark.cursor.empty() ||
+      table.cdc_strategy == config::CdcStrategy::kFullSync) {
+    return Status::Ok();
+  }
+  return InvalidArgument(
+      "table {}: its watermark was kept by cdc_strategy {}, but the configuration now says {}, to which the cursor "
+      "means something else; nothing was read. Run `sluice watermark reset -p {} -t {} --yes` to start {} from the "
+      "beginning (the merge keeps the target right), or set cdc_strategy back to {}",
+      table.name, watermark.cdc_strategy, configured, watermark.pipeline, table.name, configured,
+      watermark.cdc_strategy);
+}
+
 }  // namespace sluice::sync

@@ -11,6 +11,7 @@
 #include "cdc/planner.h"
 #include "config/config.h"
 #include "source/source.h"
+#include "state/watermark.h"
 
 namespace sluice::sync {
 
@@ -43,5 +44,11 @@ Status CheckNullCursorRows(const config::TableConfig& table, const cdc::TableSpe
 // custom_sql (its columns are the query's).
 Result<std::vector<std::string>> AddedColumnsWithValues(source::Source& source, const config::TableConfig& table,
                                                         const std::optional<Schema>& recorded, const Schema& schema);
+
+// A cursor kept by another strategy than the one the configuration now
+// names means something else to it (a timestamp where an id is expected, a
+// position taken without ties), so the table stops with the remedy. Fine
+// when the watermark has no cursor, or the new strategy is full_sync.
+Status CheckStrategyUnchanged(const config::TableConfig& table, const state::Watermark& watermark);
 
 }  // namespace sluice::sync

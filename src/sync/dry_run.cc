@@ -25,6 +25,7 @@ Status DryRunTable(PipelineContext& context, const config::TableConfig& table, c
   SLUICE_ASSIGN_OR_RETURN(state::VersionedWatermark stored,
                           context.watermarks().Load(context.pipeline().name, table.name));
   out << fmt::format("  cursor:  {}\n", CursorText(stored.watermark.cursor));
+  if (!options.load_only) SLUICE_RETURN_IF_ERROR(CheckStrategyUnchanged(table, stored.watermark));
   SLUICE_ASSIGN_OR_RETURN(source::Source * source, context.source());
   SchemaPtr schema;
   if (table.cdc_strategy == config::CdcStrategy::kCustomSql) {

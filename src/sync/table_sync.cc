@@ -64,7 +64,9 @@ Status TableSync::RunWithLease() {
   state::Watermark& watermark = stored_.watermark;
   watermark.pipeline = pipeline.name;
   watermark.table = table_.name;
-  watermark.cdc_strategy = std::string(config::ToString(table_.cdc_strategy));
+  strategy_check_ = CheckStrategyUnchanged(table_, watermark);
+  // A refused watermark keeps its strategy, so the next run refuses it too.
+  if (strategy_check_.ok()) watermark.cdc_strategy = std::string(config::ToString(table_.cdc_strategy));
   watermark.lease_epoch = lease_->epoch();
   Status status = RunSteps();
   Status released = lease_->Release();
@@ -114,6 +116,7 @@ Status TableSync::Prepare() {
     SLUICE_ASSIGN_OR_RETURN(spec_, cdc::MakeTableSpec(table_, schema_));
     return Status::Ok();
   }
+  if (!options_.load_only) SLUICE_RETURN_IF_ERROR(strategy_check_);
   SLUICE_ASSIGN_OR_RETURN(source::Source * source, context_.source());
   if (table_.cdc_strategy == config::CdcStrategy::kCustomSql) {
     SLUICE_ASSIGN_OR_RETURN(schema_,

@@ -106,6 +106,7 @@ class TableSync {
   state::VersionedWatermark stored_;
   SchemaPtr schema_;
   cdc::TableSpec spec_;
+  Status strategy_check_;  // CheckStrategyUnchanged of the stored watermark
   cdc::Ceiling ceiling_;   // of this run's extract
   Cursor start_cursor_;    // where this run's extract began
   TableResult result_;

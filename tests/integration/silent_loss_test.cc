@@ -153,5 +153,25 @@ TEST(NoSilentLoss, AConfiguredPrimaryKeyThatIsNotUniqueFailsTheLoadInsteadOfDrop
   EXPECT_FALSE(result.at("validation").at("ok").get<bool>());
 }
 
+TEST(NoSilentLoss, AStrategyChangedSinceTheCursorWasKeptIsRefusedWithTheRemedy) {
+  EmbeddedProject project("strategy_changed");
+  CreateOrders(project, 20, 3600);
+  project.WriteConfig("  orders: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id}\n");
+  ASSERT_EQ(project.Sync().value("status", ""), "success");
+  // The hybrid cursor's id (20) would silently become id_only's position.
+  project.Source("INSERT INTO orders VALUES (21, datetime('now', '-1 hour'), 'new')");
+  project.WriteConfig("  orders: {cdc_strategy: id_only, cdc_id_column: id}\n");
+  for (int run = 0; run < 2; ++run) {  // refused every time, not only once
+    nlohmann::json refused = project.Sync({}, 1);
+    EXPECT_THAT(refused.at("table_results").at("orders").at("error").get<std::string>(),
+                HasSubstr("kept by cdc_strategy hybrid, but the configuration now says id_only"));
+  }
+  CommandResult plan = project.Sluice({"sync", "-p", "test", "--dry-run"});
+  EXPECT_THAT(plan.err, HasSubstr("watermark reset -p test -t orders --yes"));
+  ASSERT_EQ(project.Sluice({"watermark", "reset", "-p", "test", "-t", "orders", "--yes"}).exit_code, 0);
+  ASSERT_EQ(project.Sync().value("status", ""), "success");
+  EXPECT_EQ(TargetRows(project), SourceRows(project));
+}
+
 }  // namespace
 }  // namespace sluice::testing
