@@ -153,7 +153,7 @@ Try it yourself:
   %s watermark get -p demo -t orders --show-files
   %s files list -p demo -t customers
   %s sync -p demo --dry-run
-  %s sync -p demo     # nothing changed: only orders' 60 s lookback is re-read
+  %s sync -p demo     # nothing changed: customers is copied whole, order_events re-reads recent ids (lookback)
 With the DuckDB CLI (https://duckdb.org), query the warehouse or the staged files:
   duckdb %s/warehouse.duckdb "SELECT status, count(*), sum(amount) FROM orders GROUP BY 1 ORDER BY 1"
   duckdb -c "SELECT count(*) FROM read_parquet('%s/stage/demo/incremental/table=orders/**/*.parquet')"
