@@ -15,20 +15,6 @@ constexpr std::string_view kRemedy =
 
 std::string Remedy(const TableSpec& spec) { return fmt::format(fmt::runtime(kRemedy), spec.table, spec.table); }
 
-bool IsIntegerType(TypeId id) {
-  switch (id) {
-    case TypeId::kInt8:
-    case TypeId::kInt16:
-    case TypeId::kInt32:
-    case TypeId::kInt64:
-    case TypeId::kUInt8:
-    case TypeId::kUInt16:
-    case TypeId::kUInt32:
-    case TypeId::kUInt64: return true;
-    default: return false;
-  }
-}
-
 // "42" -> Int64, "18446744073709551615" -> UInt64; nullopt when not an integer that fits.
 std::optional<Value> ParseInteger(const std::string& text) {
   const char* end = text.data() + text.size();

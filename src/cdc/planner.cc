@@ -117,13 +117,14 @@ Status ChunkPlanner::Init() {
   if (spec_.strategy != CdcStrategy::kFullSync) cursor_ = start_cursor_;
   const Value& start_id = start_cursor_.id;
   std::optional<int64_t> start_micros = start_cursor_.timestamp_micros;
-  std::optional<int64_t> reread_micros = RereadFromTimestamp(spec_, start_cursor_, lookback_);
+  reread_micros_ = RereadFromTimestamp(spec_, start_cursor_, lookback_);
+  reread_id_ = RereadFromId(spec_, start_cursor_, lookback_);
   switch (spec_.strategy) {
     case CdcStrategy::kHybrid:
       mode_ = Mode::kUniqueKeyset;
       key_columns_ = {spec_.timestamp_column, spec_.id_column};
       upper_ = ceiling_.timestamp;
-      if (reread_micros) lower_ = {TimestampValue(*reread_micros)};
+      if (reread_micros_) lower_ = {TimestampValue(*reread_micros_)};
       else if (start_micros && !start_id.is_null()) lower_ = {TimestampValue(*start_micros), start_id};
       else if (start_micros) lower_ = {TimestampValue(*start_micros)};
       break;
@@ -131,15 +132,14 @@ Status ChunkPlanner::Init() {
       mode_ = Mode::kTieGroups;
       key_columns_ = {spec_.timestamp_column};
       upper_ = ceiling_.timestamp;
-      if (start_micros) lower_ = {TimestampValue(reread_micros.value_or(*start_micros))};
+      if (start_micros) lower_ = {TimestampValue(reread_micros_.value_or(*start_micros))};
       break;
     case CdcStrategy::kIdOnly: {
       mode_ = spec_.IdIsUnique() ? Mode::kUniqueKeyset : Mode::kTieGroups;
       exclude_ceiling_group_ = mode_ == Mode::kTieGroups;
       key_columns_ = {spec_.id_column};
       upper_ = ceiling_.id;
-      Value reread_id = RereadFromId(spec_, start_cursor_, lookback_);
-      if (!reread_id.is_null()) lower_ = {reread_id};
+      if (!reread_id_.is_null()) lower_ = {reread_id_};
       else if (!start_id.is_null()) lower_ = {start_id};
       break;
     }
@@ -198,8 +198,7 @@ bool ChunkPlanner::PastStart(const std::vector<Value>& key) const {
 Result<int64_t> ChunkPlanner::RowsTowardLimit(const ColumnBatch& batch, size_t keep) const {
   // Rows a lookback re-reads (at or behind the start cursor) were staged
   // before; counting them would let a small --limit stall inside the window.
-  bool rereads = mode_ != Mode::kSingleQuery && (RereadFromTimestamp(spec_, start_cursor_, lookback_).has_value() ||
-                                                 !RereadFromId(spec_, start_cursor_, lookback_).is_null());
+  bool rereads = mode_ != Mode::kSingleQuery && RereadsBehindStart();
   if (!row_limit_ || !rereads) return static_cast<int64_t>(keep);
   int64_t counted = 0;
   for (size_t row = 0; row < keep; ++row) {
@@ -230,9 +229,8 @@ SelectQuery ChunkPlanner::CustomQuery() const {
   query.table = spec_.table;
   query.custom_sql = spec_.custom_sql;
   Value ceiling_timestamp = ceiling_.timestamp;
-  std::optional<int64_t> reread_micros = RereadFromTimestamp(spec_, start_cursor_, lookback_);
   query.parameters["last_timestamp"] =
-      start_cursor_.timestamp_micros ? TimestampValue(reread_micros.value_or(*start_cursor_.timestamp_micros))
+      start_cursor_.timestamp_micros ? TimestampValue(reread_micros_.value_or(*start_cursor_.timestamp_micros))
                                      : TimestampValue(kMinTimestampMicros);
   if (ceiling_timestamp.kind() == Value::Kind::kDate) {
     int64_t micros = *query.parameters["last_timestamp"].AsMicros();
@@ -477,7 +475,7 @@ std::string ChunkPlanner::DescribeWindow() const {
   std::string out = lower_.empty() ? "from the start" : fmt::format("{} > {}", Tuple(lower_columns), Tuple(lower_values));
   if (upper_) out += fmt::format(" up to {} <= {}", key_columns_[0], upper_->ToString());
   if (phase_ == Phase::kDone && !upper_ && spec_.strategy != CdcStrategy::kFullSync) out += " (table empty)";
-  if (RereadFromTimestamp(spec_, start_cursor_, lookback_) || !RereadFromId(spec_, start_cursor_, lookback_).is_null()) {
+  if (RereadsBehindStart()) {
     out += fmt::format(" (re-reading behind the cursor what late commits may have hidden: lookback_seconds {})",
                        spec_.lookback_seconds);
   }

@@ -160,6 +160,9 @@ class ChunkPlanner {
   Cursor cursor_;
   Cursor start_cursor_;
   Lookback lookback_;
+  std::optional<int64_t> reread_micros_;  // where the timestamp re-read starts (cdc/lookback.h), if any
+  Value reread_id_;                       // ... the id re-read; NULL: none
+  bool RereadsBehindStart() const { return reread_micros_.has_value() || !reread_id_.is_null(); }
   int64_t rows_accepted_ = 0;
   int64_t rows_toward_limit_ = 0;  // accepted rows past the start cursor
   std::vector<std::string> warnings_;

@@ -14,19 +14,8 @@ bool IsTimestampType(TypeId id) {
 }
 
 bool IsIdType(const DataType& type) {
-  switch (type.id) {
-    case TypeId::kInt8:
-    case TypeId::kInt16:
-    case TypeId::kInt32:
-    case TypeId::kInt64:
-    case TypeId::kUInt8:
-    case TypeId::kUInt16:
-    case TypeId::kUInt32:
-    case TypeId::kUInt64:
-    case TypeId::kString: return true;
-    case TypeId::kDecimal: return type.scale == 0 && type.storage() != Storage::kBytes;
-    default: return false;
-  }
+  if (IsIntegerType(type.id) || type.id == TypeId::kString) return true;
+  return type.id == TypeId::kDecimal && type.scale == 0 && type.storage() != Storage::kBytes;
 }
 
 std::string ColumnList(const Schema& schema) {

@@ -105,7 +105,8 @@ Result<target::LoadResult> TableSync::LoadInTarget(target::Target& target, const
   request.order_columns = OrderColumns(shape.spec);
   request.mode = ModeFor(table_, shape.spec);
   request.run_id = run_.ExecutionId();
-  if (request.mode == target::LoadMode::kAppend && !IsFullSync()) {
+  // Incremental tables without a key are warned about at extract (cdc::SpecWarnings); custom_sql here.
+  if (request.mode == target::LoadMode::kAppend && table_.cdc_strategy == config::CdcStrategy::kCustomSql) {
     SLUICE_LOG_WARN("table {}: no primary key, so rows are appended; a row read twice (updates, lookback) "
                     "appears twice. Set primary_key to merge.",
                     table_.name);

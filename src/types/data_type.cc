@@ -98,4 +98,18 @@ std::string DataType::ToString() const {
   return std::string(TypeIdName(id));
 }
 
+bool IsIntegerType(TypeId id) {
+  switch (id) {
+    case TypeId::kInt8:
+    case TypeId::kInt16:
+    case TypeId::kInt32:
+    case TypeId::kInt64:
+    case TypeId::kUInt8:
+    case TypeId::kUInt16:
+    case TypeId::kUInt32:
+    case TypeId::kUInt64: return true;
+    default: return false;
+  }
+}
+
 }  // namespace sluice

@@ -78,6 +78,9 @@ struct DataType {
 
 std::string_view TypeIdName(TypeId id);
 
+// The signed and unsigned integer types (not BOOLEAN, not DECIMAL).
+bool IsIntegerType(TypeId id);
+
 // The inverse of DataType::ToString(): "int64", "decimal(20,0)", "decimal", ...
 // nullopt for text that names no type.
 std::optional<DataType> ParseDataType(std::string_view text);
