@@ -1,6 +1,8 @@
 // Commands that must leave everything as it was: a configuration this build
 // cannot serve is refused when it is loaded (exit 2, naming the file, the
-// key and what is supported) before anything is read or written.
+// key and what is supported) before anything is read or written, and
+// `sync --dry-run` changes no file, not even a directory, and shows the
+// parameters it would bind.
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -124,6 +126,38 @@ TEST_F(UnbuiltConfigTest, AnUnusedConnectionOfATypeNotBuiltDoesNotStopAPipeline)
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_THAT(result.err, HasSubstr("target 'rs' left out"));
   EXPECT_EQ(JoinAll(project_.TargetRows("SELECT count(*) FROM orders")), (std::vector<std::string>{"4"}));
+}
+
+TEST(DryRun, AFreshProjectIsLeftExactlyAsItWas) {
+  EmbeddedProject project("dry_run_fresh");
+  project.Source("CREATE TABLE orders (id INTEGER PRIMARY KEY, updated_at DATETIME, note TEXT)");
+  project.Source("INSERT INTO orders VALUES (1, '2025-01-01 10:00:00', 'a'), (2, '2025-01-01 10:00:01', 'b')");
+  project.Source("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)");
+  project.WriteConfig(
+      "  orders: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id}\n"
+      "  customers: {cdc_strategy: full_sync}\n");
+  // A fresh project has no store directory yet (the harness makes one).
+  fs::remove(project.dir() + "/stage");
+  std::map<std::string, std::string> before = Snapshot(project.dir());
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"sync", "-p", "test", "--dry-run"},
+        std::vector<std::string>{"--debug", "sync", "-p", "test", "--dry-run"}}) {
+    CommandResult result = project.Sluice(args);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_THAT(result.out, HasSubstr("SELECT")) << result.out;
+    EXPECT_EQ(Snapshot(project.dir()), before) << "the dry run changed files";
+  }
+  EXPECT_FALSE(fs::exists(project.dir() + "/stage"));
+  // The first real run makes the store's directory.
+  ASSERT_EQ(project.Sync().value("status", ""), "success");
+  EXPECT_FALSE(project.StagedObjects().empty());
+  // Past the cursor: the query shows the timestamp as SQLite is given it (sqlite_explain_test).
+  CommandResult next = project.Sluice({"sync", "-p", "test", "--dry-run"});
+  size_t params = next.out.find("-- params");
+  ASSERT_NE(params, std::string::npos) << next.out;
+  std::string params_line = next.out.substr(params, next.out.find('\n', params) - params);
+  EXPECT_THAT(params_line, HasSubstr("'2025-01-01 10:00:01.000000'"));
+  EXPECT_THAT(params_line, ::testing::Not(HasSubstr("T10:00:01")));
 }
 
 }  // namespace
