@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include <map>
-#include <regex>
 #include <set>
 
 #include <fmt/format.h>
@@ -54,14 +53,11 @@ FileRow ListedRow(const std::string& table, const std::string& key, const std::s
   return FileRow{table, key, list, list, rows, bytes, 0};
 }
 
-// The table a data file belongs to, from its name alone:
-// <key-safe table>_<yyyymmdd_hhmmss>_<6 hex>_batch_<number>.parquet.
+// The table a data file belongs to, from its name alone (sync/layout.h).
 std::string TableOfFile(const std::string& key, const std::map<std::string, std::string>& table_by_safe_name) {
-  static const std::regex kDataFile(R"((.+)_\d{8}_\d{6}_[0-9a-f]{6}_batch_\d{4,}\.parquet)");
-  std::string file = key.substr(key.rfind('/') + 1);
-  std::smatch match;
-  if (!std::regex_match(file, match, kDataFile)) return "";
-  auto found = table_by_safe_name.find(match[1].str());
+  std::optional<sync::DataFileName> parsed = sync::ParseDataFileName(key);
+  if (!parsed) return "";
+  auto found = table_by_safe_name.find(parsed->table);
   return found == table_by_safe_name.end() ? "" : found->second;
 }
 

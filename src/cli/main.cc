@@ -16,6 +16,7 @@ namespace sluice::cli {
 Result<config::Config> Cli::LoadConfig(const std::string& pipeline) const {
   config::LoadOptions options;
   options.only_pipeline = pipeline;
+  options.refuse_unbuilt = true;
   return config::LoadConfig(global.config_dir, options);
 }
 

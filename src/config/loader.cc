@@ -68,10 +68,10 @@ Result<std::string> FindConnectionsFile(const std::string& config_dir) {
 }
 
 ParsedConnections LoadConnectionsFile(const std::string& file, const Environment& environment,
-                                      const fs::path& project_dir) {
+                                      const fs::path& project_dir, bool refuse_unbuilt) {
   Result<std::string> text = ReadFileToString(file);
   Result<YamlNode> root = text.has_value() ? ParseYaml(*text, file) : Result<YamlNode>(text.error());
-  ReadContext context{file, &environment, nullptr};
+  ReadContext context{file, &environment, nullptr, refuse_unbuilt};
   if (root.has_value()) return ReadConnections(*root, context, project_dir);
   ParsedConnections parsed;
   parsed.connections.file = file;
@@ -306,7 +306,7 @@ Result<Config> LoadConfig(const std::string& config_dir, const LoadOptions& opti
   Problems fatal;
   Environment environment = ReadEnvironment(config_dir, &fatal);
   SLUICE_ASSIGN_OR_RETURN(std::string connections_file, FindConnectionsFile(config_dir));
-  ParsedConnections connections = LoadConnectionsFile(connections_file, environment, ProjectDir(config_dir));
+  ParsedConnections connections = LoadConnectionsFile(connections_file, environment, ProjectDir(config_dir), options.refuse_unbuilt);
   std::vector<ParsedPipeline> pipelines;
   for (const std::string& file : ListPipelineFiles(config_dir, &fatal)) {
     pipelines.push_back(LoadPipelineFile(file, environment));

@@ -28,6 +28,11 @@ struct LoadOptions {
   // Likewise connections with problems that this pipeline does not use are
   // left out with a warning. An unknown name is NotFound, listing the names.
   std::string only_pipeline;
+  // Refuse, as problems of the connection, what this build cannot serve
+  // yet: postgres and redshift targets, s3 stores, an enabled ssh_tunnel.
+  // The CLI sets it, so such a configuration is refused before anything is
+  // read or written; left false to read the whole format (SPEC §2).
+  bool refuse_unbuilt = false;
 };
 
 Result<Config> LoadConfig(const std::string& config_dir, const LoadOptions& options = {});

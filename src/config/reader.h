@@ -34,6 +34,8 @@ struct ReadContext {
   std::string file;  // as shown in messages, e.g. "config/pipelines/us_dw.yml"
   const Environment* environment = nullptr;
   Problems* problems = nullptr;
+  // Report connections this build cannot serve (LoadOptions::refuse_unbuilt).
+  bool refuse_unbuilt = false;
 };
 
 // A remedy for a key that is unknown here but means something elsewhere.

@@ -21,6 +21,26 @@ Civil CivilTime(int64_t micros) {
           static_cast<int>(seconds_of_day / 60 % 60), static_cast<int>(seconds_of_day % 60)};
 }
 
+constexpr std::string_view kBatchMarker = "_batch_";
+constexpr std::string_view kDataFileExtension = ".parquet";
+constexpr int kFileNumberDigits = 4;  // at least; more past 9999 files
+constexpr size_t kRunStemSize = 22;   // "yyyymmdd_hhmmss_abc123"
+
+bool AllOf(std::string_view text, bool (*accept)(char)) {
+  for (char c : text) {
+    if (!accept(c)) return false;
+  }
+  return true;
+}
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsLowerHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f'); }
+
+// "yyyymmdd_hhmmss_<6 hex>": the form of RunId::FileStem().
+bool IsRunStem(std::string_view stem) {
+  return stem.size() == kRunStemSize && AllOf(stem.substr(0, 8), IsDigit) && stem[8] == '_' &&
+         AllOf(stem.substr(9, 6), IsDigit) && stem[15] == '_' && AllOf(stem.substr(16), IsLowerHex);
+}
+
 }  // namespace
 
 std::string RunId::FileStem() const {
@@ -56,7 +76,8 @@ std::string DataFileKey(config::PartitionStrategy strategy, bool full_sync, cons
                         const RunId& run, int file_number) {
   Civil t = CivilTime(run.started_micros);
   std::string name = KeySafeName(table);
-  std::string file = fmt::format("{}_{}_batch_{:04d}.parquet", name, run.FileStem(), file_number);
+  std::string file = fmt::format("{}_{}{}{:0{}d}{}", name, run.FileStem(), kBatchMarker, file_number,
+                                 kFileNumberDigits, kDataFileExtension);
   std::string root = full_sync ? "full" : "incremental";
   switch (strategy) {
     case config::PartitionStrategy::kDatetime:
@@ -70,6 +91,30 @@ std::string DataFileKey(config::PartitionStrategy strategy, bool full_sync, cons
                          name, t.day, t.hour, file);
   }
   return file;
+}
+
+std::optional<DataFileName> ParseDataFileName(std::string_view key) {
+  std::string_view file = key.substr(key.rfind('/') + 1);
+  if (!file.ends_with(kDataFileExtension)) return std::nullopt;
+  file.remove_suffix(kDataFileExtension.size());
+  size_t marker = file.rfind(kBatchMarker);
+  if (marker == std::string_view::npos) return std::nullopt;
+  std::string_view number = file.substr(marker + kBatchMarker.size());
+  // Zero-padded to kFileNumberDigits, never beyond: "01234" was not written.
+  bool padded_beyond = number.size() > kFileNumberDigits && number[0] == '0';
+  if (number.size() < kFileNumberDigits || number.size() > 9 || padded_beyond || !AllOf(number, IsDigit)) {
+    return std::nullopt;
+  }
+  std::string_view named = file.substr(0, marker);  // <table>_<run stem>
+  if (named.size() < kRunStemSize + 2 || named[named.size() - kRunStemSize - 1] != '_') return std::nullopt;
+  std::string_view stem = named.substr(named.size() - kRunStemSize);
+  if (!IsRunStem(stem)) return std::nullopt;
+  DataFileName parsed;
+  parsed.table = std::string(named.substr(0, named.size() - kRunStemSize - 1));
+  parsed.run_stem = std::string(stem);
+  for (char digit : number) parsed.file_number = parsed.file_number * 10 + (digit - '0');
+  if (parsed.file_number == 0) return std::nullopt;
+  return parsed;
 }
 
 }  // namespace sluice::sync

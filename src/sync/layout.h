@@ -13,7 +13,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "config/config.h"
 
@@ -33,6 +35,18 @@ RunId NewRunId(int64_t now_micros);
 // The key of data file `file_number` (1-based) of a table's run.
 std::string DataFileKey(config::PartitionStrategy strategy, bool full_sync, const std::string& table,
                         const RunId& run, int file_number);
+// What a data file's name says, read back from a key DataFileKey made.
+struct DataFileName {
+  std::string table;     // as in the key: KeySafeName of the table
+  std::string run_stem;  // RunId::FileStem() of the run that wrote it
+  int file_number = 0;   // 1-based
+};
+// Parses the last segment of `key` as <file> above: nullopt unless it has
+// exactly that form (a temporary file, another extension or a name
+// sluice did not write). Only the file name is read: the folders differ by
+// partition strategy and are not needed to tell the table and run.
+std::optional<DataFileName> ParseDataFileName(std::string_view key);
+
 // The folder (prefix) under which a table's data files of all runs live,
 // when the layout has one ("incremental/table=<t>/"); "" for datetime.
 std::string TableDataPrefix(config::PartitionStrategy strategy, bool full_sync, const std::string& table);

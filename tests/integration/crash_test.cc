@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -100,6 +101,29 @@ INSTANTIATE_TEST_SUITE_P(
       return name;
     });
 
+// Waits until `pid` has staged `files` data files more than `before`, then
+// SIGKILLs it. Returns how many new files it had staged when killed (0 when
+// it exited first); `status` gets the waitpid status.
+size_t KillAfterNewFiles(EmbeddedProject& project, int pid, const std::vector<std::string>& before, size_t files,
+                         int* status) {
+  std::set<std::string> known(before.begin(), before.end());
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  size_t staged = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    staged = 0;
+    for (const std::string& key : project.StagedObjects()) staged += known.contains(key) ? 0 : 1;
+    if (staged >= files) break;
+    if (::waitpid(pid, status, WNOHANG) == pid) return 0;  // finished (or died) before staging enough
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, status, 0);
+  return staged;
+}
+
+// Each run is killed after it staged rows (one or two files into its
+// extract, while it extracts the rest or loads) and before it ends; the
+// kill must land there, or the attempt proves nothing.
 TEST(RandomKill, SigkillAtRandomMomentsThenAnOrdinaryRunIsExact) {
   EmbeddedProject project("random_kill");
   CreateOrders(project, 1, 20000, "2025-01-01");
@@ -107,14 +131,19 @@ TEST(RandomKill, SigkillAtRandomMomentsThenAnOrdinaryRunIsExact) {
                       "partition_strategy: datetime, target_file_mb: 1");
   std::mt19937 random(20251123);
   for (int attempt = 0; attempt < 6; ++attempt) {
+    std::vector<std::string> before = project.StagedObjects();
     int pid = project.StartSluice({"-q", "sync", "-p", "test"});
-    std::this_thread::sleep_for(std::chrono::milliseconds(random() % 400));
-    ::kill(pid, SIGKILL);
+    // The first run has several files to stage; a later one may have only the rows updated below.
+    size_t files = attempt == 0 ? 1 + random() % 2 : 1;
     int status = 0;
-    ::waitpid(pid, &status, 0);
+    size_t staged = KillAfterNewFiles(project, pid, before, files, &status);
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+        << "attempt " << attempt << ": the run ended before the kill (exit "
+        << (WIFEXITED(status) ? WEXITSTATUS(status) : -1) << ")";
+    ASSERT_GE(staged, files) << "attempt " << attempt << ": killed before it staged a file";
     project.Source("UPDATE orders SET note = 'kill " + std::to_string(attempt) +
                    "', updated_at = datetime('2025-07-01', '+" + std::to_string(attempt) +
-                   " seconds') WHERE id % 31 = " + std::to_string(attempt));
+                   " seconds') WHERE id % 3 = " + std::to_string(attempt % 3));
   }
   nlohmann::json report = project.Sync();
   ASSERT_EQ(report.at("status"), "success") << report.dump(2);

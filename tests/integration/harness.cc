@@ -154,8 +154,11 @@ nlohmann::json EmbeddedProject::Sync(const std::vector<std::string>& extra_args,
 
 std::vector<std::string> EmbeddedProject::StagedObjects() const {
   std::vector<std::string> keys;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_ + "/stage")) {
-    if (entry.is_regular_file() && entry.path().extension() == ".parquet") keys.push_back(entry.path().string());
+  // The store's directory exists from its first write on; files come and go while a run is under way.
+  std::error_code error;
+  for (std::filesystem::recursive_directory_iterator it(dir_ + "/stage", error), end; !error && it != end;
+       it.increment(error)) {
+    if (it->is_regular_file(error) && it->path().extension() == ".parquet") keys.push_back(it->path().string());
   }
   std::sort(keys.begin(), keys.end());
   return keys;

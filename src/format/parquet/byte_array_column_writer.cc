@@ -6,17 +6,18 @@
 #include <algorithm>
 #include <vector>
 
-#include "format/parquet/column_writer.h"
 #include "format/parquet/dictionary.h"
-#include "format/parquet/rle_encoder.h"
+#include "format/parquet/dictionary_column_writer.h"
 #include "format/parquet/statistics.h"
 
 namespace sluice::parquet {
 namespace {
 
-class ByteArrayColumnWriter final : public ColumnWriter {
+class ByteArrayColumnWriter final : public DictionaryColumnWriter<ByteArrayColumnWriter> {
  public:
-  using ColumnWriter::ColumnWriter;
+  using DictionaryColumnWriter::DictionaryColumnWriter;
+
+  size_t DictionaryEntries() const { return dictionary_.size(); }
 
   Status Write(const ColumnVector& column, size_t row_offset, size_t row_count) override {
     const uint8_t* validity = column.validity();
@@ -39,35 +40,7 @@ class ByteArrayColumnWriter final : public ColumnWriter {
   }
 
  protected:
-  // The trial page (the first dictionary-encoded page of a chunk, see
-  // kDictionaryTrialBytes) counts at its PLAIN size.
-  size_t OpenPageValueBytes() const override {
-    if (!use_dictionary_) return plain_.size();
-    if (dictionary_data_pages() == 0) return page_plain_bytes_;
-    return indices_.size() * static_cast<size_t>(IndexBitWidth(dictionary_.size())) / 8;
-  }
-
   size_t DictionaryBytes() const override { return dictionary_.page().size(); }
-
-  Status FlushPage() override {
-    if (page_rows() == 0) return Status::Ok();
-    if (!use_dictionary_ || dictionary_.size() == 0) {
-      SLUICE_RETURN_IF_ERROR(EmitDataPage(plain_.view(), Encoding::kPlain));
-      plain_.Clear();
-      return Status::Ok();
-    }
-    int bit_width = IndexBitWidth(dictionary_.size());
-    context_->values.Clear();
-    context_->values.PushBack(static_cast<uint8_t>(bit_width));
-    EncodeRleHybrid(indices_.data(), indices_.size(), bit_width, &context_->values);
-    size_t dictionary_encoded_bytes = context_->values.size() + DictionaryBytes();
-    SLUICE_RETURN_IF_ERROR(EmitDataPage(context_->values.view(), Encoding::kRleDictionary));
-    indices_.clear();
-    // After the trial page, give up a dictionary that does not pay for itself.
-    if (dictionary_data_pages() == 1 && dictionary_encoded_bytes >= page_plain_bytes_) use_dictionary_ = false;
-    page_plain_bytes_ = 0;
-    return Status::Ok();
-  }
 
   Status FlushDictionaryPage() override {
     if (dictionary_.size() == 0) return Status::Ok();
@@ -86,11 +59,9 @@ class ByteArrayColumnWriter final : public ColumnWriter {
   }
 
   void ResetValues() override {
-    plain_.Clear();
-    indices_.clear();
+    ResetPage();
     dictionary_.Clear();
     stats_.Reset();
-    page_plain_bytes_ = 0;
   }
 
  private:
@@ -159,9 +130,6 @@ class ByteArrayColumnWriter final : public ColumnWriter {
 
   ByteArrayMinMax stats_;
   ByteArrayDictionary dictionary_;
-  ByteBuffer plain_;               // the open page's PLAIN values
-  std::vector<uint32_t> indices_;  // the open page's dictionary indices
-  size_t page_plain_bytes_ = 0;    // what the open page's values would take PLAIN
 };
 
 }  // namespace

@@ -20,9 +20,8 @@
 #include <optional>
 #include <vector>
 
-#include "format/parquet/column_writer.h"
 #include "format/parquet/dictionary.h"
-#include "format/parquet/rle_encoder.h"
+#include "format/parquet/dictionary_column_writer.h"
 #include "format/parquet/statistics.h"
 #include "types/decimal.h"
 #include "types/temporal.h"
@@ -103,9 +102,27 @@ std::string ValueToString(T value) {
 }
 
 template <typename Codec>
-class FixedWidthColumnWriter final : public ColumnWriter {
+class FixedWidthColumnWriter final : public DictionaryColumnWriter<FixedWidthColumnWriter<Codec>> {
+  using Base = DictionaryColumnWriter<FixedWidthColumnWriter<Codec>>;
   using Storage = typename Codec::Storage;
   using Key = typename KeyOf<Storage>::type;
+  // Members of the dependent base, named once.
+  using Base::AppendLevels;
+  using Base::context_;
+  using Base::dictionary_data_pages;
+  using Base::EmitDictionaryPage;
+  using Base::FallBackToPlain;
+  using Base::field;
+  using Base::FlushPage;
+  using Base::IndexBitWidth;
+  using Base::indices_;
+  using Base::OpenPageBytes;
+  using Base::options_;
+  using Base::page_plain_bytes_;
+  using Base::PageTargetBytes;
+  using Base::plain_;
+  using Base::RowsUntilPageFull;
+  using Base::use_dictionary_;
 
  public:
   struct Range {
@@ -115,7 +132,9 @@ class FixedWidthColumnWriter final : public ColumnWriter {
 
   FixedWidthColumnWriter(const Field& field, const WriterOptions& options, EncodingContext* context, Codec codec,
                          std::optional<Range> range)
-      : ColumnWriter(field, options, context), codec_(codec), range_(range) {}
+      : Base(field, options, context), codec_(codec), range_(range) {}
+
+  size_t DictionaryEntries() const { return dictionary_.size(); }
 
   Status Write(const ColumnVector& column, size_t row_offset, size_t row_count) override {
     const Storage* values = column.data<Storage>() + row_offset;
@@ -140,36 +159,7 @@ class FixedWidthColumnWriter final : public ColumnWriter {
   }
 
  protected:
-  // The trial page (the first dictionary-encoded page of a chunk, see
-  // kDictionaryTrialBytes) counts at its PLAIN size.
-  size_t OpenPageValueBytes() const override {
-    if (!use_dictionary_) return plain_.size();
-    if (dictionary_data_pages() == 0) return indices_.size() * codec_.width();
-    return indices_.size() * static_cast<size_t>(IndexBitWidth(dictionary_.size())) / 8;
-  }
-
   size_t DictionaryBytes() const override { return dictionary_.size() * codec_.width(); }
-
-  Status FlushPage() override {
-    if (page_rows() == 0) return Status::Ok();
-    if (!use_dictionary_ || dictionary_.size() == 0) {
-      // A page of only NULLs before any dictionary entry is written PLAIN.
-      SLUICE_RETURN_IF_ERROR(EmitDataPage(plain_.view(), Encoding::kPlain));
-      plain_.Clear();
-      return Status::Ok();
-    }
-    int bit_width = IndexBitWidth(dictionary_.size());
-    context_->values.Clear();
-    context_->values.PushBack(static_cast<uint8_t>(bit_width));
-    EncodeRleHybrid(indices_.data(), indices_.size(), bit_width, &context_->values);
-    size_t plain_bytes = indices_.size() * codec_.width();
-    size_t dictionary_encoded_bytes = context_->values.size() + DictionaryBytes();
-    SLUICE_RETURN_IF_ERROR(EmitDataPage(context_->values.view(), Encoding::kRleDictionary));
-    indices_.clear();
-    // After the trial page, give up a dictionary that does not pay for itself.
-    if (dictionary_data_pages() == 1 && dictionary_encoded_bytes >= plain_bytes) use_dictionary_ = false;
-    return Status::Ok();
-  }
 
   Status FlushDictionaryPage() override {
     if (dictionary_.size() == 0) return Status::Ok();
@@ -193,8 +183,7 @@ class FixedWidthColumnWriter final : public ColumnWriter {
   }
 
   void ResetValues() override {
-    plain_.Clear();
-    indices_.clear();
+    Base::ResetPage();
     dictionary_.Clear();
     stats_.Reset();
   }
@@ -229,6 +218,7 @@ class FixedWidthColumnWriter final : public ColumnWriter {
   // Returns the rows consumed: fewer than `rows` when the dictionary is full.
   size_t AppendDictionary(const Storage* values, const uint8_t* validity, size_t rows, bool may_have_nulls) {
     size_t max_entries = options_.dictionary_page_bytes / codec_.width();
+    size_t indices_before = indices_.size();
     size_t row = 0;
     for (; row < rows; ++row) {
       if (may_have_nulls && !validity[row]) continue;
@@ -238,6 +228,7 @@ class FixedWidthColumnWriter final : public ColumnWriter {
       if (dictionary_.size() != entries_before) stats_.Update(values[row]);
       indices_.push_back(static_cast<uint32_t>(index));
     }
+    page_plain_bytes_ += (indices_.size() - indices_before) * codec_.width();
     return row;
   }
 
@@ -260,8 +251,6 @@ class FixedWidthColumnWriter final : public ColumnWriter {
   std::optional<Range> range_;
   MinMax<Storage> stats_;
   FixedDictionary<Key> dictionary_;
-  ByteBuffer plain_;               // the open page's PLAIN values
-  std::vector<uint32_t> indices_;  // the open page's dictionary indices
 };
 
 template <typename Codec>

@@ -125,7 +125,7 @@ Result<std::shared_ptr<MySqlConnection>> MySqlConnection::Open(const config::Sou
   InitLibraryOnce();
   MYSQL* raw = mysql_init(nullptr);
   if (raw == nullptr) return Internal("source '{}': mysql_init failed (out of memory)", connection.name);
-  std::shared_ptr<MySqlConnection> opened(new MySqlConnection(raw, endpoint, connection.database));
+  std::shared_ptr<MySqlConnection> opened(new MySqlConnection(raw, connection, endpoint));
   unsigned int connect_timeout = static_cast<unsigned int>(std::max(connection.connect_timeout_seconds, 1));
   unsigned int io_timeout = kSessionTimeoutSeconds;
   my_bool no = 0;
@@ -166,6 +166,21 @@ Result<std::shared_ptr<MySqlConnection>> MySqlConnection::Open(const config::Sou
 MySqlConnection::~MySqlConnection() {
   statements_.clear();  // closes the statements while the connection is open
   mysql_close(mysql_);
+}
+
+void MySqlConnection::CancelResult(MYSQL_STMT* statement) {
+  unsigned long thread_id = mysql_thread_id(mysql_);
+  Result<std::shared_ptr<MySqlConnection>> killer = Open(settings_);
+  Status killed = killer.has_value()
+                      ? (*killer)->Execute(fmt::format("KILL QUERY {}", thread_id), "cancelling the running query")
+                      : killer.error();
+  // Without a second connection, cut this one rather than read the rest of the result.
+  if (!killed.ok()) mariadb_cancel(mysql_);
+  // Reads what is already on the wire, up to the server's "interrupted"
+  // error (or the end, when the server had sent everything: then the kill
+  // finds the session idle and the server forgets it before the next
+  // statement, see MySqlCancelTest).
+  mysql_stmt_free_result(statement);
 }
 
 Status MySqlConnection::SetUpSession() {

@@ -80,6 +80,16 @@ class MySqlConnection {
   // stays owned by the connection. REQUIRES: no result is being read.
   Result<MYSQL_STMT*> Prepare(const std::string& sql, std::string_view context);
 
+  // Ends the result `statement` is streaming without reading it to its
+  // end, which for a large table would take as long as reading it: KILL
+  // QUERY on a second connection opened with the same settings, then the
+  // rows already on the wire are freed. The connection stays usable (and
+  // a snapshot transaction open). When no second connection can be opened
+  // the socket is shut down instead and the connection is lost for good:
+  // every later call fails saying so.
+  // REQUIRES: `statement` has an unfinished result on this connection.
+  void CancelResult(MYSQL_STMT* statement);
+
   // The Status for the connection's last error: "<context>: <server message>
   // (MySQL error N)", with a code that says what a caller can do.
   Status Error(std::string_view context) const;
@@ -91,11 +101,12 @@ class MySqlConnection {
   bool in_snapshot = false;
 
  private:
-  MySqlConnection(MYSQL* mysql, std::string endpoint, std::string database)
-      : mysql_(mysql), endpoint_(std::move(endpoint)), database_(std::move(database)) {}
+  MySqlConnection(MYSQL* mysql, const config::SourceConnection& settings, std::string endpoint)
+      : mysql_(mysql), settings_(settings), endpoint_(std::move(endpoint)), database_(settings.database) {}
   Status SetUpSession();
 
   MYSQL* mysql_;
+  config::SourceConnection settings_;  // to open the second connection that cancels a query
   std::string endpoint_;
   std::string database_;
   std::string server_version_;

@@ -23,10 +23,12 @@ MySqlBatchReader::MySqlBatchReader(std::shared_ptr<MySqlConnection> connection, 
 
 Result<std::unique_ptr<MySqlBatchReader>> MySqlBatchReader::Start(std::shared_ptr<MySqlConnection> connection,
                                                                   MYSQL_STMT* statement, std::vector<Value> params,
-                                                                  SchemaPtr schema, const ReadOptions& options) {
+                                                                  SchemaPtr schema, const ReadOptions& options,
+                                                                  bool cancel_when_dropped) {
   if (connection->reader_active) return Internal("a reader is still open on this MySQL source");
   std::unique_ptr<MySqlBatchReader> reader(
       new MySqlBatchReader(std::move(connection), statement, std::move(params), std::move(schema), options));
+  reader->cancel_when_dropped_ = cancel_when_dropped;
   std::string context = reader->Context();
   // The callback's data is the reader's decoder, whose address is fixed from here on.
   Status executed = ExecuteStatement(*reader->connection_, statement, &reader->params_, &RowDecoder::OnColumn,
@@ -45,12 +47,16 @@ Result<std::unique_ptr<MySqlBatchReader>> MySqlBatchReader::Start(std::shared_pt
   return reader;
 }
 
-MySqlBatchReader::~MySqlBatchReader() { Finish(); }
+MySqlBatchReader::~MySqlBatchReader() { Finish(/*abandoned=*/true); }
 
-void MySqlBatchReader::Finish() {
+void MySqlBatchReader::Finish(bool abandoned) {
   if (statement_ == nullptr) return;
-  // Reads and discards the rows still on the wire, so the connection can run the next statement.
-  mysql_stmt_free_result(statement_);
+  if (abandoned && cancel_when_dropped_) {
+    connection_->CancelResult(statement_);
+  } else {
+    // Reads and discards the rows still on the wire, so the connection can run the next statement.
+    mysql_stmt_free_result(statement_);
+  }
   statement_ = nullptr;
   connection_->reader_active = false;
 }
@@ -87,14 +93,14 @@ Result<size_t> MySqlBatchReader::Next(ColumnBatch* batch, size_t max_rows) {
     if (rc == 0) {
       if (decoder_.has_row_error()) {
         failure_ = RowError(*batch);
-        Finish();
+        Finish(/*abandoned=*/true);
         return failure_;
       }
       ++rows;
       continue;
     }
     if (rc == MYSQL_NO_DATA) {
-      Finish();
+      Finish(/*abandoned=*/false);
       break;
     }
     failure_ = rc == MYSQL_DATA_TRUNCATED ? Internal("{}: a value was truncated", Context())
@@ -104,7 +110,8 @@ Result<size_t> MySqlBatchReader::Next(ColumnBatch* batch, size_t max_rows) {
                              "there",
                              failure_.message());
     }
-    Finish();
+    // A truncated value leaves the rest of the result unread; any other error ended it.
+    Finish(/*abandoned=*/rc == MYSQL_DATA_TRUNCATED);
     return failure_;
   }
   stats_.rows += static_cast<int64_t>(rows);

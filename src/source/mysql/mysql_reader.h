@@ -8,9 +8,12 @@
 // whole, and no value is copied twice.
 //
 // The reader marks the connection busy while the result is open. When the
-// result is exhausted, fails, or the reader is destroyed early, it frees
-// the result, reading and discarding any rows the server still sends, so
-// the connection is usable again. After a failed Next the batch holds a
+// result is exhausted or fails it frees the result, so the connection is
+// usable again. A reader destroyed before the end of its result either
+// reads and discards the rest (a bounded result: a keyset chunk, MAX())
+// or, when that could mean streaming the rest of a table, has the server
+// stop the query first (MySqlConnection::CancelResult), so an interrupted
+// full_sync of 100M rows ends in a moment, not after the other rows. After a failed Next the batch holds a
 // partial row and every later Next returns the same error.
 //
 // Thread-safety: one thread at a time, as the connection.
@@ -34,7 +37,8 @@ class MySqlBatchReader final : public BatchReader {
   // order; SchemaMismatch when one cannot be read as its schema type.
   static Result<std::unique_ptr<MySqlBatchReader>> Start(std::shared_ptr<MySqlConnection> connection,
                                                          MYSQL_STMT* statement, std::vector<Value> params,
-                                                         SchemaPtr schema, const ReadOptions& options);
+                                                         SchemaPtr schema, const ReadOptions& options,
+                                                         bool cancel_when_dropped = false);
   ~MySqlBatchReader() override;
 
   Result<size_t> Next(ColumnBatch* batch, size_t max_rows) override;
@@ -44,8 +48,9 @@ class MySqlBatchReader final : public BatchReader {
   MySqlBatchReader(std::shared_ptr<MySqlConnection> connection, MYSQL_STMT* statement, std::vector<Value> params,
                    SchemaPtr schema, const ReadOptions& options);
 
-  // Frees the result (draining unread rows) and releases the connection.
-  void Finish();
+  // Frees the result and releases the connection; `abandoned`: before
+  // its end, so cancelled when cancel_when_dropped_.
+  void Finish(bool abandoned);
   Status CheckBatch(const ColumnBatch& batch, size_t max_rows) const;
   // "table orders, column shipped_at, row id=42: <cause>" for the last row of `batch`.
   Status RowError(const ColumnBatch& batch) const;
@@ -57,6 +62,7 @@ class MySqlBatchReader final : public BatchReader {
   BoundParams params_;
   SchemaPtr schema_;
   ReadOptions options_;
+  bool cancel_when_dropped_ = false;
   RowDecoder decoder_;
   std::vector<size_t> key_columns_;  // the primary key's columns in the schema, to name rows in errors
   ReadStats stats_;

@@ -19,6 +19,10 @@ namespace {
 using mysql::MySqlConnection;
 using mysql::TableInfo;
 
+// A dropped reader reads and discards the rest of a result of at most this
+// many rows (a keyset chunk) instead of having the server stop the query.
+constexpr int64_t kMaxRowsDrainedWhenDropped = 1000000;
+
 SqlDialect MySqlDialect() {
   SqlDialect dialect;
   dialect.identifier_quote = '`';
@@ -154,9 +158,10 @@ Result<std::unique_ptr<BatchReader>> MySqlSource::Read(const SelectQuery& query,
   std::string context =
       read_options.table_for_errors.empty() ? "reading the query" : "reading " + read_options.table_for_errors;
   SLUICE_ASSIGN_OR_RETURN(PreparedQuery prepared, Prepare(query, schema.get(), context));
+  bool cancel_when_dropped = !query.limit || *query.limit > kMaxRowsDrainedWhenDropped;
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<mysql::MySqlBatchReader> reader,
                           mysql::MySqlBatchReader::Start(connection_, prepared.statement, std::move(prepared.params),
-                                                         std::move(schema), read_options));
+                                                         std::move(schema), read_options, cancel_when_dropped));
   return std::unique_ptr<BatchReader>(std::move(reader));
 }
 

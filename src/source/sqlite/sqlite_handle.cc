@@ -44,6 +44,22 @@ Result<StatementPtr> Prepare(sqlite3* db, std::string_view sql, std::string_view
   return statement;
 }
 
+Value BoundValue(const Value& value) {
+  switch (value.kind()) {
+    case Value::Kind::kNull:
+    case Value::Kind::kInt64:
+    case Value::Kind::kText: return value;
+    case Value::Kind::kUInt64:
+      if (value.uint64() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+        return Value::Int64(static_cast<int64_t>(value.uint64()));
+      }
+      return Value::Text(std::to_string(value.uint64()));
+    case Value::Kind::kTimestamp: return Value::Text(FormatTimestampSql(value.timestamp_micros()));
+    case Value::Kind::kDate: return Value::Text(FormatDate(value.date_days()));
+  }
+  return value;
+}
+
 Status BindParams(sqlite3* db, sqlite3_stmt* statement, const std::vector<Value>& params,
                   std::vector<std::string>* text_storage) {
   int expected = sqlite3_bind_parameter_count(statement);
@@ -59,25 +75,19 @@ Status BindParams(sqlite3* db, sqlite3_stmt* statement, const std::vector<Value>
     const Value& value = params[param_idx];
     int position = static_cast<int>(param_idx) + 1;
     int rc = SQLITE_OK;
-    const std::string* text = nullptr;
-    switch (value.kind()) {
-      case Value::Kind::kNull: rc = sqlite3_bind_null(statement, position); break;
-      case Value::Kind::kInt64: rc = sqlite3_bind_int64(statement, position, value.int64()); break;
-      case Value::Kind::kUInt64:
-        if (value.uint64() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-          rc = sqlite3_bind_int64(statement, position, static_cast<int64_t>(value.uint64()));
-        } else {
-          text = &text_storage->emplace_back(std::to_string(value.uint64()));
-        }
-        break;
-      case Value::Kind::kTimestamp:
-        text = &text_storage->emplace_back(FormatTimestampSql(value.timestamp_micros()));
-        break;
-      case Value::Kind::kDate: text = &text_storage->emplace_back(FormatDate(value.date_days())); break;
-      case Value::Kind::kText: text = &value.text(); break;
-    }
-    if (text != nullptr) {
-      rc = sqlite3_bind_text64(statement, position, text->data(), text->size(), SQLITE_STATIC, SQLITE_UTF8);
+    if (value.kind() == Value::Kind::kText) {
+      rc = sqlite3_bind_text64(statement, position, value.text().data(), value.text().size(), SQLITE_STATIC,
+                               SQLITE_UTF8);
+    } else {
+      Value bound = BoundValue(value);
+      if (bound.kind() == Value::Kind::kNull) {
+        rc = sqlite3_bind_null(statement, position);
+      } else if (bound.kind() == Value::Kind::kInt64) {
+        rc = sqlite3_bind_int64(statement, position, bound.int64());
+      } else {
+        const std::string& text = text_storage->emplace_back(bound.text());
+        rc = sqlite3_bind_text64(statement, position, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+      }
     }
     if (rc != SQLITE_OK) return SqliteError(db, rc, fmt::format("binding parameter {}", position));
   }

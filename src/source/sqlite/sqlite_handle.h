@@ -34,11 +34,14 @@ Status SqliteError(sqlite3* db, int rc, std::string_view context);
 // Prepares `sql`; errors name `context` and quote the SQL.
 Result<StatementPtr> Prepare(sqlite3* db, std::string_view sql, std::string_view context);
 
-// Binds `params` to ?1..?n of `statement`. Text is bound without copying:
-// REQUIRES `params` outlives the statement's use. Timestamps bind as
-// "YYYY-MM-DD HH:MM:SS.ffffff" text, dates as "YYYY-MM-DD", UInt64 values
-// past INT64_MAX as decimal text (which compares greater than every SQLite
-// integer, so bounds on integer columns keep their meaning).
+// The value SQLite is given for parameter `value`: NULL, an integer or
+// text. Timestamps become "YYYY-MM-DD HH:MM:SS.ffffff" text, dates
+// "YYYY-MM-DD", UInt64 values past INT64_MAX decimal text (which compares
+// greater than every SQLite integer, so bounds on integer columns keep
+// their meaning). What BindParams binds and what Explain shows.
+Value BoundValue(const Value& value);
+// Binds BoundValue of each of `params` to ?1..?n of `statement`. Text is
+// bound without copying: REQUIRES `params` outlives the statement's use.
 // InvalidArgument when the statement has a different number of parameters.
 Status BindParams(sqlite3* db, sqlite3_stmt* statement, const std::vector<Value>& params,
                   std::vector<std::string>* text_storage);

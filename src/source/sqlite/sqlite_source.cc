@@ -247,6 +247,8 @@ Result<int64_t> SqliteSource::CountValues(const std::string& table, const Field&
 std::string SqliteSource::Explain(const SelectQuery& query) const {
   auto rendered = RenderSelect(query, dialect_, KeyTypes(query, nullptr));
   if (!rendered) return "-- cannot render the query: " + rendered.error().message();
+  // The parameters as they are bound, not as sluice holds them.
+  for (Value& param : rendered->params) param = sqlite::BoundValue(param);
   return ExplainSql(*rendered);
 }
 

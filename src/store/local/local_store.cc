@@ -116,7 +116,9 @@ Result<std::unique_ptr<LocalStore>> LocalStore::OpenDirectory(const std::string&
   if (error) return IoError("local store directory '{}': {}", root, error.message());
   std::string normal = absolute.lexically_normal().string();
   while (normal.size() > 1 && normal.ends_with('/')) normal.pop_back();
-  SLUICE_RETURN_IF_ERROR(CreateDirectories(normal));
+  if (std::filesystem::exists(normal, error) && !std::filesystem::is_directory(normal, error)) {
+    return InvalidArgument("local store directory '{}' is a file (set path: to a directory)", normal);
+  }
   return std::unique_ptr<LocalStore>(new LocalStore(std::move(normal)));
 }
 
@@ -194,6 +196,9 @@ Result<std::vector<ObjectInfo>> LocalStore::List(const std::string& prefix) {
 
 Status LocalStore::Delete(const std::string& key) {
   SLUICE_RETURN_IF_ERROR(ValidateKey(key));
+  // A store never written to holds nothing to delete (and has no lock file yet).
+  SLUICE_ASSIGN_OR_RETURN(std::optional<struct stat> root, StatPath(root_));
+  if (!root) return Status::Ok();
   SLUICE_ASSIGN_OR_RETURN(StoreLock lock, StoreLock::Acquire(LockPath()));
   std::string path = PathOf(key);
   if (::unlink(path.c_str()) != 0) {

@@ -35,9 +35,12 @@ class TempFile;
 
 class LocalStore final : public ObjectStore {
  public:
-  // Opens (creating it if needed) the directory config.path + config.prefix.
+  // Opens the directory config.path + config.prefix.
   static Result<std::unique_ptr<LocalStore>> Open(const config::StoreConfig& config);
-  // Opens (creating it if needed) the directory `root`.
+  // Opens the directory `root`. Opening creates nothing: the root is made
+  // by the first write, so reading a store that was never written to (a
+  // --dry-run, `status` on a fresh project) leaves the filesystem as it
+  // was and sees no objects. InvalidArgument when `root` is a file.
   static Result<std::unique_ptr<LocalStore>> OpenDirectory(const std::string& root);
 
   Result<ObjectInfo> Put(const std::string& key, std::string_view data, const PutCondition& condition = {}) override;

@@ -173,7 +173,7 @@ TEST(SqliteKeyset, CustomSqlBindsParametersAndNeverPastesThem) {
   EXPECT_EQ(rows->column(1).Bytes(0), "x'; DROP TABLE t; --");
   EXPECT_EQ(source->Explain(query),
             "SELECT id, note FROM t WHERE (note = ? OR id > ?) AND ts <= ? ORDER BY id\n"
-            "-- params, one per ? in order: 'x''; DROP TABLE t; --', 2, '2025-01-02T12:00:00.000000Z'");
+            "-- params, one per ? in order: 'x''; DROP TABLE t; --', 2, '2025-01-02 12:00:00.000000'");
 }
 
 TEST(SqliteKeyset, CustomPlaceholderInsideAQuotedStringIsReportedNotBound) {
@@ -199,7 +199,7 @@ TEST(SqliteKeyset, ExplainShowsTheCanonicalTimestampComparison) {
       "\"updated_at\", 'unixepoch') ELSE strftime('%Y-%m-%d %H:%M:%f', \"updated_at\") END, \"updated_at\")";
   EXPECT_EQ(source->Explain(query), "SELECT \"id\" FROM \"events\" WHERE " + canonical +
                                         " <= strftime('%Y-%m-%d %H:%M:%f', ?) ORDER BY " + canonical +
-                                        ", \"id\" LIMIT 10\n-- params, one per ? in order: '1970-01-01T00:00:00.000000Z'");
+                                        ", \"id\" LIMIT 10\n-- params, one per ? in order: '1970-01-01 00:00:00.000000'");
   query.columns = {};
   EXPECT_THAT(source->Explain(query), ::testing::StartsWith("-- cannot render the query: "));
 }

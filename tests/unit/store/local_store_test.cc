@@ -88,7 +88,37 @@ TEST_F(LocalStoreTest, OpenJoinsPathAndPrefixAndResolvesRelativePaths) {
   Result<std::unique_ptr<LocalStore>> opened = LocalStore::Open(config);
   ASSERT_TRUE(opened.has_value()) << opened.status().ToString();
   EXPECT_EQ((*opened)->root(), fs::absolute(scratch_.path() + "/rel/sluice/qa").lexically_normal().string());
-  EXPECT_TRUE(fs::is_directory((*opened)->root()));
+  ASSERT_TRUE((*opened)->Put("x.json", "{}").has_value());
+  EXPECT_TRUE(fs::is_regular_file((*opened)->root() + "/x.json"));
+}
+
+// Opening, reading and deleting leave the filesystem alone (a dry run, or
+// `status` on a fresh project); the first write makes the directories.
+TEST_F(LocalStoreTest, OnlyAWriteCreatesTheRootDirectory) {
+  std::string root = scratch_.path() + "/fresh/stage";
+  Result<std::unique_ptr<LocalStore>> opened = LocalStore::OpenDirectory(root);
+  ASSERT_TRUE(opened.has_value()) << opened.status().ToString();
+  LocalStore& store = **opened;
+  Result<std::vector<ObjectInfo>> listed = store.List("watermarks/");
+  ASSERT_TRUE(listed.has_value()) << listed.status().ToString();
+  EXPECT_TRUE(listed->empty());
+  Result<std::optional<ObjectInfo>> head = store.Head("watermarks/p/t.json");
+  ASSERT_TRUE(head.has_value());
+  EXPECT_FALSE(head->has_value());
+  EXPECT_EQ(store.Get("watermarks/p/t.json").error().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store.Delete("watermarks/p/t.json").ok());
+  EXPECT_FALSE(fs::exists(scratch_.path() + "/fresh")) << "reading the store created its directory";
+  ASSERT_TRUE(store.Put("watermarks/p/t.json", "{}", PutCondition{.if_absent = true}).has_value());
+  EXPECT_TRUE(fs::is_regular_file(root + "/watermarks/p/t.json"));
+}
+
+TEST_F(LocalStoreTest, OpeningAFileAsTheRootSaysItIsAFile) {
+  std::string file = scratch_.path() + "/not_a_directory";
+  std::ofstream(file) << "x";
+  Result<std::unique_ptr<LocalStore>> opened = LocalStore::OpenDirectory(file);
+  ASSERT_FALSE(opened.has_value());
+  EXPECT_EQ(opened.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(opened.error().message(), HasSubstr("is a file"));
 }
 
 TEST_F(LocalStoreTest, OpenRejectsAMissingPathAndAnEscapingPrefix) {
