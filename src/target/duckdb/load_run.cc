@@ -10,6 +10,7 @@
 #include "target/duckdb/ledger.h"
 #include "target/duckdb/load_sql.h"
 #include "target/duckdb/local_files.h"
+#include "types/metadata_columns.h"
 
 namespace sluice::target::duckdb {
 namespace {
@@ -39,8 +40,11 @@ struct FileSet {
   std::vector<int64_t> positions;
   std::vector<std::string> paths;
   std::vector<int64_t> rows;         // rows[i]: rows of paths[i]
-  std::vector<std::string> columns;  // union of the files' columns, by name
+  std::vector<std::string> columns;   // union of the files' table columns, by name
+  std::vector<std::string> metadata;  // union of the files' metadata columns (`_seq`, `_op`, ...)
   int64_t total_rows = 0;
+
+  bool Has(std::string_view metadata_column) const { return ContainsName(metadata, metadata_column); }
 };
 
 Status ReadFooters(Database& database, const LoadRequest& request, FileSet& files) {
@@ -63,7 +67,8 @@ Status ReadFooters(Database& database, const LoadRequest& request, FileSet& file
   }
   SLUICE_ASSIGN_OR_RETURN(QueryResult described, database.Query(DescribeFilesSql(files.paths)));
   for (uint64_t row_idx = 0; row_idx < described.row_count(); ++row_idx) {
-    files.columns.push_back(described.Text(0, row_idx).value_or(""));
+    std::string column = described.Text(0, row_idx).value_or("");
+    (IsMetadataColumn(column) ? files.metadata : files.columns).push_back(std::move(column));
   }
   return Status::Ok();
 }
@@ -80,11 +85,12 @@ Status CheckFileColumns(const TableRef& table, const LoadRequest& request, const
         table.Label(), column, table.pipeline, table.source_table);
   }
   if (request.mode != LoadMode::kMerge) return Status::Ok();
-  if (ContainsName(files.columns, kFileRowNumberColumn)) {
+  if (!files.Has(kSeqColumn) && ContainsName(files.columns, kFileRowNumberColumn)) {
     return NotSupported(
-        "merge cannot read a source column named \"{}\" (DuckDB's read_parquet reserves the name); "
-        "rename it in the source or select it under another name with custom_sql",
-        kFileRowNumberColumn);
+        "table {}: the staged files were written by a sluice older than `_seq` and have a column named \"{}\", "
+        "which DuckDB's read_parquet reserves for the row number merge needs; nothing was loaded. Remedy: run "
+        "`sluice watermark reset -p {} -t {} --yes` so the rows are staged again (with `_seq`)",
+        table.Label(), kFileRowNumberColumn, table.pipeline, table.source_table);
   }
   for (const std::vector<std::string>* names : {&request.primary_key, &request.order_columns}) {
     for (const std::string& name : *names) {
@@ -146,9 +152,17 @@ Status CheckKeysUniqueWithinRuns(Database& database, const LoadRequest& request,
       request.files[found.Int64(columns + 1, 0)].key, request.pipeline, request.source_table);
 }
 
+// Where the rows' order in their files comes from: `_seq`, and for files
+// staged before `_seq` existed (waiting across an upgrade), DuckDB's row
+// number, unless a table column takes its name (then `_seq` alone).
+RowOrder OrderOf(const FileSet& files) {
+  if (!files.Has(kSeqColumn)) return RowOrder::kFileRowNumber;
+  return ContainsName(files.columns, kFileRowNumberColumn) ? RowOrder::kSeq : RowOrder::kSeqElseFileRowNumber;
+}
+
 Result<int64_t> WriteMerge(Database& database, const LoadRequest& request, const TablePlan& plan,
                            const FileSet& files) {
-  SLUICE_RETURN_IF_ERROR(database.Execute(CreateStageSql(files.paths, files.positions, files.columns)));
+  SLUICE_RETURN_IF_ERROR(database.Execute(CreateStageSql(files.paths, files.positions, files.columns, OrderOf(files))));
   SLUICE_ASSIGN_OR_RETURN(QueryResult staged, database.Query("SELECT count(*) FROM " + StageTableName()));
   if (staged.Int64(0, 0) != files.total_rows) {
     return Internal("staging {} rows of {} files yielded {} rows", files.total_rows, files.paths.size(),
@@ -285,6 +299,8 @@ Status ValidateRequest(const LoadRequest& request) {
   if (request.schema == nullptr || request.schema->fields.empty()) {
     return InvalidArgument("load request for table {}: no schema", request.target_table);
   }
+  SLUICE_RETURN_IF_ERROR(CheckNoMetadataColumns(request.source_table.empty() ? request.target_table : request.source_table,
+                                                *request.schema, /*custom_sql=*/false));
   for (const std::vector<std::string>* names : {&request.primary_key, &request.order_columns}) {
     for (const std::string& name : *names) {
       if (!ContainsName(FieldNames(*request.schema), name)) {

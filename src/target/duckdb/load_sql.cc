@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "target/duckdb/duckdb_api.h"
+#include "types/metadata_columns.h"
 
 namespace sluice::target::duckdb {
 namespace {
@@ -41,24 +42,28 @@ std::string FileRowCountsSql(const std::vector<std::string>& paths) {
 std::string StageTableName() { return fmt::format("\"temp\".\"main\".{}", QuoteIdentifier(kStageTable)); }
 
 std::string CreateStageSql(const std::vector<std::string>& paths, const std::vector<int64_t>& positions,
-                           const std::vector<std::string>& columns) {
+                           const std::vector<std::string>& columns, RowOrder row_order) {
   std::vector<std::string> origins;
   origins.reserve(paths.size());
   for (size_t path_idx = 0; path_idx < paths.size(); ++path_idx) {
     origins.push_back(fmt::format("({}, {})", QuoteLiteral(paths[path_idx]), positions[path_idx]));
   }
+  std::string seq = "files." + QuoteIdentifier(kSeqColumn);
+  std::string file_row_number = "files." + QuoteIdentifier(kFileRowNumberColumn);
+  std::string order = row_order == RowOrder::kSeq              ? seq
+                      : row_order == RowOrder::kFileRowNumber ? file_row_number
+                                                               : fmt::format("coalesce({}, {})", seq, file_row_number);
   return fmt::format(
-      "CREATE TEMP TABLE {stage} AS SELECT {columns}, origins.position AS {position}, "
-      "files.{file_row_number} AS {row_number} "
+      "CREATE TEMP TABLE {stage} AS SELECT {columns}, origins.position AS {position}, {order} AS {row_number} "
       "FROM read_parquet({paths}, union_by_name = true, hive_partitioning = false, filename = {file_name_literal}, "
-      "file_row_number = true) AS files "
+      "file_row_number = {numbered}) AS files "
       "JOIN (VALUES {origins}) AS origins(path, position) ON files.{file_name} = origins.path",
       fmt::arg("stage", QuoteIdentifier(kStageTable)), fmt::arg("columns", fmt::join(Quoted(columns, "files"), ", ")),
-      fmt::arg("position", QuoteIdentifier(kFilePositionColumn)),
-      fmt::arg("file_row_number", QuoteIdentifier(kFileRowNumberColumn)),
+      fmt::arg("position", QuoteIdentifier(kFilePositionColumn)), fmt::arg("order", order),
       fmt::arg("row_number", QuoteIdentifier(kRowNumberColumn)), fmt::arg("paths", PathList(paths)),
-      fmt::arg("file_name_literal", QuoteLiteral(kFileNameColumn)), fmt::arg("origins", fmt::join(origins, ", ")),
-      fmt::arg("file_name", QuoteIdentifier(kFileNameColumn)));
+      fmt::arg("file_name_literal", QuoteLiteral(kFileNameColumn)),
+      fmt::arg("numbered", row_order == RowOrder::kSeq ? "false" : "true"),
+      fmt::arg("origins", fmt::join(origins, ", ")), fmt::arg("file_name", QuoteIdentifier(kFileNameColumn)));
 }
 
 std::string NullKeyCountsSql(const std::vector<std::string>& key_columns) {

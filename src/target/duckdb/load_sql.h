@@ -8,10 +8,12 @@
 // columns).
 //
 // Merge stages the new files' rows in a temporary table with each row's
-// origin (the file's position in LoadRequest::files and the row's number
-// inside the file), deletes the target rows whose key appears there, and
-// inserts the latest row of each key: highest order columns (NULL counts
-// as oldest), then later file, then later row.
+// origin (the file's position in LoadRequest::files and the row's order
+// inside the file: its `_seq`, SPEC §4), deletes the target rows whose key
+// appears there, and inserts the latest row of each key: highest order
+// columns (NULL counts as oldest), then later file, then later row. Files
+// staged before staged files carried `_seq` are ordered by the row number
+// DuckDB gives (read_parquet's file_row_number).
 //
 // Names starting with "__sluice_" are reserved for these helper columns.
 #pragma once
@@ -43,10 +45,18 @@ std::string FileRowCountsSql(const std::vector<std::string>& paths);
 // "temp"."main"."__sluice_stage".
 std::string StageTableName();
 
+// Where a staged row's order within its file comes from.
+enum class RowOrder {
+  kSeq,                    // every file has `_seq`
+  kSeqElseFileRowNumber,   // some files may lack it (staged by an older sluice)
+  kFileRowNumber,          // no file has it
+};
+
 // CREATE TEMP TABLE __sluice_stage: `columns` of every row of the files,
-// with its file's position (positions[i] for paths[i]) and its row number.
+// with its file's position (positions[i] for paths[i]) and its order in
+// the file (kRowNumberColumn).
 std::string CreateStageSql(const std::vector<std::string>& paths, const std::vector<int64_t>& positions,
-                           const std::vector<std::string>& columns);
+                           const std::vector<std::string>& columns, RowOrder row_order);
 
 // One row: for each key column, the count of staged rows with NULL in it,
 // then the least file position among them (NULL when none).

@@ -100,6 +100,82 @@ TEST_F(DuckDbLoadTest, MergeTiesAreBrokenByLaterFileThenLaterRow) {
   EXPECT_THAT(Orders(), ElementsAre(ElementsAre("1", "later-file"), ElementsAre("2", "row-2")));
 }
 
+// (id, updated_at in microseconds, status, _seq) as the project's encoder writes them.
+SchemaPtr OrdersWithSeqSchema() {
+  auto schema = std::make_shared<Schema>(*OrdersSchema());
+  schema->fields.push_back(MakeField("_seq", DataType::Of(TypeId::kInt64), false));
+  return schema;
+}
+
+TEST_F(DuckDbLoadTest, MergeTiesAreBrokenByLaterFileThenHigherSeqNotByPlaceInTheFile) {
+  const std::string same_time = "1000000";
+  // `_seq` says the order; here it runs against the rows' places in the file, so only `_seq` gives these winners.
+  StagedFile earlier = StageRows("k/z.parquet", OrdersWithSeqSchema(),
+                                 {{"1", same_time, "earlier-file", "0"},
+                                  {"2", same_time, "seq-2", "2"},
+                                  {"2", same_time, "seq-1", "1"},
+                                  {"3", same_time, "seq-4", "4"},
+                                  {"3", same_time, "seq-3", "3"}},
+                                 /*with_seq=*/false);
+  StagedFile later =
+      StageRows("k/a.parquet", OrdersWithSeqSchema(), {{"1", same_time, "later-file", "0"}}, /*with_seq=*/false);
+
+  Result<LoadResult> loaded = Load(Merge({earlier, later}));
+
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+  EXPECT_THAT(Orders(), ElementsAre(ElementsAre("1", "later-file"), ElementsAre("2", "seq-2"),
+                                    ElementsAre("3", "seq-4")));
+  EXPECT_THAT(Rows("SELECT column_name FROM duckdb_columns() WHERE table_name = 'orders' ORDER BY column_index"),
+              ElementsAre(ElementsAre("id"), ElementsAre("updated_at"), ElementsAre("status")));
+}
+
+TEST_F(DuckDbLoadTest, FilesStagedBeforeSeqMergeWithNewerFilesByFileThenRow) {
+  const std::string same_time = "2025-01-01 12:00:00";
+  // Waiting across an upgrade: written without `_seq`; its rows are ordered by their place in the file.
+  StagedFile old_file = Stage("k/old.parquet", OrdersSql({Order(1, same_time, "old-file"), Order(2, same_time, "row-0"),
+                                                          Order(2, same_time, "row-1"), Order(3, same_time, "old")}));
+  StagedFile new_file = StageRows(
+      "k/new.parquet", OrdersSchema(),
+      {{"1", "1735732800000000", "new-file", }, {"4", "1735732800000000", "first"}, {"4", "1735732800000000", "second"}});
+
+  Result<LoadResult> loaded = Load(Merge({old_file, new_file}));
+
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+  EXPECT_THAT(Orders(), ElementsAre(ElementsAre("1", "new-file"), ElementsAre("2", "row-1"), ElementsAre("3", "old"),
+                                    ElementsAre("4", "second")));
+  EXPECT_THAT(Rows("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'orders' AND column_name = '_seq'"),
+              ElementsAre(ElementsAre("0")));
+}
+
+TEST_F(DuckDbLoadTest, SeqNeverBecomesAColumnOfAnAppendedOrReplacedTable) {
+  StagedFile file = StageRows("k/1.parquet", OrdersSchema(), {{"1", "0", "a"}, {"1", "0", "b"}});
+
+  ASSERT_TRUE(Load(Request(OrdersSchema(), LoadMode::kAppend, {file})).has_value());
+  EXPECT_THAT(TableRows("*", "status"), ElementsAre(ElementsAre("1", "1970-01-01 00:00:00", "a"),
+                                                    ElementsAre("1", "1970-01-01 00:00:00", "b")));
+  ASSERT_TRUE(Load(Request(OrdersSchema(), LoadMode::kReplace, {file})).has_value());
+  EXPECT_THAT(TableRows("*", "status"), ElementsAre(ElementsAre("1", "1970-01-01 00:00:00", "a"),
+                                                    ElementsAre("1", "1970-01-01 00:00:00", "b")));
+}
+
+TEST_F(DuckDbLoadTest, ASourceColumnNamedLikeAMetadataColumnIsRefused) {
+  LoadRequest request = Merge({StageRows("k/1.parquet", OrdersSchema(), {{"1", "0", "a"}})});
+  auto with_op = std::make_shared<Schema>(*OrdersSchema());
+  with_op->fields.push_back(MakeField("_Op", DataType::Of(TypeId::kString)));
+  request.schema = with_op;
+
+  Result<LoadResult> loaded = Load(request);
+  Result<std::vector<std::string>> planned = target().PlanDdl(request);
+
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_EQ(loaded.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(loaded.error().message(), HasSubstr("table shop.orders: column \"_Op\" has the name of a column sluice "
+                                                  "writes itself"));
+  ASSERT_FALSE(planned.has_value());
+  EXPECT_EQ(planned.error(), loaded.error());
+  EXPECT_THAT(LedgerKeys(), IsEmpty());
+}
+
 TEST_F(DuckDbLoadTest, MergeWithoutOrderColumnsKeepsTheLastRowRead) {
   StagedFile first = Stage("k/1.parquet", OrdersSql({Order(1, "2025-01-09 00:00:00", "first")}));
   StagedFile second = Stage("k/2.parquet", OrdersSql({Order(1, "2025-01-01 00:00:00", "second")}));
