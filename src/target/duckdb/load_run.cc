@@ -73,9 +73,32 @@ Status ReadFooters(Database& database, const LoadRequest& request, FileSet& file
   return Status::Ok();
 }
 
+// Change files carry every change column; row files none but `_seq`.
+Status CheckMetadataColumns(const TableRef& table, const LoadRequest& request, const FileSet& files) {
+  if (request.apply) {
+    for (std::string_view column : {kOpColumn, kCommitTsColumn, kTxColumn, kSeqColumn}) {
+      if (files.Has(column)) continue;
+      return InvalidArgument(
+          "table {}: the files to apply as changes have no column \"{}\" (change files carry _op, _commit_ts, "
+          "_tx and _seq); nothing was loaded. Remedy: load row files without an apply mode",
+          table.Label(), column);
+    }
+    return Status::Ok();
+  }
+  for (const std::string& column : files.metadata) {
+    if (SameIdentifier(column, kSeqColumn)) continue;
+    return InvalidArgument(
+        "table {}: the staged files have a column \"{}\": they are change files, which are applied with an apply "
+        "mode (merge, soft_delete, history, changes), not loaded as rows; nothing was loaded",
+        table.Label(), column);
+  }
+  return Status::Ok();
+}
+
 // Every column of the files must land in a column of the table; merge needs its key and order columns.
 Status CheckFileColumns(const TableRef& table, const LoadRequest& request, const TablePlan& plan,
                         const FileSet& files) {
+  SLUICE_RETURN_IF_ERROR(CheckMetadataColumns(table, request, files));
   for (const std::string& column : files.columns) {
     if (ContainsName(plan.columns, column)) continue;
     return SchemaMismatch(
@@ -84,7 +107,7 @@ Status CheckFileColumns(const TableRef& table, const LoadRequest& request, const
         "watermark reset -p {} -t {} --yes` to reload it in full",
         table.Label(), column, table.pipeline, table.source_table);
   }
-  if (request.mode != LoadMode::kMerge) return Status::Ok();
+  if (!NeedsPrimaryKey(request)) return Status::Ok();
   if (!files.Has(kSeqColumn) && ContainsName(files.columns, kFileRowNumberColumn)) {
     return NotSupported(
         "table {}: the staged files were written by a sluice older than `_seq` and have a column named \"{}\", "
@@ -160,14 +183,20 @@ RowOrder OrderOf(const FileSet& files) {
   return ContainsName(files.columns, kFileRowNumberColumn) ? RowOrder::kSeq : RowOrder::kSeqElseFileRowNumber;
 }
 
-Result<int64_t> WriteMerge(Database& database, const LoadRequest& request, const TablePlan& plan,
-                           const FileSet& files) {
-  SLUICE_RETURN_IF_ERROR(database.Execute(CreateStageSql(files.paths, files.positions, files.columns, OrderOf(files))));
+// Copies `columns` of every row of the files into the stage table, with each row's origin.
+Status StageFiles(Database& database, const FileSet& files, const std::vector<std::string>& columns) {
+  SLUICE_RETURN_IF_ERROR(database.Execute(CreateStageSql(files.paths, files.positions, columns, OrderOf(files))));
   SLUICE_ASSIGN_OR_RETURN(QueryResult staged, database.Query("SELECT count(*) FROM " + StageTableName()));
   if (staged.Int64(0, 0) != files.total_rows) {
     return Internal("staging {} rows of {} files yielded {} rows", files.total_rows, files.paths.size(),
                     staged.Int64(0, 0));
   }
+  return Status::Ok();
+}
+
+Result<int64_t> WriteMerge(Database& database, const LoadRequest& request, const TablePlan& plan,
+                           const FileSet& files) {
+  SLUICE_RETURN_IF_ERROR(StageFiles(database, files, files.columns));
   SLUICE_RETURN_IF_ERROR(CheckNoNullKeys(database, request));
   SLUICE_RETURN_IF_ERROR(CheckKeysUniqueWithinRuns(database, request, files));
   if (!plan.table_is_new)
@@ -179,6 +208,65 @@ Result<int64_t> WriteMerge(Database& database, const LoadRequest& request, const
   return inserted.rows_changed();
 }
 
+// Every change row says what it is and when it committed.
+Status CheckChangeRows(Database& database, const LoadRequest& request) {
+  SLUICE_ASSIGN_OR_RETURN(QueryResult problems, database.Query(ChangeRowProblemsSql()));
+  if (int64_t bad_ops = problems.Int64(0, 0); bad_ops > 0) {
+    return DataError(
+        "table {}: {} change rows have _op '{}' or another value that is not 'I', 'U' or 'D' (the first in file "
+        "'{}'); nothing was loaded. Change files must say each row's operation",
+        request.target_table, bad_ops, problems.Text(2, 0).value_or("NULL"),
+        request.files[problems.Int64(1, 0)].key);
+  }
+  if (int64_t no_commit = problems.Int64(3, 0); no_commit > 0) {
+    return DataError("table {}: {} change rows have no _commit_ts (the first in file '{}'); nothing was loaded",
+                     request.target_table, no_commit, request.files[problems.Int64(4, 0)].key);
+  }
+  return Status::Ok();
+}
+
+// Applies change files by request.apply (target.h); returns the rows inserted.
+Result<int64_t> ApplyChanges(Database& database, const LoadRequest& request, const TablePlan& plan,
+                             const FileSet& files) {
+  std::vector<std::string> staged_columns = files.columns;
+  for (std::string_view column : {kOpColumn, kCommitTsColumn, kTxColumn}) staged_columns.emplace_back(column);
+  SLUICE_RETURN_IF_ERROR(StageFiles(database, files, staged_columns));
+  SLUICE_RETURN_IF_ERROR(CheckChangeRows(database, request));
+  if (NeedsPrimaryKey(request)) SLUICE_RETURN_IF_ERROR(CheckNoNullKeys(database, request));
+  const std::string& target = plan.write_table;
+  const std::vector<std::string>& key = request.primary_key;
+  std::vector<std::string> statements;
+  std::string insert;
+  switch (*request.apply) {
+    case ApplyMode::kMerge:
+      if (!plan.table_is_new) statements.push_back(MergeDeleteSql(target, key));
+      insert = ApplyMergeInsertSql(target, files.columns, key);
+      break;
+    case ApplyMode::kSoftDelete:
+      statements.push_back(CreateLatestChangesSql(plan.table_is_new ? "" : target, key));
+      if (!plan.table_is_new) statements.push_back(MergeDeleteSql(target, key, LatestTableName()));
+      insert = SoftDeleteInsertSql(target, files.columns);
+      break;
+    case ApplyMode::kHistory:
+      statements.push_back(CreateVersionsSql(key));
+      if (!plan.table_is_new) {
+        statements.push_back(HistoryDropReopenedSql(target, key));
+        statements.push_back(HistoryCloseSql(target, key));
+      }
+      insert = HistoryInsertSql(target, files.columns);
+      break;
+    case ApplyMode::kChanges:
+      insert = ChangesInsertSql(target, files.columns);
+      break;
+  }
+  for (const std::string& statement : statements) SLUICE_RETURN_IF_ERROR(database.Execute(statement));
+  SLUICE_ASSIGN_OR_RETURN(QueryResult inserted, database.Query(insert));
+  for (std::string table : {StageTableName(), LatestTableName(), VersionsTableName()}) {
+    SLUICE_RETURN_IF_ERROR(database.Execute("DROP TABLE IF EXISTS " + table));
+  }
+  return inserted.rows_changed();
+}
+
 // Applies the plan and writes the rows of `files`; returns the rows written.
 Result<int64_t> WriteRows(Database& database, const LoadRequest& request, const TablePlan& plan, const FileSet& files,
                           LoadResult& result) {
@@ -187,7 +275,9 @@ Result<int64_t> WriteRows(Database& database, const LoadRequest& request, const 
     result.ddl.push_back(statement);
   }
   int64_t rows_written = 0;
-  if (request.mode == LoadMode::kMerge) {
+  if (request.apply) {
+    SLUICE_ASSIGN_OR_RETURN(rows_written, ApplyChanges(database, request, plan, files));
+  } else if (request.mode == LoadMode::kMerge) {
     SLUICE_ASSIGN_OR_RETURN(rows_written, WriteMerge(database, request, plan, files));
   } else {
     SLUICE_ASSIGN_OR_RETURN(QueryResult inserted,
@@ -259,14 +349,14 @@ std::vector<std::string> TablePlan::All() const {
 
 Result<TablePlan> PlanTable(Database& database, const TargetSettings& settings, const LoadRequest& request) {
   const TableRef table = RefOf(settings, request);
-  const Schema& schema = *request.schema;
+  const Schema schema = TableSchema(request);
   TablePlan plan;
   if (!SameIdentifier(settings.schema, "main")) {
     SLUICE_ASSIGN_OR_RETURN(bool schema_exists, SchemaExists(database, settings.schema));
     if (!schema_exists) plan.before.push_back("CREATE SCHEMA IF NOT EXISTS " + QuoteIdentifier(settings.schema));
   }
   plan.columns = FieldNames(schema);
-  if (request.mode == LoadMode::kReplace) {
+  if (!request.apply && request.mode == LoadMode::kReplace) {
     std::string replacement = request.target_table + std::string(kReplacementSuffix);
     plan.write_table = QualifiedName(settings.schema, replacement);
     plan.table_is_new = true;
@@ -315,9 +405,10 @@ Status ValidateRequest(const LoadRequest& request) {
 Result<LoadResult> RunLoad(Database& database, const TargetSettings& settings, const LoadRequest& request,
                            store::ObjectStore& store) {
   SLUICE_RETURN_IF_ERROR(ValidateRequest(request));
-  if (request.mode == LoadMode::kMerge && request.primary_key.empty()) {
-    return InvalidArgument("table {}: merge needs a primary key; configure primary_key or load in append mode",
-                           request.target_table);
+  if (NeedsPrimaryKey(request) && request.primary_key.empty()) {
+    return InvalidArgument("table {}: {} needs a primary key; configure primary_key or {}", request.target_table,
+                           request.apply ? "applying changes by merge, soft_delete or history" : "merge",
+                           request.apply ? "apply them as changes (an audit log)" : "load in append mode");
   }
   std::set<std::string> distinct_keys;
   for (const StagedFile& file : request.files) {
@@ -347,7 +438,9 @@ Result<LoadResult> RunLoad(Database& database, const TargetSettings& settings, c
   // A replace rebuilds the table from all its files: they are its whole new contents.
   SLUICE_ASSIGN_OR_RETURN(FileSet files,
                           LoadFiles(database, settings, request, store,
-                                    request.mode == LoadMode::kReplace ? all_positions : new_positions, result));
+                                    !request.apply && request.mode == LoadMode::kReplace ? all_positions
+                                                                                         : new_positions,
+                                    result));
   std::vector<LedgerEntry> entries;
   for (size_t file_idx = 0; file_idx < files.positions.size(); ++file_idx) {
     const std::string& key = request.files[files.positions[file_idx]].key;

@@ -213,6 +213,10 @@ StagedFile DuckDbTargetTest::StageBytes(const std::string& key, const std::strin
 }
 
 LoadRequest DuckDbTargetTest::Request(SchemaPtr schema, LoadMode mode, std::vector<StagedFile> files) const {
+  return OrdersRequest(std::move(schema), mode, std::move(files));
+}
+
+LoadRequest OrdersRequest(SchemaPtr schema, LoadMode mode, std::vector<StagedFile> files) {
   LoadRequest request;
   request.pipeline = "p";
   request.source_table = "shop.orders";

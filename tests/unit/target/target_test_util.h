@@ -61,6 +61,10 @@ Status WriteParquet(const std::string& path, const SchemaPtr& schema, const std:
 Field MakeField(std::string name, DataType type, bool nullable = true);
 SchemaPtr MakeSchema(std::vector<Field> fields, std::vector<std::string> primary_key = {});
 
+// A load request for table "orders" of pipeline "p" / source table "shop.orders", run "run_1",
+// keyed by schema->primary_key.
+LoadRequest OrdersRequest(SchemaPtr schema, LoadMode mode, std::vector<StagedFile> files);
+
 class DuckDbTargetTest : public ::testing::Test {
  protected:
   void SetUp() override;
