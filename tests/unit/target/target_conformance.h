@@ -102,6 +102,9 @@ class ApplyConformance : public TargetConformance {
 };
 
 #define SLUICE_TARGET_CONFORMANCE(backend_name, make)                                                  \
+  INSTANTIATE_TEST_SUITE_P(backend_name, TargetConformance,                                              \
+                           ::testing::Values(::sluice::target::conformance::BackendParam{#backend_name, make}), \
+                           [](const auto& info) { return std::string(info.param.name); });               \
   INSTANTIATE_TEST_SUITE_P(backend_name, ApplyConformance,                                               \
                            ::testing::Values(::sluice::target::conformance::BackendParam{#backend_name, make}), \
                            [](const auto& info) { return std::string(info.param.name); })
