@@ -5,6 +5,7 @@
 #include <map>
 
 #include "common/spelling.h"
+#include "types/metadata_columns.h"
 
 namespace sluice::cdc {
 namespace {
@@ -119,6 +120,8 @@ Result<TableSpec> MakeTableSpec(const config::TableConfig& table, SchemaPtr sche
   spec.custom_sql = table.custom_sql;
   spec.primary_key = table.primary_key.empty() ? spec.schema->primary_key : table.primary_key;
   SLUICE_RETURN_IF_ERROR(CheckNamesDifferBeyondCase(spec, table.cdc_strategy == config::CdcStrategy::kCustomSql));
+  SLUICE_RETURN_IF_ERROR(
+      CheckNoMetadataColumns(spec.table, *spec.schema, table.cdc_strategy == config::CdcStrategy::kCustomSql));
   for (const std::string& column : spec.primary_key) {
     if (!spec.schema->FieldIndex(column)) {
       return InvalidArgument("table {}: primary_key column '{}' is not a column of the table (columns: {})",

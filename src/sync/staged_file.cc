@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include "types/metadata_columns.h"
+
 namespace sluice::sync {
 
 Result<std::unique_ptr<StagedFileWriter>> StagedFileWriter::Create(SchemaPtr schema,
@@ -10,7 +12,10 @@ Result<std::unique_ptr<StagedFileWriter>> StagedFileWriter::Create(SchemaPtr sch
   std::unique_ptr<StagedFileWriter> staged(new StagedFileWriter());
   staged->spool_path_ = std::move(spool_path);
   SLUICE_ASSIGN_OR_RETURN(staged->file_, OpenWritableFile(staged->spool_path_));
-  SLUICE_ASSIGN_OR_RETURN(staged->writer_, parquet::FileWriter::Open(std::move(schema), options, staged->file_.get()));
+  parquet::WriterOptions with_order = options;
+  with_order.row_position_column = std::string(kSeqColumn);
+  SLUICE_ASSIGN_OR_RETURN(staged->writer_,
+                          parquet::FileWriter::Open(std::move(schema), with_order, staged->file_.get()));
   return staged;
 }
 

@@ -3,6 +3,11 @@
 // visible only complete (the store's Put is atomic); the spool file is
 // removed either way.
 //
+// Every file carries the rows' order in one more column, `_seq` (INT64:
+// 0, 1, ... in the order the rows were written, which is the order the
+// table was read in; SPEC §4, types/metadata_columns.h), so a target can
+// tell the later of two rows of one key without a row number of its own.
+//
 // Thread-compatible.
 #pragma once
 
@@ -24,7 +29,8 @@ struct PublishedFile {
 
 class StagedFileWriter {
  public:
-  // Creates `spool_path` and a Parquet writer on it.
+  // Creates `spool_path` and a Parquet writer on it; the file's columns are
+  // `schema`'s, then `_seq`.
   static Result<std::unique_ptr<StagedFileWriter>> Create(SchemaPtr schema, const parquet::WriterOptions& options,
                                                           std::string spool_path);
   ~StagedFileWriter();

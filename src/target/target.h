@@ -6,15 +6,52 @@
 // never applied twice whatever crashed where: files already in the ledger
 // are skipped inside that same transaction.
 //
-// Merge mode deduplicates by primary key across and inside the files
-// (latest wins: highest `order_columns`, then later file, then later row)
-// and replaces existing rows with those keys. Append inserts every row.
+// Two kinds of files are loaded (SPEC §4, §8):
+//
+// Row files (an extract's): the table's columns and `_seq`. They are
+// loaded by LoadMode. Merge deduplicates by primary key across and inside
+// the files (latest wins: highest `order_columns`, then later file, then
+// higher `_seq`, or the later row for files staged before `_seq`) and
+// replaces existing rows with those keys. Append inserts every row.
 // Replace loads into a new table and swaps it in atomically.
+//
+// Change files (a change log's): the table's columns and `_op` ('I'
+// insert, 'U' update: after image, 'D' delete: before image),
+// `_commit_ts` (TIMESTAMP adjusted to UTC: the transaction's commit),
+// `_tx` (the transaction) and `_seq` (log order). They are applied by
+// ApplyMode, and LoadMode is not used. A key's changes are taken in
+// (file position in the load, `_seq`) order; `order_columns` are not used.
+//
+//   kMerge       the table holds the table's columns. For each key, its
+//                latest change wins: I/U upsert that image, D deletes
+//                the row (a D of a key the table does not hold: nothing).
+//   kSoftDelete  the table's columns + `_deleted_at` (TIMESTAMPTZ). As
+//                kMerge, but a D keeps the row, as the D's before image,
+//                with `_deleted_at` = the D's `_commit_ts`; an I/U of the
+//                key later clears it. A D of a key neither in the table nor
+//                changed earlier in the load leaves no row.
+//   kHistory     type 2: the table's columns + `_valid_from` (TIMESTAMPTZ
+//                NOT NULL), `_valid_to` (TIMESTAMPTZ, NULL while current),
+//                `_is_current` (BOOLEAN NOT NULL); its key is primary_key +
+//                `_valid_from`. Each I/U opens a version at its
+//                `_commit_ts`, closing the key's current one there; a D
+//                closes it and opens none. Of several changes of one key
+//                with one `_commit_ts` (one transaction) only the last
+//                counts: a version is never zero-length, and a current
+//                version opened in that same transaction by an earlier load
+//                is replaced rather than closed.
+//   kChanges     an audit log: every change row appended as it is, with
+//                `_op`, `_commit_ts`, `_tx` and `_seq` as columns. Needs no key.
+//
+// The metadata columns are created with the table (and added by the
+// apply mode's first load to a table created without them); no key
+// constraint is declared (as for merge: loads delete and re-insert).
 //
 // Thread-safety: one thread at a time.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -25,7 +62,13 @@
 
 namespace sluice::target {
 
+// How row files are loaded.
 enum class LoadMode { kMerge, kAppend, kReplace };
+
+// How change files are applied (SPEC §8 `apply:`). Separate from LoadMode
+// because it says what the files are, not only how they land: a request
+// with an ApplyMode is a request of change files.
+enum class ApplyMode { kMerge, kSoftDelete, kHistory, kChanges };
 
 struct StagedFile {
   std::string key;  // store key; the ledger's identity of the file
@@ -44,18 +87,26 @@ struct LoadRequest {
   SchemaPtr schema;          // columns of the staged files (the source schema)
   std::vector<std::string> primary_key;    // merge key (kMerge)
   std::vector<std::string> order_columns;  // "latest" for dedup: cursor columns, descending
-  LoadMode mode = LoadMode::kMerge;
-  std::vector<StagedFile> files;  // in staging order
+  LoadMode mode = LoadMode::kMerge;        // row files
+  std::optional<ApplyMode> apply;          // set: the files are change files, applied so (mode is not used)
+  std::vector<StagedFile> files;  // in staging order (for change files: log order)
   std::string run_id;
 };
 
 struct LoadResult {
   int64_t rows_in_files = 0;      // rows read from the newly loaded files
-  int64_t rows_written = 0;       // rows inserted after deduplication
+  int64_t rows_written = 0;       // rows inserted after deduplication (history: versions opened)
   std::vector<std::string> loaded_keys;          // loaded now
   std::vector<std::string> already_loaded_keys;  // found in the ledger, skipped
   std::vector<std::string> ddl;                  // statements applied (create/alter)
 };
+
+// The columns of the table `request` loads: the source schema's, then
+// those its ApplyMode adds (above). Every target creates these.
+Schema TableSchema(const LoadRequest& request);
+
+// Whether `request` needs request.primary_key: row merges and every apply mode but kChanges.
+bool NeedsPrimaryKey(const LoadRequest& request);
 
 class Target {
  public:

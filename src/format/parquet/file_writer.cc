@@ -45,10 +45,14 @@ size_t RowsPerSlice(const ColumnBatch& batch, const WriterOptions& options) {
 class FileWriter::Impl {
  public:
   Impl(SchemaPtr schema, WriterOptions options, WritableFile* sink, std::unique_ptr<Compressor> compressor)
-      : schema_(std::move(schema)), options_(std::move(options)), sink_(sink), position_(sink->Size()) {
+      : schema_(std::move(schema)),
+        file_schema_(FileSchema(schema_, options)),
+        options_(std::move(options)),
+        sink_(sink),
+        position_(sink->Size()) {
     if (options_.created_by.empty()) options_.created_by = std::string("sluice version ") + SLUICE_VERSION;
     context_.compressor = std::move(compressor);
-    for (const Field& field : schema_->fields) columns_.push_back(MakeColumnWriter(field, options_, &context_));
+    for (const Field& field : file_schema_->fields) columns_.push_back(MakeColumnWriter(field, options_, &context_));
   }
 
   Status Start() { return Append(kMagic); }
@@ -106,9 +110,11 @@ class FileWriter::Impl {
     while (row_count > 0) {
       size_t rows = std::min({row_count, slice_rows, options_.max_row_group_rows - group_rows_});
       for (size_t column_idx = 0; column_idx < columns_.size(); ++column_idx) {
+        if (column_idx == batch.num_columns()) break;  // the row positions, below
         Status status = columns_[column_idx]->Write(batch.column(column_idx), row_offset, rows);
         if (!status.ok()) return status;
       }
+      if (columns_.size() > batch.num_columns()) SLUICE_RETURN_IF_ERROR(WriteRowPositions(rows));
       group_rows_ += rows;
       rows_written_ += rows;
       row_offset += rows;
@@ -118,6 +124,21 @@ class FileWriter::Impl {
       }
     }
     return Status::Ok();
+  }
+
+  // The next `rows` values of options_.row_position_column.
+  Status WriteRowPositions(size_t rows) {
+    row_positions_.Clear();
+    row_positions_.Reserve(rows);
+    for (size_t row = 0; row < rows; ++row) row_positions_.Append(static_cast<int64_t>(rows_written_ + row));
+    return columns_.back()->Write(row_positions_, 0, rows);
+  }
+
+  static SchemaPtr FileSchema(const SchemaPtr& schema, const WriterOptions& options) {
+    if (options.row_position_column.empty()) return schema;
+    auto file_schema = std::make_shared<Schema>(*schema);
+    file_schema->fields.push_back(Field{options.row_position_column, DataType::Of(TypeId::kInt64), false, "", 0});
+    return file_schema;
   }
 
   size_t BufferedBytes() const {
@@ -156,7 +177,7 @@ class FileWriter::Impl {
   Status WriteFooter() {
     if (group_rows_ > 0) SLUICE_RETURN_IF_ERROR(FlushRowGroup());
     std::string footer;
-    SerializeFileMetaData(*schema_, row_groups_, options_.created_by, &footer);
+    SerializeFileMetaData(*file_schema_, row_groups_, options_.created_by, &footer);
     uint32_t footer_bytes = static_cast<uint32_t>(footer.size());
     footer.append(reinterpret_cast<const char*>(&footer_bytes), 4);  // little-endian host (byte_buffer.h)
     footer.append(kMagic);
@@ -170,13 +191,15 @@ class FileWriter::Impl {
     return Status::Ok();
   }
 
-  SchemaPtr schema_;
+  SchemaPtr schema_;       // the batches'
+  SchemaPtr file_schema_;  // schema_, then the row position column when one is asked for
   WriterOptions options_;  // column writers keep a reference: Impl is never moved
   WritableFile* sink_;
   EncodingContext context_;  // shared by the column writers; Impl is never moved
   std::vector<std::unique_ptr<ColumnWriter>> columns_;
   std::vector<RowGroupMetaData> row_groups_;
   uint64_t position_;  // the sink's size: where the next byte lands
+  ColumnVector row_positions_{DataType::Of(TypeId::kInt64)};
   uint64_t rows_written_ = 0;
   size_t group_rows_ = 0;  // rows in the open row group
   bool closed_ = false;
@@ -186,6 +209,9 @@ class FileWriter::Impl {
 Result<std::unique_ptr<FileWriter>> FileWriter::Open(SchemaPtr schema, WriterOptions options, WritableFile* sink) {
   if (schema == nullptr || schema->fields.empty()) return InvalidArgument("Parquet writer: the schema has no columns");
   if (sink == nullptr) return InvalidArgument("Parquet writer: no sink");
+  if (!options.row_position_column.empty() && schema->FieldIndex(options.row_position_column)) {
+    return InvalidArgument("Parquet writer: the schema already has a column named '{}'", options.row_position_column);
+  }
   SLUICE_RETURN_IF_ERROR(ValidateOptions(options));
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<Compressor> compressor,
                           Compressor::Make(options.compression, options.zstd_level));

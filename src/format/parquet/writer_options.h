@@ -21,6 +21,11 @@ struct WriterOptions {
   size_t max_row_group_rows = 1 << 20;
   bool enable_dictionary = true;
   size_t dictionary_page_bytes = 1 << 20;  // a column falls back to PLAIN when its dictionary grows past this
+  // When set, the file gets one more column of this name after the
+  // schema's: INT64 NOT NULL, each row's 0-based position in the file (the
+  // staged files' `_seq`, SPEC §4). The batches written keep the schema's
+  // columns only.
+  std::string row_position_column;
   std::string created_by;                  // default "sluice version <SLUICE_VERSION>" (see generated sluice/version.h)
 };
 

@@ -10,6 +10,7 @@
 #include "target/duckdb/ledger.h"
 #include "target/duckdb/load_sql.h"
 #include "target/duckdb/local_files.h"
+#include "types/metadata_columns.h"
 
 namespace sluice::target::duckdb {
 namespace {
@@ -39,8 +40,11 @@ struct FileSet {
   std::vector<int64_t> positions;
   std::vector<std::string> paths;
   std::vector<int64_t> rows;         // rows[i]: rows of paths[i]
-  std::vector<std::string> columns;  // union of the files' columns, by name
+  std::vector<std::string> columns;   // union of the files' table columns, by name
+  std::vector<std::string> metadata;  // union of the files' metadata columns (`_seq`, `_op`, ...)
   int64_t total_rows = 0;
+
+  bool Has(std::string_view metadata_column) const { return ContainsName(metadata, metadata_column); }
 };
 
 Status ReadFooters(Database& database, const LoadRequest& request, FileSet& files) {
@@ -63,7 +67,30 @@ Status ReadFooters(Database& database, const LoadRequest& request, FileSet& file
   }
   SLUICE_ASSIGN_OR_RETURN(QueryResult described, database.Query(DescribeFilesSql(files.paths)));
   for (uint64_t row_idx = 0; row_idx < described.row_count(); ++row_idx) {
-    files.columns.push_back(described.Text(0, row_idx).value_or(""));
+    std::string column = described.Text(0, row_idx).value_or("");
+    (IsMetadataColumn(column) ? files.metadata : files.columns).push_back(std::move(column));
+  }
+  return Status::Ok();
+}
+
+// Change files carry every change column; row files none but `_seq`.
+Status CheckMetadataColumns(const TableRef& table, const LoadRequest& request, const FileSet& files) {
+  if (request.apply) {
+    for (std::string_view column : {kOpColumn, kCommitTsColumn, kTxColumn, kSeqColumn}) {
+      if (files.Has(column)) continue;
+      return InvalidArgument(
+          "table {}: the files to apply as changes have no column \"{}\" (change files carry _op, _commit_ts, "
+          "_tx and _seq); nothing was loaded. Remedy: load row files without an apply mode",
+          table.Label(), column);
+    }
+    return Status::Ok();
+  }
+  for (const std::string& column : files.metadata) {
+    if (SameIdentifier(column, kSeqColumn)) continue;
+    return InvalidArgument(
+        "table {}: the staged files have a column \"{}\": they are change files, which are applied with an apply "
+        "mode (merge, soft_delete, history, changes), not loaded as rows; nothing was loaded",
+        table.Label(), column);
   }
   return Status::Ok();
 }
@@ -71,6 +98,7 @@ Status ReadFooters(Database& database, const LoadRequest& request, FileSet& file
 // Every column of the files must land in a column of the table; merge needs its key and order columns.
 Status CheckFileColumns(const TableRef& table, const LoadRequest& request, const TablePlan& plan,
                         const FileSet& files) {
+  SLUICE_RETURN_IF_ERROR(CheckMetadataColumns(table, request, files));
   for (const std::string& column : files.columns) {
     if (ContainsName(plan.columns, column)) continue;
     return SchemaMismatch(
@@ -79,12 +107,13 @@ Status CheckFileColumns(const TableRef& table, const LoadRequest& request, const
         "watermark reset -p {} -t {} --yes` to reload it in full",
         table.Label(), column, table.pipeline, table.source_table);
   }
-  if (request.mode != LoadMode::kMerge) return Status::Ok();
-  if (ContainsName(files.columns, kFileRowNumberColumn)) {
+  if (!NeedsPrimaryKey(request)) return Status::Ok();
+  if (!files.Has(kSeqColumn) && ContainsName(files.columns, kFileRowNumberColumn)) {
     return NotSupported(
-        "merge cannot read a source column named \"{}\" (DuckDB's read_parquet reserves the name); "
-        "rename it in the source or select it under another name with custom_sql",
-        kFileRowNumberColumn);
+        "table {}: the staged files were written by a sluice older than `_seq` and have a column named \"{}\", "
+        "which DuckDB's read_parquet reserves for the row number merge needs; nothing was loaded. Remedy: run "
+        "`sluice watermark reset -p {} -t {} --yes` so the rows are staged again (with `_seq`)",
+        table.Label(), kFileRowNumberColumn, table.pipeline, table.source_table);
   }
   for (const std::vector<std::string>* names : {&request.primary_key, &request.order_columns}) {
     for (const std::string& name : *names) {
@@ -146,14 +175,28 @@ Status CheckKeysUniqueWithinRuns(Database& database, const LoadRequest& request,
       request.files[found.Int64(columns + 1, 0)].key, request.pipeline, request.source_table);
 }
 
-Result<int64_t> WriteMerge(Database& database, const LoadRequest& request, const TablePlan& plan,
-                           const FileSet& files) {
-  SLUICE_RETURN_IF_ERROR(database.Execute(CreateStageSql(files.paths, files.positions, files.columns)));
+// Where the rows' order in their files comes from: `_seq`, and for files
+// staged before `_seq` existed (waiting across an upgrade), DuckDB's row
+// number, unless a table column takes its name (then `_seq` alone).
+RowOrder OrderOf(const FileSet& files) {
+  if (!files.Has(kSeqColumn)) return RowOrder::kFileRowNumber;
+  return ContainsName(files.columns, kFileRowNumberColumn) ? RowOrder::kSeq : RowOrder::kSeqElseFileRowNumber;
+}
+
+// Copies `columns` of every row of the files into the stage table, with each row's origin.
+Status StageFiles(Database& database, const FileSet& files, const std::vector<std::string>& columns) {
+  SLUICE_RETURN_IF_ERROR(database.Execute(CreateStageSql(files.paths, files.positions, columns, OrderOf(files))));
   SLUICE_ASSIGN_OR_RETURN(QueryResult staged, database.Query("SELECT count(*) FROM " + StageTableName()));
   if (staged.Int64(0, 0) != files.total_rows) {
     return Internal("staging {} rows of {} files yielded {} rows", files.total_rows, files.paths.size(),
                     staged.Int64(0, 0));
   }
+  return Status::Ok();
+}
+
+Result<int64_t> WriteMerge(Database& database, const LoadRequest& request, const TablePlan& plan,
+                           const FileSet& files) {
+  SLUICE_RETURN_IF_ERROR(StageFiles(database, files, files.columns));
   SLUICE_RETURN_IF_ERROR(CheckNoNullKeys(database, request));
   SLUICE_RETURN_IF_ERROR(CheckKeysUniqueWithinRuns(database, request, files));
   if (!plan.table_is_new)
@@ -165,6 +208,65 @@ Result<int64_t> WriteMerge(Database& database, const LoadRequest& request, const
   return inserted.rows_changed();
 }
 
+// Every change row says what it is and when it committed.
+Status CheckChangeRows(Database& database, const LoadRequest& request) {
+  SLUICE_ASSIGN_OR_RETURN(QueryResult problems, database.Query(ChangeRowProblemsSql()));
+  if (int64_t bad_ops = problems.Int64(0, 0); bad_ops > 0) {
+    return DataError(
+        "table {}: {} change rows have _op '{}' or another value that is not 'I', 'U' or 'D' (the first in file "
+        "'{}'); nothing was loaded. Change files must say each row's operation",
+        request.target_table, bad_ops, problems.Text(2, 0).value_or("NULL"),
+        request.files[problems.Int64(1, 0)].key);
+  }
+  if (int64_t no_commit = problems.Int64(3, 0); no_commit > 0) {
+    return DataError("table {}: {} change rows have no _commit_ts (the first in file '{}'); nothing was loaded",
+                     request.target_table, no_commit, request.files[problems.Int64(4, 0)].key);
+  }
+  return Status::Ok();
+}
+
+// Applies change files by request.apply (target.h); returns the rows inserted.
+Result<int64_t> ApplyChanges(Database& database, const LoadRequest& request, const TablePlan& plan,
+                             const FileSet& files) {
+  std::vector<std::string> staged_columns = files.columns;
+  for (std::string_view column : {kOpColumn, kCommitTsColumn, kTxColumn}) staged_columns.emplace_back(column);
+  SLUICE_RETURN_IF_ERROR(StageFiles(database, files, staged_columns));
+  SLUICE_RETURN_IF_ERROR(CheckChangeRows(database, request));
+  if (NeedsPrimaryKey(request)) SLUICE_RETURN_IF_ERROR(CheckNoNullKeys(database, request));
+  const std::string& target = plan.write_table;
+  const std::vector<std::string>& key = request.primary_key;
+  std::vector<std::string> statements;
+  std::string insert;
+  switch (*request.apply) {
+    case ApplyMode::kMerge:
+      if (!plan.table_is_new) statements.push_back(MergeDeleteSql(target, key));
+      insert = ApplyMergeInsertSql(target, files.columns, key);
+      break;
+    case ApplyMode::kSoftDelete:
+      statements.push_back(CreateLatestChangesSql(plan.table_is_new ? "" : target, key));
+      if (!plan.table_is_new) statements.push_back(MergeDeleteSql(target, key, LatestTableName()));
+      insert = SoftDeleteInsertSql(target, files.columns);
+      break;
+    case ApplyMode::kHistory:
+      statements.push_back(CreateVersionsSql(key));
+      if (!plan.table_is_new) {
+        statements.push_back(HistoryDropReopenedSql(target, key));
+        statements.push_back(HistoryCloseSql(target, key));
+      }
+      insert = HistoryInsertSql(target, files.columns);
+      break;
+    case ApplyMode::kChanges:
+      insert = ChangesInsertSql(target, files.columns);
+      break;
+  }
+  for (const std::string& statement : statements) SLUICE_RETURN_IF_ERROR(database.Execute(statement));
+  SLUICE_ASSIGN_OR_RETURN(QueryResult inserted, database.Query(insert));
+  for (std::string table : {StageTableName(), LatestTableName(), VersionsTableName()}) {
+    SLUICE_RETURN_IF_ERROR(database.Execute("DROP TABLE IF EXISTS " + table));
+  }
+  return inserted.rows_changed();
+}
+
 // Applies the plan and writes the rows of `files`; returns the rows written.
 Result<int64_t> WriteRows(Database& database, const LoadRequest& request, const TablePlan& plan, const FileSet& files,
                           LoadResult& result) {
@@ -173,7 +275,9 @@ Result<int64_t> WriteRows(Database& database, const LoadRequest& request, const 
     result.ddl.push_back(statement);
   }
   int64_t rows_written = 0;
-  if (request.mode == LoadMode::kMerge) {
+  if (request.apply) {
+    SLUICE_ASSIGN_OR_RETURN(rows_written, ApplyChanges(database, request, plan, files));
+  } else if (request.mode == LoadMode::kMerge) {
     SLUICE_ASSIGN_OR_RETURN(rows_written, WriteMerge(database, request, plan, files));
   } else {
     SLUICE_ASSIGN_OR_RETURN(QueryResult inserted,
@@ -245,14 +349,14 @@ std::vector<std::string> TablePlan::All() const {
 
 Result<TablePlan> PlanTable(Database& database, const TargetSettings& settings, const LoadRequest& request) {
   const TableRef table = RefOf(settings, request);
-  const Schema& schema = *request.schema;
+  const Schema schema = TableSchema(request);
   TablePlan plan;
   if (!SameIdentifier(settings.schema, "main")) {
     SLUICE_ASSIGN_OR_RETURN(bool schema_exists, SchemaExists(database, settings.schema));
     if (!schema_exists) plan.before.push_back("CREATE SCHEMA IF NOT EXISTS " + QuoteIdentifier(settings.schema));
   }
   plan.columns = FieldNames(schema);
-  if (request.mode == LoadMode::kReplace) {
+  if (!request.apply && request.mode == LoadMode::kReplace) {
     std::string replacement = request.target_table + std::string(kReplacementSuffix);
     plan.write_table = QualifiedName(settings.schema, replacement);
     plan.table_is_new = true;
@@ -285,6 +389,8 @@ Status ValidateRequest(const LoadRequest& request) {
   if (request.schema == nullptr || request.schema->fields.empty()) {
     return InvalidArgument("load request for table {}: no schema", request.target_table);
   }
+  SLUICE_RETURN_IF_ERROR(CheckNoMetadataColumns(request.source_table.empty() ? request.target_table : request.source_table,
+                                                *request.schema, /*custom_sql=*/false));
   for (const std::vector<std::string>* names : {&request.primary_key, &request.order_columns}) {
     for (const std::string& name : *names) {
       if (!ContainsName(FieldNames(*request.schema), name)) {
@@ -299,9 +405,10 @@ Status ValidateRequest(const LoadRequest& request) {
 Result<LoadResult> RunLoad(Database& database, const TargetSettings& settings, const LoadRequest& request,
                            store::ObjectStore& store) {
   SLUICE_RETURN_IF_ERROR(ValidateRequest(request));
-  if (request.mode == LoadMode::kMerge && request.primary_key.empty()) {
-    return InvalidArgument("table {}: merge needs a primary key; configure primary_key or load in append mode",
-                           request.target_table);
+  if (NeedsPrimaryKey(request) && request.primary_key.empty()) {
+    return InvalidArgument("table {}: {} needs a primary key; configure primary_key or {}", request.target_table,
+                           request.apply ? "applying changes by merge, soft_delete or history" : "merge",
+                           request.apply ? "apply them as changes (an audit log)" : "load in append mode");
   }
   std::set<std::string> distinct_keys;
   for (const StagedFile& file : request.files) {
@@ -331,7 +438,9 @@ Result<LoadResult> RunLoad(Database& database, const TargetSettings& settings, c
   // A replace rebuilds the table from all its files: they are its whole new contents.
   SLUICE_ASSIGN_OR_RETURN(FileSet files,
                           LoadFiles(database, settings, request, store,
-                                    request.mode == LoadMode::kReplace ? all_positions : new_positions, result));
+                                    !request.apply && request.mode == LoadMode::kReplace ? all_positions
+                                                                                         : new_positions,
+                                    result));
   std::vector<LedgerEntry> entries;
   for (size_t file_idx = 0; file_idx < files.positions.size(); ++file_idx) {
     const std::string& key = request.files[files.positions[file_idx]].key;

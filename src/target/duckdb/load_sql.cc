@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "target/duckdb/duckdb_api.h"
+#include "types/metadata_columns.h"
 
 namespace sluice::target::duckdb {
 namespace {
@@ -41,24 +42,28 @@ std::string FileRowCountsSql(const std::vector<std::string>& paths) {
 std::string StageTableName() { return fmt::format("\"temp\".\"main\".{}", QuoteIdentifier(kStageTable)); }
 
 std::string CreateStageSql(const std::vector<std::string>& paths, const std::vector<int64_t>& positions,
-                           const std::vector<std::string>& columns) {
+                           const std::vector<std::string>& columns, RowOrder row_order) {
   std::vector<std::string> origins;
   origins.reserve(paths.size());
   for (size_t path_idx = 0; path_idx < paths.size(); ++path_idx) {
     origins.push_back(fmt::format("({}, {})", QuoteLiteral(paths[path_idx]), positions[path_idx]));
   }
+  std::string seq = "files." + QuoteIdentifier(kSeqColumn);
+  std::string file_row_number = "files." + QuoteIdentifier(kFileRowNumberColumn);
+  std::string order = row_order == RowOrder::kSeq              ? seq
+                      : row_order == RowOrder::kFileRowNumber ? file_row_number
+                                                               : fmt::format("coalesce({}, {})", seq, file_row_number);
   return fmt::format(
-      "CREATE TEMP TABLE {stage} AS SELECT {columns}, origins.position AS {position}, "
-      "files.{file_row_number} AS {row_number} "
+      "CREATE TEMP TABLE {stage} AS SELECT {columns}, origins.position AS {position}, {order} AS {row_number} "
       "FROM read_parquet({paths}, union_by_name = true, hive_partitioning = false, filename = {file_name_literal}, "
-      "file_row_number = true) AS files "
+      "file_row_number = {numbered}) AS files "
       "JOIN (VALUES {origins}) AS origins(path, position) ON files.{file_name} = origins.path",
       fmt::arg("stage", QuoteIdentifier(kStageTable)), fmt::arg("columns", fmt::join(Quoted(columns, "files"), ", ")),
-      fmt::arg("position", QuoteIdentifier(kFilePositionColumn)),
-      fmt::arg("file_row_number", QuoteIdentifier(kFileRowNumberColumn)),
+      fmt::arg("position", QuoteIdentifier(kFilePositionColumn)), fmt::arg("order", order),
       fmt::arg("row_number", QuoteIdentifier(kRowNumberColumn)), fmt::arg("paths", PathList(paths)),
-      fmt::arg("file_name_literal", QuoteLiteral(kFileNameColumn)), fmt::arg("origins", fmt::join(origins, ", ")),
-      fmt::arg("file_name", QuoteIdentifier(kFileNameColumn)));
+      fmt::arg("file_name_literal", QuoteLiteral(kFileNameColumn)),
+      fmt::arg("numbered", row_order == RowOrder::kSeq ? "false" : "true"),
+      fmt::arg("origins", fmt::join(origins, ", ")), fmt::arg("file_name", QuoteIdentifier(kFileNameColumn)));
 }
 
 std::string NullKeyCountsSql(const std::vector<std::string>& key_columns) {
@@ -87,25 +92,153 @@ std::string DuplicateKeyWithinRunSql(const std::vector<std::string>& key_columns
       fmt::arg("keys", fmt::join(keys, ", ")));
 }
 
-std::string MergeDeleteSql(std::string_view target, const std::vector<std::string>& key_columns) {
+std::string MergeDeleteSql(std::string_view target, const std::vector<std::string>& key_columns,
+                           std::string_view from) {
   std::vector<std::string> matches;
   for (const std::string& column : key_columns) {
     matches.push_back(fmt::format("target.{0} = changed.{0}", QuoteIdentifier(column)));
   }
   return fmt::format("DELETE FROM {} AS target USING (SELECT DISTINCT {} FROM {}) AS changed WHERE {}", target,
-                     fmt::join(Quoted(key_columns), ", "), StageTableName(), fmt::join(matches, " AND "));
+                     fmt::join(Quoted(key_columns), ", "), from.empty() ? StageTableName() : std::string(from),
+                     fmt::join(matches, " AND "));
 }
 
-std::string MergeInsertSql(std::string_view target, const std::vector<std::string>& columns,
-                           const std::vector<std::string>& key_columns, const std::vector<std::string>& order_columns) {
+std::string LatestPerKeySql(const std::vector<std::string>& key_columns,
+                            const std::vector<std::string>& order_columns) {
   std::vector<std::string> ordering;
   for (const std::string& column : order_columns) ordering.push_back(QuoteIdentifier(column) + " DESC NULLS LAST");
   ordering.push_back(QuoteIdentifier(kFilePositionColumn) + " DESC");
   ordering.push_back(QuoteIdentifier(kRowNumberColumn) + " DESC");
+  return fmt::format("SELECT * FROM {} QUALIFY row_number() OVER (PARTITION BY {} ORDER BY {}) = 1", StageTableName(),
+                     fmt::join(Quoted(key_columns), ", "), fmt::join(ordering, ", "));
+}
+
+std::string MergeInsertSql(std::string_view target, const std::vector<std::string>& columns,
+                           const std::vector<std::string>& key_columns, const std::vector<std::string>& order_columns) {
+  std::string column_list = fmt::format("{}", fmt::join(Quoted(columns), ", "));
+  return fmt::format("INSERT INTO {} ({}) SELECT {} FROM ({}) AS latest", target, column_list, column_list,
+                     LatestPerKeySql(key_columns, order_columns));
+}
+
+std::string ChangeRowProblemsSql() {
+  return fmt::format(
+      "SELECT count(*) FILTER (WHERE NOT coalesce({op} IN ('I', 'U', 'D'), false)), "
+      "min({position}) FILTER (WHERE NOT coalesce({op} IN ('I', 'U', 'D'), false)), "
+      "coalesce(any_value({op}) FILTER (WHERE NOT coalesce({op} IN ('I', 'U', 'D'), false)), 'NULL'), "
+      "count(*) FILTER (WHERE {commit} IS NULL), min({position}) FILTER (WHERE {commit} IS NULL) FROM {stage}",
+      fmt::arg("op", QuoteIdentifier(kOpColumn)), fmt::arg("position", QuoteIdentifier(kFilePositionColumn)),
+      fmt::arg("commit", QuoteIdentifier(kCommitTsColumn)), fmt::arg("stage", StageTableName()));
+}
+
+std::string ApplyMergeInsertSql(std::string_view target, const std::vector<std::string>& columns,
+                                const std::vector<std::string>& key_columns) {
+  std::string column_list = fmt::format("{}", fmt::join(Quoted(columns), ", "));
+  return fmt::format("INSERT INTO {} ({}) SELECT {} FROM ({}) AS latest WHERE {} <> 'D'", target, column_list,
+                     column_list, LatestPerKeySql(key_columns, {}), QuoteIdentifier(kOpColumn));
+}
+
+std::string LatestTableName() { return fmt::format("\"temp\".\"main\".{}", QuoteIdentifier(kLatestTable)); }
+std::string VersionsTableName() { return fmt::format("\"temp\".\"main\".{}", QuoteIdentifier(kVersionsTable)); }
+
+std::string CreateLatestChangesSql(std::string_view target, const std::vector<std::string>& key_columns) {
+  std::string keys = fmt::format("{}", fmt::join(Quoted(key_columns), ", "));
+  std::vector<std::string> matches;
+  for (const std::string& column : key_columns) {
+    matches.push_back(fmt::format("held.{0} = latest.{0}", QuoteIdentifier(column)));
+  }
+  std::string held = target.empty() ? "false"
+                                    : fmt::format("EXISTS (SELECT 1 FROM {} AS held WHERE {})", target,
+                                                  fmt::join(matches, " AND "));
+  return fmt::format(
+      "CREATE TEMP TABLE {latest_table} AS SELECT latest.*, {held} AS {held_column} FROM (SELECT *, "
+      "bool_or({op} <> 'D') OVER (PARTITION BY {keys}) AS {seen} FROM {stage} QUALIFY row_number() OVER "
+      "(PARTITION BY {keys} ORDER BY {position} DESC, {row_number} DESC) = 1) AS latest",
+      fmt::arg("latest_table", QuoteIdentifier(kLatestTable)), fmt::arg("held", held),
+      fmt::arg("held_column", QuoteIdentifier(kHeldColumn)), fmt::arg("op", QuoteIdentifier(kOpColumn)),
+      fmt::arg("keys", keys), fmt::arg("seen", QuoteIdentifier(kSeenColumn)), fmt::arg("stage", StageTableName()),
+      fmt::arg("position", QuoteIdentifier(kFilePositionColumn)),
+      fmt::arg("row_number", QuoteIdentifier(kRowNumberColumn)));
+}
+
+std::string SoftDeleteInsertSql(std::string_view target, const std::vector<std::string>& columns) {
   std::string column_list = fmt::format("{}", fmt::join(Quoted(columns), ", "));
   return fmt::format(
-      "INSERT INTO {} ({}) SELECT {} FROM {} QUALIFY row_number() OVER (PARTITION BY {} ORDER BY {}) = 1", target,
-      column_list, column_list, StageTableName(), fmt::join(Quoted(key_columns), ", "), fmt::join(ordering, ", "));
+      "INSERT INTO {target} ({columns}, {deleted_at}) SELECT {columns}, CASE WHEN {op} = 'D' THEN "
+      "CAST({commit} AS TIMESTAMPTZ) END FROM {latest} WHERE {op} <> 'D' OR {seen} OR {held}",
+      fmt::arg("target", target), fmt::arg("columns", column_list),
+      fmt::arg("deleted_at", QuoteIdentifier(kDeletedAtColumn)), fmt::arg("op", QuoteIdentifier(kOpColumn)),
+      fmt::arg("commit", QuoteIdentifier(kCommitTsColumn)), fmt::arg("latest", LatestTableName()),
+      fmt::arg("seen", QuoteIdentifier(kSeenColumn)), fmt::arg("held", QuoteIdentifier(kHeldColumn)));
+}
+
+std::string CreateVersionsSql(const std::vector<std::string>& key_columns) {
+  std::string keys = fmt::format("{}", fmt::join(Quoted(key_columns), ", "));
+  return fmt::format(
+      "CREATE TEMP TABLE {versions} AS SELECT *, row_number() OVER changes AS {number}, "
+      "lead(CAST({commit} AS TIMESTAMPTZ)) OVER changes AS {next} FROM (SELECT * FROM {stage} QUALIFY row_number() "
+      "OVER (PARTITION BY {keys}, {commit} ORDER BY {position} DESC, {row_number} DESC) = 1) AS last_of_transaction "
+      "WINDOW changes AS (PARTITION BY {keys} ORDER BY {position}, {row_number})",
+      fmt::arg("versions", QuoteIdentifier(kVersionsTable)), fmt::arg("number", QuoteIdentifier(kChangeNumberColumn)),
+      fmt::arg("commit", QuoteIdentifier(kCommitTsColumn)), fmt::arg("next", QuoteIdentifier(kNextCommitColumn)),
+      fmt::arg("stage", StageTableName()), fmt::arg("keys", keys),
+      fmt::arg("position", QuoteIdentifier(kFilePositionColumn)),
+      fmt::arg("row_number", QuoteIdentifier(kRowNumberColumn)));
+}
+
+namespace {
+
+// "target.k1 = first_change.k1 AND ... AND target._is_current", over the first change of each key.
+std::string CurrentVersionOfFirstChange(const std::vector<std::string>& key_columns) {
+  std::vector<std::string> matches;
+  for (const std::string& column : key_columns) {
+    matches.push_back(fmt::format("target.{0} = first_change.{0}", QuoteIdentifier(column)));
+  }
+  matches.push_back("target." + QuoteIdentifier(kIsCurrentColumn));
+  return fmt::format("{}", fmt::join(matches, " AND "));
+}
+
+std::string FirstChanges(const std::vector<std::string>& key_columns) {
+  return fmt::format("(SELECT {}, CAST({} AS TIMESTAMPTZ) AS {} FROM {} WHERE {} = 1) AS first_change",
+                     fmt::join(Quoted(key_columns), ", "), QuoteIdentifier(kCommitTsColumn),
+                     QuoteIdentifier(kCommitTsColumn), VersionsTableName(), QuoteIdentifier(kChangeNumberColumn));
+}
+
+}  // namespace
+
+std::string HistoryDropReopenedSql(std::string_view target, const std::vector<std::string>& key_columns) {
+  return fmt::format("DELETE FROM {} AS target USING {} WHERE {} AND target.{} = first_change.{}", target,
+                     FirstChanges(key_columns), CurrentVersionOfFirstChange(key_columns),
+                     QuoteIdentifier(kValidFromColumn), QuoteIdentifier(kCommitTsColumn));
+}
+
+std::string HistoryCloseSql(std::string_view target, const std::vector<std::string>& key_columns) {
+  return fmt::format("UPDATE {} AS target SET {} = first_change.{}, {} = false FROM {} WHERE {}", target,
+                     QuoteIdentifier(kValidToColumn), QuoteIdentifier(kCommitTsColumn),
+                     QuoteIdentifier(kIsCurrentColumn), FirstChanges(key_columns),
+                     CurrentVersionOfFirstChange(key_columns));
+}
+
+std::string HistoryInsertSql(std::string_view target, const std::vector<std::string>& columns) {
+  std::string column_list = fmt::format("{}", fmt::join(Quoted(columns), ", "));
+  return fmt::format(
+      "INSERT INTO {target} ({columns}, {from}, {to}, {current}) SELECT {columns}, CAST({commit} AS TIMESTAMPTZ), "
+      "{next}, {next} IS NULL FROM {versions} WHERE {op} <> 'D'",
+      fmt::arg("target", target), fmt::arg("columns", column_list),
+      fmt::arg("from", QuoteIdentifier(kValidFromColumn)), fmt::arg("to", QuoteIdentifier(kValidToColumn)),
+      fmt::arg("current", QuoteIdentifier(kIsCurrentColumn)), fmt::arg("commit", QuoteIdentifier(kCommitTsColumn)),
+      fmt::arg("next", QuoteIdentifier(kNextCommitColumn)), fmt::arg("versions", VersionsTableName()),
+      fmt::arg("op", QuoteIdentifier(kOpColumn)));
+}
+
+std::string ChangesInsertSql(std::string_view target, const std::vector<std::string>& columns) {
+  std::string column_list = fmt::format("{}", fmt::join(Quoted(columns), ", "));
+  return fmt::format(
+      "INSERT INTO {target} ({columns}, {op}, {commit}, {tx}, {seq}) SELECT {columns}, {op}, CAST({commit} AS "
+      "TIMESTAMPTZ), {tx}, {row_number} FROM {stage} ORDER BY {position}, {row_number}",
+      fmt::arg("target", target), fmt::arg("columns", column_list), fmt::arg("op", QuoteIdentifier(kOpColumn)),
+      fmt::arg("commit", QuoteIdentifier(kCommitTsColumn)), fmt::arg("tx", QuoteIdentifier(kTxColumn)),
+      fmt::arg("seq", QuoteIdentifier(kSeqColumn)), fmt::arg("row_number", QuoteIdentifier(kRowNumberColumn)),
+      fmt::arg("stage", StageTableName()), fmt::arg("position", QuoteIdentifier(kFilePositionColumn)));
 }
 
 std::string InsertFilesSql(std::string_view target, const std::vector<std::string>& columns,

@@ -8,10 +8,12 @@
 // columns).
 //
 // Merge stages the new files' rows in a temporary table with each row's
-// origin (the file's position in LoadRequest::files and the row's number
-// inside the file), deletes the target rows whose key appears there, and
-// inserts the latest row of each key: highest order columns (NULL counts
-// as oldest), then later file, then later row.
+// origin (the file's position in LoadRequest::files and the row's order
+// inside the file: its `_seq`, SPEC §4), deletes the target rows whose key
+// appears there, and inserts the latest row of each key: highest order
+// columns (NULL counts as oldest), then later file, then later row. Files
+// staged before staged files carried `_seq` are ordered by the row number
+// DuckDB gives (read_parquet's file_row_number).
 //
 // Names starting with "__sluice_" are reserved for these helper columns.
 #pragma once
@@ -30,6 +32,12 @@ inline constexpr std::string_view kRowNumberColumn = "__sluice_row_number";
 // read_parquet's own column for a row's number in its file; a file with a
 // column of this name cannot be read with it (DuckDB refuses).
 inline constexpr std::string_view kFileRowNumberColumn = "file_row_number";
+inline constexpr std::string_view kLatestTable = "__sluice_latest";
+inline constexpr std::string_view kVersionsTable = "__sluice_versions";
+inline constexpr std::string_view kSeenColumn = "__sluice_seen";
+inline constexpr std::string_view kHeldColumn = "__sluice_held";
+inline constexpr std::string_view kChangeNumberColumn = "__sluice_change_number";
+inline constexpr std::string_view kNextCommitColumn = "__sluice_next_commit";
 
 // "read_parquet(['/a.parquet', ...], union_by_name = true, hive_partitioning = false)".
 std::string ReadParquetSql(const std::vector<std::string>& paths);
@@ -43,10 +51,18 @@ std::string FileRowCountsSql(const std::vector<std::string>& paths);
 // "temp"."main"."__sluice_stage".
 std::string StageTableName();
 
+// Where a staged row's order within its file comes from.
+enum class RowOrder {
+  kSeq,                    // every file has `_seq`
+  kSeqElseFileRowNumber,   // some files may lack it (staged by an older sluice)
+  kFileRowNumber,          // no file has it
+};
+
 // CREATE TEMP TABLE __sluice_stage: `columns` of every row of the files,
-// with its file's position (positions[i] for paths[i]) and its row number.
+// with its file's position (positions[i] for paths[i]) and its order in
+// the file (kRowNumberColumn).
 std::string CreateStageSql(const std::vector<std::string>& paths, const std::vector<int64_t>& positions,
-                           const std::vector<std::string>& columns);
+                           const std::vector<std::string>& columns, RowOrder row_order);
 
 // One row: for each key column, the count of staged rows with NULL in it,
 // then the least file position among them (NULL when none).
@@ -58,12 +74,56 @@ std::string NullKeyCountsSql(const std::vector<std::string>& key_columns);
 std::string DuplicateKeyWithinRunSql(const std::vector<std::string>& key_columns,
                                      const std::vector<int64_t>& positions, const std::vector<int64_t>& run_of_position);
 
-// Deletes the target rows whose key appears among the staged rows.
-std::string MergeDeleteSql(std::string_view target, const std::vector<std::string>& key_columns);
+// Deletes the target rows whose key appears among the rows of `from` (default: the staged rows).
+std::string MergeDeleteSql(std::string_view target, const std::vector<std::string>& key_columns,
+                           std::string_view from = "");
+
+// Every staged column of the latest staged row of each key: highest order
+// columns, then later file, then later row.
+std::string LatestPerKeySql(const std::vector<std::string>& key_columns,
+                            const std::vector<std::string>& order_columns);
 
 // Inserts the latest staged row of each key.
 std::string MergeInsertSql(std::string_view target, const std::vector<std::string>& columns,
                            const std::vector<std::string>& key_columns, const std::vector<std::string>& order_columns);
+
+// ---- Change files (target.h, ApplyMode). The staged rows carry `_op`,
+// `_commit_ts` and `_tx`; kRowNumberColumn is their `_seq`.
+
+// One row: the number of staged rows whose `_op` is not 'I', 'U' or 'D',
+// the least file position among them and one such `_op` (text); then the
+// number of rows with a NULL `_commit_ts` and the least file position among them.
+std::string ChangeRowProblemsSql();
+
+// kMerge: inserts the latest change of each key unless it is a delete.
+std::string ApplyMergeInsertSql(std::string_view target, const std::vector<std::string>& columns,
+                                const std::vector<std::string>& key_columns);
+
+// kSoftDelete: CREATE TEMP TABLE __sluice_latest, the latest change of each
+// key with whether the key had an insert or update in the load
+// (kSeenColumn) and whether `target` holds it (kHeldColumn; false when
+// `target` is empty: the table is new).
+std::string CreateLatestChangesSql(std::string_view target, const std::vector<std::string>& key_columns);
+std::string LatestTableName();
+// kSoftDelete: inserts the latest changes; a delete of a key held or seen
+// keeps its before image with `_deleted_at` = its commit time.
+std::string SoftDeleteInsertSql(std::string_view target, const std::vector<std::string>& columns);
+
+// kHistory: CREATE TEMP TABLE __sluice_versions, the last change of each
+// (key, `_commit_ts`), numbered per key in log order (kChangeNumberColumn)
+// with the next one's commit time (kNextCommitColumn).
+std::string CreateVersionsSql(const std::vector<std::string>& key_columns);
+std::string VersionsTableName();
+// kHistory: deletes the current version of a key whose first change here has
+// the commit time the version opened at (one transaction split over loads).
+std::string HistoryDropReopenedSql(std::string_view target, const std::vector<std::string>& key_columns);
+// kHistory: closes the current version of each changed key at its first change.
+std::string HistoryCloseSql(std::string_view target, const std::vector<std::string>& key_columns);
+// kHistory: one version per insert or update, closed by the key's next change.
+std::string HistoryInsertSql(std::string_view target, const std::vector<std::string>& columns);
+
+// kChanges: every staged change row with its metadata columns.
+std::string ChangesInsertSql(std::string_view target, const std::vector<std::string>& columns);
 
 // Inserts every row of the files (append, replace).
 std::string InsertFilesSql(std::string_view target, const std::vector<std::string>& columns,

@@ -1,6 +1,7 @@
 // Checks a table's plan makes before anything is read: columns the warehouse
 // cannot tell apart, custom_sql cursors that could never advance, and
 // stored cursors that are no value of their column or ahead of the source.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -53,6 +54,32 @@ config::TableConfig CustomTable(std::string timestamp_column) {
 }
 
 int64_t At(const char* text) { return *ParseTimestamp(text); }
+
+TEST(TableSpecChecks, AColumnNamedLikeSluicesMetadataColumnsIsRefusedNamingItAndTheRemedy) {
+  for (const char* name : {"_seq", "_OP", "_commit_ts", "_tx", "_deleted_at", "_valid_from", "_valid_to",
+                           "_is_current"}) {
+    SchemaPtr schema = MakeSchema({Column("id", TypeId::kInt64), Column(name, TypeId::kString)});
+    Result<TableSpec> spec = MakeTableSpec(Table(CdcStrategy::kIdOnly), schema);
+    ASSERT_FALSE(spec.has_value()) << name;
+    EXPECT_EQ(spec.error().code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(spec.error().message(),
+                HasSubstr(fmt::format("table shop.orders: column \"{}\" has the name of a column sluice writes "
+                                      "itself",
+                                      name)));
+    EXPECT_THAT(spec.error().message(), HasSubstr("rename it in the source, or read the table with cdc_strategy: "
+                                                  "custom_sql and select it under another name"));
+  }
+  config::TableConfig custom = CustomTable("");
+  Result<TableSpec> custom_spec =
+      MakeTableSpec(custom, MakeSchema({Column("id", TypeId::kInt64), Column("_seq", TypeId::kInt64)}));
+  ASSERT_FALSE(custom_spec.has_value());
+  EXPECT_THAT(custom_spec.error().message(),
+              HasSubstr("select it under another name in custom_sql (SELECT ..., \"_seq\" AS seq_value)"));
+  // A name that only starts like one is the table's own.
+  EXPECT_TRUE(MakeTableSpec(Table(CdcStrategy::kIdOnly),
+                            MakeSchema({Column("id", TypeId::kInt64), Column("_sequence", TypeId::kInt64)}))
+                  .has_value());
+}
 
 TEST(TableSpecChecks, ColumnsThatDifferOnlyInCaseAreRefusedNamingBothAndTheRemedy) {
   SchemaPtr schema = MakeSchema({Column("id", TypeId::kInt64), Column("a", TypeId::kString),

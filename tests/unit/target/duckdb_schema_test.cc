@@ -44,17 +44,6 @@ TEST_F(DuckDbSchemaTest, ANewSourceColumnIsAddedAndOlderRowsReadNull) {
   EXPECT_THAT(TableRows("id, email", "id"), ElementsAre(ElementsAre("1", "NULL"), ElementsAre("2", "b@example.com")));
 }
 
-TEST_F(DuckDbSchemaTest, FilesStagedBeforeAndAfterAColumnWasAddedLoadTogether) {
-  auto with_email = MakeSchema({Column("id", TypeId::kInt64, false), Column("email", TypeId::kString)});
-  StagedFile before = Stage("k/old.parquet", "SELECT 1::BIGINT AS id");
-  StagedFile after = Stage("k/new.parquet", "SELECT 2::BIGINT AS id, 'b@example.com' AS email");
-
-  Result<LoadResult> loaded = Load(Request(with_email, LoadMode::kAppend, {before, after}));
-
-  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
-  EXPECT_THAT(TableRows("id, email", "id"), ElementsAre(ElementsAre("1", "NULL"), ElementsAre("2", "b@example.com")));
-}
-
 TEST_F(DuckDbSchemaTest, IntegerAndDecimalColumnsAreWidened) {
   LoadRows(MakeSchema({Column("id", TypeId::kInt32, false), MakeField("amount", DataType::Decimal(10, 2)),
                        Column("ratio", TypeId::kFloat32)}),

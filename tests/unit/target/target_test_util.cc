@@ -7,7 +7,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/file.h"
+#include "format/parquet/file_writer.h"
 #include "support/duckdb_query.h"
+#include "types/column_batch.h"
 
 namespace sluice::target::testing_util {
 namespace {
@@ -30,7 +33,58 @@ store::ObjectInfo InfoOf(const std::string& key, const std::string& path) {
   return info;
 }
 
+void AppendCell(ColumnVector& column, const Cell& cell) {
+  if (!cell) {
+    column.AppendNull();
+    return;
+  }
+  const std::string& text = *cell;
+  switch (column.type().storage()) {
+    case Storage::kUInt8:
+      column.Append<uint8_t>(text == "true" ? 1 : 0);
+      break;
+    case Storage::kInt32:
+      column.Append<int32_t>(static_cast<int32_t>(std::stoll(text)));
+      break;
+    case Storage::kInt64:
+      column.Append<int64_t>(std::stoll(text));
+      break;
+    case Storage::kUInt64:
+      column.Append<uint64_t>(std::stoull(text));
+      break;
+    case Storage::kFloat32:
+      column.Append<float>(std::stof(text));
+      break;
+    case Storage::kFloat64:
+      column.Append<double>(std::stod(text));
+      break;
+    case Storage::kInt128:
+      column.Append<__int128>(static_cast<__int128>(std::stoll(text)));
+      break;
+    case Storage::kBytes:
+      column.AppendBytes(text);
+      break;
+  }
+}
+
 }  // namespace
+
+Status WriteParquet(const std::string& path, const SchemaPtr& schema, const std::vector<std::vector<Cell>>& rows,
+                    const std::string& row_position_column) {
+  fs::create_directories(fs::path(path).parent_path());
+  ColumnBatch batch(schema);
+  for (const std::vector<Cell>& row : rows) {
+    if (row.size() != schema->fields.size()) return InvalidArgument("a test row has {} cells", row.size());
+    for (size_t column_idx = 0; column_idx < row.size(); ++column_idx) AppendCell(batch.column(column_idx), row[column_idx]);
+  }
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file, OpenWritableFile(path));
+  parquet::WriterOptions options;
+  options.row_position_column = row_position_column;
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<parquet::FileWriter> writer, parquet::FileWriter::Open(schema, options, file.get()));
+  if (!rows.empty()) SLUICE_RETURN_IF_ERROR(writer->Write(batch));
+  SLUICE_RETURN_IF_ERROR(writer->Close());
+  return file->Close();
+}
 
 Result<store::ObjectInfo> DirectoryStore::Put(const std::string& key, std::string_view data,
                                               const store::PutCondition& condition) {
@@ -146,12 +200,23 @@ StagedFile DuckDbTargetTest::Stage(const std::string& key, const std::string& se
   return StagedFile{key, rows, fs::file_size(path), ""};
 }
 
+StagedFile DuckDbTargetTest::StageRows(const std::string& key, const SchemaPtr& schema,
+                                       const std::vector<std::vector<Cell>>& rows, bool with_seq) {
+  Status written = WriteParquet(store_->PathOf(key), schema, rows, with_seq ? "_seq" : "");
+  EXPECT_TRUE(written.ok()) << written.ToString();
+  return StagedFile{key, static_cast<int64_t>(rows.size()), fs::file_size(store_->PathOf(key)), ""};
+}
+
 StagedFile DuckDbTargetTest::StageBytes(const std::string& key, const std::string& bytes) {
   EXPECT_TRUE(WriteBytes(store_->PathOf(key), bytes).ok());
   return StagedFile{key, 0, bytes.size(), ""};
 }
 
 LoadRequest DuckDbTargetTest::Request(SchemaPtr schema, LoadMode mode, std::vector<StagedFile> files) const {
+  return OrdersRequest(std::move(schema), mode, std::move(files));
+}
+
+LoadRequest OrdersRequest(SchemaPtr schema, LoadMode mode, std::vector<StagedFile> files) {
   LoadRequest request;
   request.pipeline = "p";
   request.source_table = "shop.orders";

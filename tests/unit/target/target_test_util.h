@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,8 +47,23 @@ class DirectoryStore final : public store::ObjectStore {
 // Rows as text, NULL as "NULL".
 using TextRows = std::vector<std::vector<std::string>>;
 
+// A value to write, as text in its column's storage (types/data_type.h):
+// integers, dates (days) and timestamps (microseconds) as decimal
+// integers, booleans "true"/"false", bytes as they are; nullopt is NULL.
+using Cell = std::optional<std::string>;
+
+// Writes `rows` (rows[row][column] of `schema`) as a Parquet file at `path`
+// with sluice's own encoder; `row_position_column` as in WriterOptions.
+// Returns the rows written.
+Status WriteParquet(const std::string& path, const SchemaPtr& schema, const std::vector<std::vector<Cell>>& rows,
+                    const std::string& row_position_column = "");
+
 Field MakeField(std::string name, DataType type, bool nullable = true);
 SchemaPtr MakeSchema(std::vector<Field> fields, std::vector<std::string> primary_key = {});
+
+// A load request for table "orders" of pipeline "p" / source table "shop.orders", run "run_1",
+// keyed by schema->primary_key.
+LoadRequest OrdersRequest(SchemaPtr schema, LoadMode mode, std::vector<StagedFile> files);
 
 class DuckDbTargetTest : public ::testing::Test {
  protected:
@@ -61,6 +77,10 @@ class DuckDbTargetTest : public ::testing::Test {
 
   // Writes the rows of `select_sql` as a Parquet file at `key` in the store (DuckDB's COPY).
   StagedFile Stage(const std::string& key, const std::string& select_sql, const std::string& copy_options = "");
+  // Writes `rows` of `schema` at `key` with sluice's Parquet encoder; with
+  // `with_seq`, as the extract stages them (a trailing `_seq` 0, 1, ...).
+  StagedFile StageRows(const std::string& key, const SchemaPtr& schema, const std::vector<std::vector<Cell>>& rows,
+                       bool with_seq = true);
   // Writes `bytes` at `key` (a corrupt file).
   StagedFile StageBytes(const std::string& key, const std::string& bytes);
 
