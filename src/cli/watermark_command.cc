@@ -32,6 +32,11 @@ void PrintHuman(const state::Watermark& watermark, bool show_files) {
   std::printf("cursor:     timestamp %s, id %s\n",
               cursor.timestamp_micros ? FormatTimestampIso(*cursor.timestamp_micros).c_str() : "none",
               cursor.id.is_null() ? "none" : cursor.id.ToString().c_str());
+  if (cursor.log) std::printf("log:        %s\n", ToString(*cursor.log).c_str());
+  if (cursor.snapshot) {
+    std::printf("snapshot:   %s, taken %s\n", cursor.snapshot->state.c_str(),
+                FormatTimestampIso(cursor.snapshot->taken_at_micros).c_str());
+  }
   std::printf("extract:    %s, %lld rows in all, %lld last run, finished %s\n", watermark.extract.status.c_str(),
               static_cast<long long>(watermark.extract.total_rows),
               static_cast<long long>(watermark.extract.last_session_rows),

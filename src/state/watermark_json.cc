@@ -36,10 +36,29 @@ ordered_json CursorIdToJson(const Value& id) {
   return nullptr;
 }
 
+ordered_json LogPositionToJson(const LogPosition& position) {
+  if (const Lsn* lsn = std::get_if<Lsn>(&position)) return {{"lsn", lsn->text}};
+  const BinlogPosition& binlog = std::get<BinlogPosition>(position);
+  return {{"file", binlog.file}, {"position", binlog.position}, {"gtid", TextOrNull(binlog.gtid)}};
+}
+
+// "timestamp" and "id" as every document before log positions had them;
+// "log" and "snapshot" only when set, and then the other two only if set,
+// so a log cursor is SPEC §8's {"log": {...}}.
 ordered_json CursorToJson(const Cursor& cursor) {
-  return {{"timestamp", cursor.timestamp_micros ? ordered_json(FormatTimestampIso(*cursor.timestamp_micros))
-                                                : ordered_json(nullptr)},
-          {"id", CursorIdToJson(cursor.id)}};
+  ordered_json json = ordered_json::object();
+  bool keyed = !cursor.log && !cursor.snapshot;
+  if (keyed || cursor.timestamp_micros) {
+    json["timestamp"] = cursor.timestamp_micros ? ordered_json(FormatTimestampIso(*cursor.timestamp_micros))
+                                                : ordered_json(nullptr);
+  }
+  if (keyed || !cursor.id.is_null()) json["id"] = CursorIdToJson(cursor.id);
+  if (cursor.log) json["log"] = LogPositionToJson(*cursor.log);
+  if (cursor.snapshot) {
+    json["snapshot"] = {{"state", cursor.snapshot->state},
+                        {"taken_at", FormatTimestampIso(cursor.snapshot->taken_at_micros)}};
+  }
+  return json;
 }
 
 ordered_json CursorToJson(const std::optional<Cursor>& cursor) {
@@ -118,18 +137,71 @@ Result<Value> ParseCursorId(JsonFields& fields, std::string_view name) {
   return Value();
 }
 
-// The cursor object in field `name` of `document`.
+Result<int64_t> ParseMicros(JsonFields& fields, std::string_view name) {
+  SLUICE_ASSIGN_OR_RETURN(std::string text, fields.String(name));
+  Result<int64_t> micros = ParseTimestamp(text);
+  if (!micros.has_value()) return fields.Error(name, micros.error().message());
+  return *micros;
+}
+
+// {"file", "position", "gtid"} (MySQL/MariaDB) or {"lsn"} (PostgreSQL).
+Result<LogPosition> ParseLogPosition(JsonFields& cursor) {
+  SLUICE_ASSIGN_OR_RETURN(const json* value, cursor.Value("log"));
+  SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, cursor.origin(), cursor.PathOf("log")));
+  SLUICE_ASSIGN_OR_RETURN(const json* lsn_value, fields.Value("lsn", kOptional));
+  if (lsn_value != nullptr) {
+    SLUICE_ASSIGN_OR_RETURN(std::string text, fields.String("lsn"));
+    Result<Lsn> lsn = Lsn::Parse(text);
+    if (!lsn.has_value()) return fields.Error("lsn", lsn.error().message());
+    SLUICE_RETURN_IF_ERROR(fields.RejectUnknownFields());  // a binlog "file" beside it is unknown here
+    return LogPosition(std::move(*lsn));
+  }
+  BinlogPosition binlog;
+  SLUICE_ASSIGN_OR_RETURN(binlog.file, fields.String("file"));
+  if (binlog.file.empty()) return fields.Error("file", "empty (expected a binlog file name such as binlog.000042)");
+  SLUICE_ASSIGN_OR_RETURN(binlog.position, fields.UInt64("position"));
+  SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> gtid, fields.NullableString("gtid", kOptional));
+  binlog.gtid = gtid.value_or("");
+  SLUICE_RETURN_IF_ERROR(fields.RejectUnknownFields());
+  return LogPosition(std::move(binlog));
+}
+
+Result<SnapshotState> ParseSnapshotState(JsonFields& cursor) {
+  SLUICE_ASSIGN_OR_RETURN(const json* value, cursor.Value("snapshot"));
+  SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, cursor.origin(), cursor.PathOf("snapshot")));
+  SnapshotState snapshot;
+  SLUICE_ASSIGN_OR_RETURN(snapshot.state, fields.String("state"));
+  if (snapshot.state.empty()) return fields.Error("state", "empty (expected the store key of the snapshot's state)");
+  SLUICE_ASSIGN_OR_RETURN(snapshot.taken_at_micros, ParseMicros(fields, "taken_at"));
+  SLUICE_RETURN_IF_ERROR(fields.RejectUnknownFields());
+  return snapshot;
+}
+
+// The cursor object in field `name` of `document`. "timestamp" and "id"
+// are required unless the cursor holds a log position or a snapshot.
 Result<Cursor> ParseCursor(JsonFields& document, std::string_view name = "cursor") {
   SLUICE_ASSIGN_OR_RETURN(const json* value, document.Value(name));
   SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, document.origin(), document.PathOf(name)));
   Cursor cursor;
-  SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> timestamp, fields.NullableString("timestamp"));
+  SLUICE_ASSIGN_OR_RETURN(const json* log, fields.Value("log", kOptional));
+  if (log != nullptr) {
+    SLUICE_ASSIGN_OR_RETURN(cursor.log, ParseLogPosition(fields));
+  }
+  SLUICE_ASSIGN_OR_RETURN(const json* snapshot, fields.Value("snapshot", kOptional));
+  if (snapshot != nullptr) {
+    SLUICE_ASSIGN_OR_RETURN(cursor.snapshot, ParseSnapshotState(fields));
+  }
+  JsonFields::Presence keys = cursor.log || cursor.snapshot ? kOptional : JsonFields::kRequired;
+  SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> timestamp, fields.NullableString("timestamp", keys));
   if (timestamp) {
     Result<int64_t> micros = ParseTimestamp(*timestamp);
     if (!micros.has_value()) return fields.Error("timestamp", micros.error().message());
     cursor.timestamp_micros = *micros;
   }
-  SLUICE_ASSIGN_OR_RETURN(cursor.id, ParseCursorId(fields, "id"));
+  SLUICE_ASSIGN_OR_RETURN(const json* id, fields.Value("id", keys));
+  if (id != nullptr) {
+    SLUICE_ASSIGN_OR_RETURN(cursor.id, ParseCursorId(fields, "id"));
+  }
   SLUICE_RETURN_IF_ERROR(fields.RejectUnknownFields());
   return cursor;
 }
@@ -215,13 +287,6 @@ ordered_json LookbackToJson(const Lookback& lookback) {
                                  : ordered_json(nullptr)},
           {"from_id", CursorIdToJson(lookback.from_id)},
           {"id_samples", std::move(samples)}};
-}
-
-Result<int64_t> ParseMicros(JsonFields& fields, std::string_view name) {
-  SLUICE_ASSIGN_OR_RETURN(std::string text, fields.String(name));
-  Result<int64_t> micros = ParseTimestamp(text);
-  if (!micros.has_value()) return fields.Error(name, micros.error().message());
-  return *micros;
 }
 
 Result<IdSample> ParseIdSample(JsonFields& fields) {

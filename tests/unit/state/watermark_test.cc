@@ -46,8 +46,9 @@ Watermark FullWatermark() {
   return watermark;
 }
 
-TEST(WatermarkJson, HasSpecFieldsInSpecOrderWithExtensionsAfterTheirNeighbours) {
-  EXPECT_EQ(WatermarkToJson(FullWatermark()), R"({
+// FullWatermark() as this format has always written it (before log
+// positions, snapshots and generations existed).
+const char* const kFullDocument = R"({
   "version": 1,
   "pipeline": "us_dw",
   "table": "settlement.orders",
@@ -105,7 +106,139 @@ TEST(WatermarkJson, HasSpecFieldsInSpecOrderWithExtensionsAfterTheirNeighbours) 
   "schema": null,
   "last_rewind": null,
   "lease_epoch": 3
-})");
+})";
+
+TEST(WatermarkJson, HasSpecFieldsInSpecOrderWithExtensionsAfterTheirNeighbours) {
+  EXPECT_EQ(WatermarkToJson(FullWatermark()), kFullDocument);
+}
+
+TEST(WatermarkJson, ADocumentWrittenBeforeLogCursorsReadsUnchangedAndRewritesByteForByte) {
+  Result<Watermark> parsed = WatermarkFromJson(kFullDocument, kOrigin);
+  ASSERT_TRUE(parsed.has_value()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->cursor, FullWatermark().cursor);
+  EXPECT_EQ(parsed->cursor.log, std::nullopt);
+  EXPECT_EQ(parsed->cursor.snapshot, std::nullopt);
+  EXPECT_EQ(*parsed, FullWatermark());
+  EXPECT_EQ(WatermarkToJson(*parsed), kFullDocument);
+}
+
+// Replaces the cursor of the full document with `cursor` (JSON text) and parses it.
+Result<Watermark> ParseWithCursor(std::string_view cursor) {
+  std::string json = WatermarkToJson(FullWatermark());
+  size_t from = json.find("\"cursor\": {");
+  size_t to = json.find("},", from) + 2;
+  json.replace(from, to - from, "\"cursor\": " + std::string(cursor) + ",");
+  return WatermarkFromJson(json, kOrigin);
+}
+
+TEST(WatermarkJson, LogPositionsAndSnapshotStatesRoundTrip) {
+  Watermark watermark = FullWatermark();
+  std::vector<Cursor> cursors = {
+      Cursor{.log = BinlogPosition{.file = "binlog.000042", .position = 1234, .gtid = "0-1-987"}},
+      Cursor{.log = BinlogPosition{.file = "mysql-bin.000001", .position = 18446744073709551615ull, .gtid = ""}},
+      Cursor{.log = *Lsn::Parse("16/B374D848")},
+      // The first copy of a log table pages by id with the position it will read the log from.
+      Cursor{.id = Value::Int64(77), .log = *Lsn::Parse("0/16B3748")},
+      Cursor{.snapshot = SnapshotState{.state = "state/us_dw/shop.products/20251128_140000_abc123/",
+                                       .taken_at_micros = *ParseTimestamp("2025-11-28T14:00:00.000000Z")}},
+  };
+  for (const Cursor& cursor : cursors) {
+    watermark.cursor = cursor;
+    watermark.staged_files[0].cursor_after = cursor;
+    std::string json = WatermarkToJson(watermark);
+    Result<Watermark> parsed = WatermarkFromJson(json, kOrigin);
+    ASSERT_TRUE(parsed.has_value()) << parsed.status().ToString() << "\n" << json;
+    EXPECT_EQ(*parsed, watermark) << json;
+    EXPECT_EQ(WatermarkToJson(*parsed), json);
+    EXPECT_FALSE(parsed->cursor.empty());
+  }
+  watermark.cursor = cursors[0];
+  EXPECT_THAT(WatermarkToJson(watermark), HasSubstr(R"("cursor": {
+    "log": {
+      "file": "binlog.000042",
+      "position": 1234,
+      "gtid": "0-1-987"
+    }
+  },)"));
+  watermark.cursor = cursors[2];
+  EXPECT_THAT(WatermarkToJson(watermark), HasSubstr(R"("cursor": {
+    "log": {
+      "lsn": "16/B374D848"
+    }
+  },)"));
+  watermark.cursor = cursors[4];
+  EXPECT_THAT(WatermarkToJson(watermark), HasSubstr(R"("cursor": {
+    "snapshot": {
+      "state": "state/us_dw/shop.products/20251128_140000_abc123/",
+      "taken_at": "2025-11-28T14:00:00.000000Z"
+    }
+  },)"));
+}
+
+TEST(WatermarkJson, ALogCursorShapedAsSpecSection8Reads) {
+  Result<Watermark> parsed =
+      ParseWithCursor(R"({"log": {"file": "binlog.000042", "position": 1234, "gtid": "0-1-987"}})");
+  ASSERT_TRUE(parsed.has_value()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->cursor,
+            (Cursor{.log = BinlogPosition{.file = "binlog.000042", .position = 1234, .gtid = "0-1-987"}}));
+  parsed = ParseWithCursor(R"({"log": {"lsn": "0/16B3748"}})");
+  ASSERT_TRUE(parsed.has_value()) << parsed.status().ToString();
+  ASSERT_TRUE(parsed->cursor.log.has_value());
+  EXPECT_EQ(std::get<Lsn>(*parsed->cursor.log).value, 0x16B3748u);
+  EXPECT_EQ(std::get<Lsn>(*parsed->cursor.log).text, "0/16B3748");
+  parsed = ParseWithCursor(R"({"log": {"file": "binlog.000042", "position": 4}})");  // no GTIDs on that server
+  ASSERT_TRUE(parsed.has_value()) << parsed.status().ToString();
+  EXPECT_EQ(std::get<BinlogPosition>(*parsed->cursor.log).gtid, "");
+}
+
+TEST(Lsn, ParsesBothHexHalvesIntoOneComparableValueAndKeepsTheText) {
+  Result<Lsn> lsn = Lsn::Parse("16/B374D848");
+  ASSERT_TRUE(lsn.has_value()) << lsn.status().ToString();
+  EXPECT_EQ(lsn->value, (uint64_t{0x16} << 32) | 0xB374D848u);
+  EXPECT_EQ(lsn->text, "16/B374D848");
+  EXPECT_EQ(Lsn::Parse("0/0")->value, 0u);
+  EXPECT_EQ(Lsn::Parse("FFFFFFFF/FFFFFFFF")->value, UINT64_MAX);
+  // The high half weighs more than any low half: compared as numbers, not as text.
+  EXPECT_LT(*Lsn::Parse("0/FFFFFFFF"), *Lsn::Parse("1/0"));
+  EXPECT_LT(*Lsn::Parse("0/9"), *Lsn::Parse("0/A"));
+  EXPECT_LT(*Lsn::Parse("0/16B3748"), *Lsn::Parse("0/16B3749"));
+  EXPECT_EQ(*Lsn::Parse("0/16b3748"), *Lsn::Parse("0/016B3748"));
+  for (std::string_view bad : {"", "0", "0/", "/1", "g/1", "0/123456789", "-1/0", "0/+1", "0x1/0", "1/2/3", " 0/1"}) {
+    Result<Lsn> parsed = Lsn::Parse(bad);
+    ASSERT_FALSE(parsed.has_value()) << bad;
+    EXPECT_EQ(parsed.error().code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(parsed.error().message(), HasSubstr("'" + std::string(bad) + "' is not a PostgreSQL LSN"));
+  }
+}
+
+TEST(WatermarkJson, MalformedLogAndSnapshotFieldsNameTheField) {
+  struct Case {
+    std::string_view cursor, message;
+  };
+  for (const Case& edit : std::vector<Case>{
+           {R"({"log": {"file": "binlog.000042", "position": -1, "gtid": null}})",
+            "cursor.log.position: expected an integer >= 0, got -1"},
+           {R"({"log": {"file": "binlog.000042", "position": "1234"}})",
+            "cursor.log.position: expected an integer >= 0, got a string"},
+           {R"({"log": {"position": 1234}})", "cursor.log.file: missing"},
+           {R"({"log": {"file": "", "position": 1234}})", "cursor.log.file: empty"},
+           {R"({"log": {"file": "binlog.000042", "position": 4, "gtid": 5}})",
+            "cursor.log.gtid: expected a string or null, got an integer"},
+           {R"({"log": {"lsn": "16-B374D848"}})", "cursor.log.lsn: '16-B374D848' is not a PostgreSQL LSN"},
+           {R"({"log": {"lsn": 5}})", "cursor.log.lsn: expected a string, got an integer"},
+           {R"({"log": {"lsn": "0/1", "file": "binlog.000042"}})", "cursor.log.file: unknown field"},
+           {R"({"log": {"file": "binlog.000042", "position": 4, "offset": 5}})", "cursor.log.offset: unknown field"},
+           {R"({"log": "binlog.000042:4"})", "cursor.log: expected an object, got a string"},
+           {R"({"snapshot": {"state": "state/p/t/", "taken_at": "noon"}})", "cursor.snapshot.taken_at: "},
+           {R"({"snapshot": {"taken_at": "2025-11-28T14:00:00Z"}})", "cursor.snapshot.state: missing"},
+           {R"({"id": 5})", "cursor.timestamp: missing"},
+       }) {
+    Result<Watermark> parsed = ParseWithCursor(edit.cursor);
+    ASSERT_FALSE(parsed.has_value()) << edit.cursor;
+    EXPECT_EQ(parsed.error().code(), StatusCode::kDataError) << edit.cursor;
+    EXPECT_THAT(parsed.error().message(), HasSubstr(edit.message)) << edit.cursor;
+    EXPECT_THAT(parsed.error().message(), HasSubstr(kOrigin));
+  }
 }
 
 TEST(WatermarkJson, RoundTripsEveryField) {
