@@ -9,6 +9,9 @@
 //     become loadable (staged) together when the run's extract completes.
 //   - `lease_epoch` is the epoch of the lease of the last writer; a writer
 //     holding an older epoch is refused (fencing).
+//   - `generation` grows by one with every save, so no two saves write the
+//     same bytes and a compare-and-swap cannot be fooled by an identical
+//     rewrite (store/object_store.h, "Versions").
 //
 // WatermarkStore reads and writes the document with compare-and-swap.
 // Thread-safety: value type; WatermarkStore is thread-compatible.
@@ -105,6 +108,9 @@ struct Watermark {
   std::optional<Schema> schema;
   std::optional<RewindRecord> last_rewind;  // absent until the first rewind
   int64_t lease_epoch = 0;
+  // Saves so far (WatermarkStore::Save sets it); 0 in documents written
+  // before it existed, which do not have the field.
+  int64_t generation = 0;
   friend bool operator==(const Watermark&, const Watermark&) = default;
 };
 
@@ -124,12 +130,23 @@ struct VersionedWatermark {
 class WatermarkStore {
  public:
   explicit WatermarkStore(store::ObjectStore* store) : store_(store) {}
-  // A fresh Watermark (version "") when none is stored.
+  // A fresh Watermark (version "") when none is stored. A document that
+  // cannot be read (not JSON, a field malformed, filed under another table)
+  // is a DataError naming the file, the field, and the remedy (`watermark
+  // reset`); a newer format version is NotSupported ("upgrade sluice").
   Result<VersionedWatermark> Load(const std::string& pipeline, const std::string& table);
   // Writes `watermark` if the stored version is still `expected_version`
-  // ("" = must not exist) and its lease_epoch is not newer than ours;
-  // returns the new version. Conflict otherwise.
-  Result<std::string> Save(const Watermark& watermark, const std::string& expected_version);
+  // ("" = must not exist) and its lease_epoch is not newer than ours, with
+  // the next generation (set in `watermark` once written); returns the new
+  // version. Conflict otherwise.
+  Result<std::string> Save(Watermark& watermark, const std::string& expected_version);
+  // Writes `watermark` over a stored document that cannot be read (or
+  // creates it when none is stored), unless the document changed since (a
+  // compare-and-swap on the unreadable version) or reads again (Conflict).
+  // For `watermark reset`, holding the table's lease; `watermark.lease_epoch`
+  // should be that lease's epoch. Fencing by the stored epoch is impossible:
+  // it cannot be read.
+  Result<std::string> ReplaceUnreadable(Watermark& watermark);
   Status Delete(const std::string& pipeline, const std::string& table);
   // Tables that have a watermark in this pipeline.
   Result<std::vector<std::string>> ListTables(const std::string& pipeline);

@@ -416,6 +416,8 @@ std::string WatermarkToJson(const Watermark& watermark) {
       {"last_rewind", RewindToJson(watermark.last_rewind)},
       {"lease_epoch", watermark.lease_epoch},
   };
+  // Absent until the first save that counts, so documents from before it read and rewrite unchanged.
+  if (watermark.generation > 0) document["generation"] = watermark.generation;
   // Invalid UTF-8 (an error message quoting source bytes) becomes U+FFFD rather than failing the save.
   return document.dump(2, ' ', false, ordered_json::error_handler_t::replace);
 }
@@ -443,6 +445,7 @@ Result<Watermark> WatermarkFromJson(std::string_view text, const std::string& or
   SLUICE_ASSIGN_OR_RETURN(watermark.schema, ParseSchema(document));
   SLUICE_ASSIGN_OR_RETURN(watermark.last_rewind, ParseRewind(document));
   SLUICE_ASSIGN_OR_RETURN(watermark.lease_epoch, document.Int64("lease_epoch", 0, kOptional));
+  SLUICE_ASSIGN_OR_RETURN(watermark.generation, document.Int64("generation", 0, kOptional));
   SLUICE_RETURN_IF_ERROR(document.RejectUnknownFields());
   return watermark;
 }

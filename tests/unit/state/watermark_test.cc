@@ -118,6 +118,7 @@ TEST(WatermarkJson, ADocumentWrittenBeforeLogCursorsReadsUnchangedAndRewritesByt
   EXPECT_EQ(parsed->cursor, FullWatermark().cursor);
   EXPECT_EQ(parsed->cursor.log, std::nullopt);
   EXPECT_EQ(parsed->cursor.snapshot, std::nullopt);
+  EXPECT_EQ(parsed->generation, 0) << "a document without a generation reads as generation 0";
   EXPECT_EQ(*parsed, FullWatermark());
   EXPECT_EQ(WatermarkToJson(*parsed), kFullDocument);
 }
@@ -463,6 +464,57 @@ TEST_F(WatermarkStoreTest, SaveUnderAnOlderLeaseEpochIsFencedOff) {
   Watermark same_epoch = newer;
   same_epoch.cursor.id = Value::Int64(7);
   EXPECT_TRUE(watermarks_.Save(same_epoch, *version).has_value());
+}
+
+TEST_F(WatermarkStoreTest, EverySaveWritesTheNextGeneration) {
+  Watermark watermark = FullWatermark();
+  Result<std::string> first = watermarks_.Save(watermark, "");
+  ASSERT_TRUE(first.has_value()) << first.status().ToString();
+  EXPECT_EQ(watermark.generation, 1);
+  std::string first_bytes = store_.Contents().at(kOrigin);
+  EXPECT_THAT(first_bytes, HasSubstr("\"lease_epoch\": 3,\n  \"generation\": 1\n}"));
+  Result<std::string> second = watermarks_.Save(watermark, *first);  // nothing else changed
+  ASSERT_TRUE(second.has_value()) << second.status().ToString();
+  EXPECT_EQ(watermark.generation, 2);
+  EXPECT_NE(store_.Contents().at(kOrigin), first_bytes);
+  EXPECT_EQ(watermarks_.Load("us_dw", "settlement.orders")->watermark, watermark);
+}
+
+TEST_F(WatermarkStoreTest, ADocumentWithoutAGenerationIsReadAsZeroAndSavedAsOne) {
+  ASSERT_TRUE(store_.Put(kOrigin, kFullDocument).has_value());
+  Result<VersionedWatermark> loaded = watermarks_.Load("us_dw", "settlement.orders");
+  ASSERT_TRUE(loaded.has_value()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->watermark.generation, 0);
+  ASSERT_TRUE(watermarks_.Save(loaded->watermark, loaded->version).has_value());
+  EXPECT_EQ(loaded->watermark.generation, 1);
+}
+
+// S3 versions objects by a digest of their bytes (ETag): A, then B, then A
+// again gives A's version back. A run still holding that version must not
+// win its compare-and-swap; the generation makes the second A differ.
+TEST(WatermarkStoreOnContentVersions, AStaleSaveLosesAfterAnotherWriterRestoredTheSameState) {
+  store::MemoryStore etag_store("s3-like", store::MemoryStore::VersionScheme::kContentHash);
+  WatermarkStore watermarks(&etag_store);
+  Watermark a = FullWatermark();
+  ASSERT_TRUE(watermarks.Save(a, "").has_value());
+  Result<VersionedWatermark> held = watermarks.Load("us_dw", "settlement.orders");  // the stale run reads A
+  ASSERT_TRUE(held.has_value());
+  // Another writer saves B, then A's state again.
+  Result<VersionedWatermark> other = watermarks.Load("us_dw", "settlement.orders");
+  Watermark b = other->watermark;
+  b.cursor.id = Value::Int64(2000000);
+  Result<std::string> b_version = watermarks.Save(b, other->version);
+  ASSERT_TRUE(b_version.has_value()) << b_version.status().ToString();
+  Watermark a_again = b;
+  a_again.cursor = a.cursor;
+  ASSERT_TRUE(watermarks.Save(a_again, *b_version).has_value());
+  EXPECT_NE(watermarks.Load("us_dw", "settlement.orders")->version, held->version);
+  Watermark stale = held->watermark;
+  stale.cursor.id = Value::Int64(1);
+  Result<std::string> saved = watermarks.Save(stale, held->version);
+  ASSERT_FALSE(saved.has_value()) << "the stale run overwrote a newer watermark";
+  EXPECT_EQ(saved.error().code(), StatusCode::kConflict);
+  EXPECT_EQ(watermarks.Load("us_dw", "settlement.orders")->watermark.cursor, a.cursor);
 }
 
 TEST_F(WatermarkStoreTest, LoadRejectsADocumentFiledUnderAnotherTable) {
