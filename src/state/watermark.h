@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "common/enum_names.h"
 #include "store/object_store.h"
 #include "types/cursor.h"
 #include "types/schema.h"
@@ -30,6 +31,21 @@ namespace sluice::state {
 inline constexpr int kWatermarkVersion = 1;
 // loaded_files keeps this many most recent entries; the target's ledger keeps all.
 inline constexpr size_t kLoadedFilesKept = 200;
+
+// extract.status: "never" before the first run, "running" while one
+// extracts (a dead run leaves it), then "success" or "failed".
+enum class ExtractStatus { kNever, kRunning, kSuccess, kFailed };
+inline constexpr EnumNames<ExtractStatus, 4> kExtractStatusNames{{{{ExtractStatus::kNever, "never"},
+                                                                   {ExtractStatus::kRunning, "running"},
+                                                                   {ExtractStatus::kSuccess, "success"},
+                                                                   {ExtractStatus::kFailed, "failed"}}}};
+inline std::string_view ToString(ExtractStatus status) { return kExtractStatusNames.Name(status); }
+
+// load.status: "never", then "success" or "failed".
+enum class LoadStatus { kNever, kSuccess, kFailed };
+inline constexpr EnumNames<LoadStatus, 3> kLoadStatusNames{
+    {{{LoadStatus::kNever, "never"}, {LoadStatus::kSuccess, "success"}, {LoadStatus::kFailed, "failed"}}}};
+inline std::string_view ToString(LoadStatus status) { return kLoadStatusNames.Name(status); }
 
 using Cursor = ::sluice::Cursor;  // types/cursor.h
 using Lookback = ::sluice::Lookback;
@@ -57,7 +73,7 @@ struct LoadedFileEntry {
 };
 
 struct ExtractState {
-  std::string status = "never";  // never | running | success | failed
+  ExtractStatus status = ExtractStatus::kNever;
   int64_t total_rows = 0;
   int64_t last_session_rows = 0;
   std::string last_started_at;
@@ -69,7 +85,7 @@ struct ExtractState {
 };
 
 struct LoadState {
-  std::string status = "never";  // never | success | failed
+  LoadStatus status = LoadStatus::kNever;
   int64_t rows_loaded = 0;
   std::string last_loaded_at;
   std::optional<std::string> last_error;

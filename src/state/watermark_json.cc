@@ -17,8 +17,6 @@ using nlohmann::ordered_json;
 constexpr auto kOptional = JsonFields::kOptional;
 
 constexpr std::array kCdcStrategies = {"", "hybrid", "timestamp_only", "id_only", "full_sync", "custom_sql"};
-constexpr std::array kExtractStatuses = {"never", "running", "success", "failed"};
-constexpr std::array kLoadStatuses = {"never", "success", "failed"};
 
 // Timestamps and optional texts: "" is written as null.
 ordered_json TextOrNull(const std::string& text) { return text.empty() ? ordered_json(nullptr) : ordered_json(text); }
@@ -108,6 +106,15 @@ Status CheckOneOf(JsonFields& fields, std::string_view name, const std::string& 
     if (*choice) choices += fmt::format("{}{}", choices.empty() ? "" : ", ", choice);
   }
   return fields.Error(name, fmt::format("'{}' is not one of {}", value, choices));
+}
+
+// The enum the field `name` spells; an error listing the names otherwise.
+template <typename Enum, size_t N>
+Result<Enum> ParseEnum(JsonFields& fields, std::string_view name, const EnumNames<Enum, N>& names) {
+  SLUICE_ASSIGN_OR_RETURN(std::string text, fields.String(name));
+  std::optional<Enum> value = names.Parse(text);
+  if (!value) return fields.Error(name, fmt::format("'{}' is not one of {}", text, names.List()));
+  return *value;
 }
 
 ordered_json SchemaToJson(const std::optional<Schema>& schema) {
@@ -233,8 +240,7 @@ Result<ExtractState> ParseExtract(JsonFields& document) {
   SLUICE_ASSIGN_OR_RETURN(const json* value, document.Value("extract"));
   SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, document.origin(), "extract"));
   ExtractState extract;
-  SLUICE_ASSIGN_OR_RETURN(extract.status, fields.String("status"));
-  SLUICE_RETURN_IF_ERROR(CheckOneOf(fields, "status", extract.status, kExtractStatuses));
+  SLUICE_ASSIGN_OR_RETURN(extract.status, ParseEnum(fields, "status", kExtractStatusNames));
   SLUICE_ASSIGN_OR_RETURN(extract.total_rows, fields.Int64("total_rows", 0));
   SLUICE_ASSIGN_OR_RETURN(extract.last_session_rows, fields.Int64("last_session_rows", 0));
   SLUICE_ASSIGN_OR_RETURN(extract.last_started_at, fields.Timestamp("last_started_at"));
@@ -250,8 +256,7 @@ Result<LoadState> ParseLoad(JsonFields& document) {
   SLUICE_ASSIGN_OR_RETURN(const json* value, document.Value("load"));
   SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, document.origin(), "load"));
   LoadState load;
-  SLUICE_ASSIGN_OR_RETURN(load.status, fields.String("status"));
-  SLUICE_RETURN_IF_ERROR(CheckOneOf(fields, "status", load.status, kLoadStatuses));
+  SLUICE_ASSIGN_OR_RETURN(load.status, ParseEnum(fields, "status", kLoadStatusNames));
   SLUICE_ASSIGN_OR_RETURN(load.rows_loaded, fields.Int64("rows_loaded", 0));
   SLUICE_ASSIGN_OR_RETURN(load.last_loaded_at, fields.Timestamp("last_loaded_at"));
   SLUICE_ASSIGN_OR_RETURN(load.last_error, fields.NullableString("last_error", kOptional));
@@ -395,7 +400,7 @@ std::string WatermarkToJson(const Watermark& watermark) {
       {"cursor", CursorToJson(watermark.cursor)},
       {"lookback", watermark.lookback.empty() ? ordered_json(nullptr) : LookbackToJson(watermark.lookback)},
       {"extract",
-       {{"status", watermark.extract.status},
+       {{"status", std::string(ToString(watermark.extract.status))},
         {"total_rows", watermark.extract.total_rows},
         {"last_session_rows", watermark.extract.last_session_rows},
         {"last_started_at", TextOrNull(watermark.extract.last_started_at)},
@@ -407,7 +412,7 @@ std::string WatermarkToJson(const Watermark& watermark) {
       {"pending_files", StagedFilesToJson(watermark.pending_files)},
       {"loaded_files", LoadedFilesToJson(watermark.loaded_files)},
       {"load",
-       {{"status", watermark.load.status},
+       {{"status", std::string(ToString(watermark.load.status))},
         {"rows_loaded", watermark.load.rows_loaded},
         {"last_loaded_at", TextOrNull(watermark.load.last_loaded_at)},
         {"last_error", TextOrNull(watermark.load.last_error)}}},

@@ -23,7 +23,7 @@ Watermark FullWatermark() {
   watermark.lookback.from_timestamp_micros = *ParseTimestamp("2025-11-27T15:25:00.000000Z");
   watermark.lookback.from_id = Value::Int64(999000);
   watermark.lookback.id_samples = {{*ParseTimestamp("2025-11-27T15:00:00.000000Z"), Value::Int64(999000)}};
-  watermark.extract = {.status = "success",
+  watermark.extract = {.status = ExtractStatus::kSuccess,
                        .total_rows = 5000000,
                        .last_session_rows = 50000,
                        .last_started_at = "2025-11-28T14:00:00.000000Z",
@@ -37,7 +37,7 @@ Watermark FullWatermark() {
                              .run_id = "abc123",
                              .staged_at = "2025-11-28T14:00:40.000000Z"}};
   watermark.loaded_files = {{.key = "incremental/old.parquet", .rows = 7, .loaded_at = "2025-11-27T10:00:00.000000Z"}};
-  watermark.load = {.status = "success",
+  watermark.load = {.status = LoadStatus::kSuccess,
                     .rows_loaded = 5000000,
                     .last_loaded_at = "2025-11-27T10:00:00.000000Z",
                     .last_error = std::nullopt};
@@ -400,7 +400,7 @@ TEST_F(WatermarkStoreTest, LoadGivesAFreshDocumentWhenNoneIsStored) {
   EXPECT_EQ(loaded->watermark.pipeline, "us_dw");
   EXPECT_EQ(loaded->watermark.table, "settlement.orders");
   EXPECT_TRUE(loaded->watermark.cursor.empty());
-  EXPECT_EQ(loaded->watermark.extract.status, "never");
+  EXPECT_EQ(loaded->watermark.extract.status, ExtractStatus::kNever);
 }
 
 TEST_F(WatermarkStoreTest, SaveCreatesThenReplacesByVersion) {
