@@ -219,7 +219,7 @@ Result<ObjectInfo> LocalStore::PutFile(const std::string& key, const std::string
   return Publish(key, temp, PutCondition{});
 }
 
-Result<std::unique_ptr<OpenObject>> LocalStore::Open(const std::string& key) const {
+Result<std::unique_ptr<OpenObject>> LocalStore::OpenFile(const std::string& key) const {
   SLUICE_RETURN_IF_ERROR(ValidateKey(key));
   std::string path = PathOf(key);
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -239,13 +239,13 @@ Result<std::unique_ptr<OpenObject>> LocalStore::Open(const std::string& key) con
 }
 
 Result<Object> LocalStore::Get(const std::string& key) {
-  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<OpenObject> object, Open(key));
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<OpenObject> object, OpenFile(key));
   SLUICE_ASSIGN_OR_RETURN(std::string data, local_internal::ReadAll(object->fd(), object->path()));
   return Object{.data = std::move(data), .version = object->version()};
 }
 
 Result<Object> LocalStore::GetRange(const std::string& key, uint64_t offset, uint64_t length) {
-  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<OpenObject> object, Open(key));
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<OpenObject> object, OpenFile(key));
   uint64_t available = offset < object->size_bytes() ? object->size_bytes() - offset : 0;
   std::string data(static_cast<size_t>(std::min(length, available)), '\0');
   SLUICE_ASSIGN_OR_RETURN(size_t got, object->ReadAt(data.data(), data.size(), offset));
@@ -254,7 +254,7 @@ Result<Object> LocalStore::GetRange(const std::string& key, uint64_t offset, uin
 }
 
 Result<std::unique_ptr<ObjectReader>> LocalStore::OpenRead(const std::string& key) {
-  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<OpenObject> object, Open(key));
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<OpenObject> object, OpenFile(key));
   return std::unique_ptr<ObjectReader>(std::make_unique<LocalObjectReader>(std::move(object)));
 }
 

@@ -59,7 +59,7 @@ class LocalStore final : public ObjectStore {
   std::string PathOf(const std::string& key) const { return root_ + "/" + key; }
   std::string LockPath() const;
   // The regular file of `key`, open for reading; NotFound when absent (or a directory).
-  Result<std::unique_ptr<local_internal::OpenObject>> Open(const std::string& key) const;
+  Result<std::unique_ptr<local_internal::OpenObject>> OpenFile(const std::string& key) const;
   // Renames the synced temp file over `key` if `condition` holds, under the store lock.
   Result<ObjectInfo> Publish(const std::string& key, local_internal::TempFile& temp, const PutCondition& condition);
   // Removes the directories of `path` that are empty, up to the root. REQUIRES: the store lock.
