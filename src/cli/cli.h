@@ -10,17 +10,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/exit_code.h"  // kExit*, ExitCodeFor: SPEC §1's exit codes
 #include "common/status.h"
 #include "config/config.h"
 
 namespace sluice::cli {
-
-// Exit codes (SPEC §1).
-inline constexpr int kExitSuccess = 0;
-inline constexpr int kExitFailed = 1;
-inline constexpr int kExitUsage = 2;
-inline constexpr int kExitMismatch = 3;
-inline constexpr int kExitLeaseHeld = 75;
 
 struct GlobalOptions {
   std::string config_dir;  // resolved: --config-dir, $SLUICE_CONFIG_DIR, ./config
@@ -40,8 +34,6 @@ struct Cli {
   Result<config::Config> LoadConfig(const std::string& pipeline = "") const;
 };
 
-// Maps an error to its exit code: configuration/usage 2, lease 75, else 1.
-int ExitCodeFor(const Status& status);
 // Prints "error: <message>" (redacted) to stderr and returns ExitCodeFor(status).
 int ReportError(const Status& status);
 

@@ -57,8 +57,9 @@ void PrintRun(const char* title, const sync::RunReport& report, const config::Pi
     for (const config::TableConfig& config : pipeline.tables) {
       if (config.name == table) strategy = std::string(config::ToString(config.cdc_strategy));
     }
-    if (result.status != "success") {
-      std::printf("  %-13s %-15s %s: %s\n", table.c_str(), strategy.c_str(), result.status.c_str(),
+    if (result.status != sync::TableStatus::kSuccess) {
+      std::printf("  %-13s %-15s %s: %s\n", table.c_str(), strategy.c_str(),
+                  std::string(ToString(result.status)).c_str(),
                   result.error.message().c_str());
       continue;
     }

@@ -5,7 +5,10 @@
 // "unlisted" (in the store but waiting for nothing: loaded long ago, or
 // left behind by a run that crashed before recording it), and, for a file
 // the watermark lists as staged or pending, "missing" (not in the store)
-// or "damaged" (not the size it was staged with).
+// or "damaged" (not the size it was staged with). A file of a table whose
+// watermark cannot be read is "unknown": whether it waits cannot be told,
+// so it is never cleaned; the table's error is reported and the command
+// goes on with the others, then exits 1.
 //
 // Cleaning a staged file never drops its rows: the table's cursor goes
 // back to where that file's rows begin (state/rewind.h), which forgets the
@@ -13,6 +16,7 @@
 #include <cstdio>
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -63,8 +67,10 @@ std::string TableOfFile(const std::string& key, const std::map<std::string, std:
 
 // Every data file of the pipeline with its state; only `tables` (all when
 // empty) are returned, but every table's watermark is read, so a file is
-// "unlisted" only if no table of the pipeline lists it.
-Result<std::vector<FileRow>> CollectFiles(sync::PipelineContext& context, const std::vector<std::string>& tables) {
+// "unlisted" only if no table of the pipeline lists it. Tables whose
+// watermark cannot be read go to `unreadable` with the error.
+Result<std::vector<FileRow>> CollectFiles(sync::PipelineContext& context, const std::vector<std::string>& tables,
+                                          std::map<std::string, Status>* unreadable) {
   std::set<std::string> wanted(tables.begin(), tables.end());
   for (const std::string& table : tables) SLUICE_RETURN_IF_ERROR(context.FindTable(table));
   std::map<std::string, FileRow> by_key;
@@ -72,8 +78,12 @@ Result<std::vector<FileRow>> CollectFiles(sync::PipelineContext& context, const 
   for (const config::TableConfig& table_config : context.pipeline().tables) {
     const std::string& table = table_config.name;
     table_by_safe_name[sync::KeySafeName(table)] = table;
-    SLUICE_ASSIGN_OR_RETURN(state::VersionedWatermark stored,
-                            context.watermarks().Load(context.pipeline().name, table));
+    Result<state::VersionedWatermark> loaded = context.watermarks().Load(context.pipeline().name, table);
+    if (!loaded.has_value()) {
+      unreadable->emplace(table, loaded.error());
+      continue;
+    }
+    const state::VersionedWatermark& stored = *loaded;
     for (const auto& entry : stored.watermark.staged_files) {
       by_key[entry.key] = ListedRow(table, entry.key, "staged", entry.rows, entry.bytes);
     }
@@ -97,6 +107,7 @@ Result<std::vector<FileRow>> CollectFiles(sync::PipelineContext& context, const 
       FileRow row = found != by_key.end() ? found->second
                                           : FileRow{TableOfFile(object.key, table_by_safe_name), object.key, "unlisted"};
       if (!wanted_table(row.table)) continue;
+      if (unreadable->count(row.table)) row.state = "unknown";
       bool waiting = row.listed_as == "staged" || row.listed_as == "pending";
       if (waiting && object.size_bytes != row.bytes) row.state = "damaged";
       row.bytes = object.size_bytes;
@@ -114,11 +125,23 @@ Result<std::vector<FileRow>> CollectFiles(sync::PipelineContext& context, const 
   return rows;
 }
 
+// Reports the tables whose watermark could not be read (of those asked for); kExitFailed if any.
+int ReportUnreadable(const std::map<std::string, Status>& unreadable, const FilesArgs& args) {
+  int exit_code = kExitSuccess;
+  for (const auto& [table, error] : unreadable) {
+    if (!args.tables.empty() && std::find(args.tables.begin(), args.tables.end(), table) == args.tables.end()) continue;
+    exit_code = ReportError(DataError("{} (its files are shown as unknown and are never cleaned)", error.message()));
+  }
+  return exit_code == kExitSuccess ? kExitSuccess : kExitFailed;
+}
+
 int List(const Cli& cli, const FilesArgs& args) {
   Result<OpenedPipeline> opened = OpenPipeline(cli, args.pipeline);
   if (!opened.has_value()) return ReportError(opened.error());
-  Result<std::vector<FileRow>> rows = CollectFiles(*opened->context, args.tables);
+  std::map<std::string, Status> unreadable;
+  Result<std::vector<FileRow>> rows = CollectFiles(*opened->context, args.tables, &unreadable);
   if (!rows.has_value()) return ReportError(rows.error());
+  int exit_code = ReportUnreadable(unreadable, args);
   if (args.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const FileRow& row : *rows) {
@@ -127,20 +150,21 @@ int List(const Cli& cli, const FilesArgs& args) {
                      {"bytes", row.bytes}, {"modified_at", FormatTimestampIso(row.modified_micros)}});
     }
     std::printf("%s\n", out.dump(2).c_str());
-    return kExitSuccess;
+    return exit_code;
   }
   if (rows->empty()) std::printf("no staged files\n");
   for (const FileRow& row : *rows) {
     std::printf("%-8s %10s %9s  %s\n", row.state.c_str(), row.rows < 0 ? "?" : std::to_string(row.rows).c_str(),
                 HumanBytes(row.bytes).c_str(), row.key.c_str());
   }
-  return kExitSuccess;
+  return exit_code;
 }
 
 bool Deletable(const FileRow& row, const FilesArgs& args, int64_t now_micros) {
   if (args.older_than_days >= 0 && now_micros - row.modified_micros < args.older_than_days * kMicrosPerDay) {
     return false;
   }
+  if (row.state == "unknown") return false;  // its table's watermark cannot be read: it may be waiting
   if (row.listed_as == "loaded") return true;
   if (row.listed_as.empty()) return !args.loaded_only;
   return args.include_staged && !args.loaded_only;  // waiting (staged, pending, missing, damaged): only when told
@@ -196,8 +220,10 @@ int Clean(const Cli& cli, const FilesArgs& args) {
   if (!opened.has_value()) return ReportError(opened.error());
   Result<std::vector<std::unique_ptr<state::Lease>>> leases = LeaseTables(*opened->context);
   if (!leases.has_value()) return ReportError(leases.error());
-  Result<std::vector<FileRow>> rows = CollectFiles(*opened->context, args.tables);
+  std::map<std::string, Status> unreadable;
+  Result<std::vector<FileRow>> rows = CollectFiles(*opened->context, args.tables, &unreadable);
   if (!rows.has_value()) return ReportError(rows.error());
+  int unreadable_exit = ReportUnreadable(unreadable, args);
   int64_t now = NowMicros();
   std::map<std::string, std::set<std::string>> doomed;  // by table
   size_t doomed_count = 0;
@@ -209,7 +235,7 @@ int Clean(const Cli& cli, const FilesArgs& args) {
   }
   if (doomed_count == 0) {
     std::printf("nothing to delete\n");
-    return kExitSuccess;
+    return unreadable_exit;
   }
   std::map<std::string, TableEdit> edits;
   for (const auto& [table, keys] : doomed) {
@@ -247,7 +273,7 @@ int Clean(const Cli& cli, const FilesArgs& args) {
     }
   }
   std::printf("deleted %zu files\n", doomed_count);
-  return kExitSuccess;
+  return unreadable_exit;
 }
 
 }  // namespace
@@ -259,7 +285,8 @@ void AddFilesCommand(CLI::App& app, Cli& cli) {
   group->footer(R"(
 States: staged (waiting to load), pending (full copy in progress), loaded,
 unlisted (waiting for nothing: loaded long ago, or left by a crashed run),
-missing / damaged (waiting, but gone from the store or not its staged size).
+missing / damaged (waiting, but gone from the store or not its staged size),
+unknown (its table's watermark cannot be read: never cleaned).
 
 Examples:
   sluice files list -p us_dw -t settlement.orders

@@ -20,19 +20,6 @@ Result<config::Config> Cli::LoadConfig(const std::string& pipeline) const {
   return config::LoadConfig(global.config_dir, options);
 }
 
-int ExitCodeFor(const Status& status) {
-  switch (status.code()) {
-    case StatusCode::kOk: return kExitSuccess;
-    // Errors that reach main come from resolving the request (a pipeline,
-    // table or connection that is not configured) or from the configuration.
-    case StatusCode::kInvalidArgument:
-    case StatusCode::kNotFound:
-    case StatusCode::kNotSupported: return kExitUsage;
-    case StatusCode::kLeaseHeld: return kExitLeaseHeld;
-    default: return kExitFailed;
-  }
-}
-
 int ReportError(const Status& status) {
   std::fprintf(stderr, "error: %s\n", Redact(status.message()).c_str());
   return ExitCodeFor(status);

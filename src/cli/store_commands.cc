@@ -29,6 +29,10 @@ std::string CursorText(const Cursor& cursor) {
   if (cursor.empty()) return "-";
   std::string text = cursor.timestamp_micros ? FormatTimestampIso(*cursor.timestamp_micros) : "";
   if (!cursor.id.is_null()) text += (text.empty() ? "id " : " id ") + cursor.id.ToString();
+  if (cursor.log) text += (text.empty() ? "" : " ") + ToString(*cursor.log);
+  if (cursor.snapshot) {
+    text += (text.empty() ? "snapshot " : " snapshot ") + FormatTimestampIso(cursor.snapshot->taken_at_micros);
+  }
   return text;
 }
 

@@ -21,7 +21,8 @@ Result<OpenedPipeline> OpenPipeline(const Cli& cli, const std::string& pipeline)
 // "1.2 MB", "532 B"
 std::string HumanBytes(uint64_t bytes);
 
-// "2025-11-27T15:30:00.000000Z id 42", "id 42", or "-" for an empty cursor.
+// "2025-11-27T15:30:00.000000Z id 42", "id 42", "binlog.000042:1234 gtid 0-1-987",
+// "lsn 0/16B3748", "snapshot 2025-11-28T14:00:00.000000Z", or "-" for an empty cursor.
 std::string CursorText(const Cursor& cursor);
 
 }  // namespace sluice::cli

@@ -30,17 +30,18 @@ void OnStopSignal(int) { sync::RequestStop(); }
 
 void PrintSummary(const sync::RunReport& report) {
   for (const auto& [table, result] : report.table_results) {
-    if (result.status == "success") {
+    if (result.status == sync::TableStatus::kSuccess) {
       std::fprintf(stderr, "%s: success, %lld rows extracted into %lld files, %lld rows loaded (%.1f s)%s\n",
                    table.c_str(), static_cast<long long>(result.rows_extracted),
                    static_cast<long long>(result.files_created), static_cast<long long>(result.rows_loaded),
                    result.duration_seconds, result.zero_dates_nulled ? ", zero dates turned NULL" : "");
     } else {
-      std::fprintf(stderr, "%s: %s: %s\n", table.c_str(), result.status.c_str(),
+      std::fprintf(stderr, "%s: %s: %s\n", table.c_str(), std::string(ToString(result.status)).c_str(),
                    Redact(result.error.message()).c_str());
     }
   }
-  std::fprintf(stderr, "run %s: %s in %.1f s\n", report.execution_id.c_str(), report.Status().c_str(),
+  std::fprintf(stderr, "run %s: %s in %.1f s\n", report.execution_id.c_str(),
+               std::string(ToString(report.Status())).c_str(),
                report.duration_seconds);
 }
 

@@ -32,12 +32,17 @@ void PrintHuman(const state::Watermark& watermark, bool show_files) {
   std::printf("cursor:     timestamp %s, id %s\n",
               cursor.timestamp_micros ? FormatTimestampIso(*cursor.timestamp_micros).c_str() : "none",
               cursor.id.is_null() ? "none" : cursor.id.ToString().c_str());
-  std::printf("extract:    %s, %lld rows in all, %lld last run, finished %s\n", watermark.extract.status.c_str(),
+  if (cursor.log) std::printf("log:        %s\n", ToString(*cursor.log).c_str());
+  if (cursor.snapshot) {
+    std::printf("snapshot:   %s, taken %s\n", cursor.snapshot->state.c_str(),
+                FormatTimestampIso(cursor.snapshot->taken_at_micros).c_str());
+  }
+  std::printf("extract:    %s, %lld rows in all, %lld last run, finished %s\n", std::string(ToString(watermark.extract.status)).c_str(),
               static_cast<long long>(watermark.extract.total_rows),
               static_cast<long long>(watermark.extract.last_session_rows),
               watermark.extract.last_finished_at.empty() ? "never" : watermark.extract.last_finished_at.c_str());
   if (watermark.extract.last_error) std::printf("last error: %s\n", Redact(*watermark.extract.last_error).c_str());
-  std::printf("load:       %s, %lld rows in all, last %s\n", watermark.load.status.c_str(),
+  std::printf("load:       %s, %lld rows in all, last %s\n", std::string(ToString(watermark.load.status)).c_str(),
               static_cast<long long>(watermark.load.rows_loaded),
               watermark.load.last_loaded_at.empty() ? "never" : watermark.load.last_loaded_at.c_str());
   if (watermark.load.last_error) std::printf("load error: %s\n", Redact(*watermark.load.last_error).c_str());
@@ -174,6 +179,14 @@ int Change(const Cli& cli, const WatermarkArgs& args, bool reset) {
                             (*table)->processing.lease_seconds);
   if (!lease.has_value()) return ReportError(lease.error());
   Result<state::VersionedWatermark> stored = LoadFor(*opened->context, args.table);
+  // A reset needs nothing of the stored document, so one that cannot be read
+  // is replaced (under the lease just taken) instead of having to be deleted by hand.
+  bool replace_unreadable = reset && !stored.has_value() && stored.error().code() == StatusCode::kDataError;
+  if (replace_unreadable) {
+    std::fprintf(stderr, "warning: replacing an unreadable watermark: %s\n", Redact(stored.error().message()).c_str());
+    stored = state::VersionedWatermark{};
+    stored->watermark.lease_epoch = (*lease)->epoch();
+  }
   if (!stored.has_value()) return ReportError(stored.error());
   state::Watermark& watermark = stored->watermark;
   watermark.pipeline = args.pipeline;
@@ -194,8 +207,14 @@ int Change(const Cli& cli, const WatermarkArgs& args, bool reset) {
   }
   // What earlier runs recorded for the re-read belongs to the old position.
   watermark.lookback = Lookback();
-  Result<std::string> saved = opened->context->watermarks().Save(watermark, stored->version);
+  Result<std::string> saved = replace_unreadable ? opened->context->watermarks().ReplaceUnreadable(watermark)
+                                                 : opened->context->watermarks().Save(watermark, stored->version);
   if (!saved.has_value()) return ReportError(saved.error());
+  if (replace_unreadable) {
+    std::printf("files the unreadable watermark listed are no longer tracked; `sluice files clean -p %s -t %s` "
+                "lists them (the target's ledger keeps any of them from loading twice)\n",
+                args.pipeline.c_str(), args.table.c_str());
+  }
   for (const std::string& line : forgotten) std::printf("forgot %s; its rows are read again\n", line.c_str());
   if (reset) {
     std::printf("watermark of %s reset: the next sync re-extracts the whole table%s\n", args.table.c_str(),

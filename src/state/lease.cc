@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 
@@ -33,6 +34,7 @@ LeaseOptions Normalized(LeaseOptions options) {
   if (!options.now_micros) options.now_micros = [] { return NowMicros(); };
   if (options.host.empty()) options.host = HostName();
   if (options.pid == 0) options.pid = ::getpid();
+  if (options.retry.max_total_micros <= 0) options.retry.max_total_micros = options.renew_interval_micros / 2;
   return options;
 }
 
@@ -83,7 +85,8 @@ Result<std::unique_ptr<Lease>> Lease::Acquire(store::ObjectStore* store, const s
                        .epoch = 1,
                        .renewed_at_micros = now,
                        .expires_at_micros = now + options.lease_seconds * kMicrosPerSecond,
-                       .released = false};
+                       .released = false,
+                       .generation = 1};
     store::PutCondition condition;
     Result<store::Object> current = store->Get(key);
     if (current.has_value()) {
@@ -103,6 +106,7 @@ Result<std::unique_ptr<Lease>> Lease::Acquire(store::ObjectStore* store, const s
       if (!held->released)
         SLUICE_LOG_INFO("table {}: taking over the lease of run {}: {}", table, held->run_id, reason);
       mine.epoch = held->epoch + 1;
+      mine.generation = held->generation + 1;
       condition.if_version = current->version;
     } else if (current.error().code() == StatusCode::kNotFound) {
       condition.if_absent = true;
@@ -131,6 +135,8 @@ Lease::Lease(store::ObjectStore* store, std::string pipeline, std::string table,
       lease_seconds_(options.lease_seconds),
       renew_interval_micros_(options.renew_interval_micros),
       now_micros_(options.now_micros),
+      retry_(options.retry),
+      retry_environment_(options.retry_environment),
       epoch_(document.epoch),
       document_(std::move(document)),
       version_(std::move(version)) {
@@ -188,17 +194,20 @@ Status Lease::Renew() {
   int64_t now = Now();
   next.renewed_at_micros = now;
   next.expires_at_micros = now + lease_seconds_ * kMicrosPerSecond;
+  ++next.generation;
   return WriteOurs(next);
 }
 
-Status Lease::WriteOurs(const LeaseDocument& next) {
+Status Lease::WriteOurs(LeaseDocument next) {
   for (int attempt = 0; attempt < kWriteAttempts; ++attempt) {
     std::string version;
     {
       std::lock_guard lock(mutex_);
       version = version_;
     }
-    Result<store::ObjectInfo> written = store_->Put(key_, LeaseToJson(next), IfVersion(version));
+    Result<store::ObjectInfo> written = Retry<store::ObjectInfo>(
+        retry_, fmt::format("writing the lease {}", key_),
+        [&] { return store_->Put(key_, LeaseToJson(next), IfVersion(version)); }, retry_environment_);
     if (written.has_value()) {
       std::lock_guard lock(mutex_);
       document_ = next;
@@ -216,6 +225,7 @@ Status Lease::WriteOurs(const LeaseDocument& next) {
       if (held.has_value() && SameHolder(*held, next)) {
         std::lock_guard lock(mutex_);
         version_ = current->version;
+        next.generation = std::max(next.generation, held->generation + 1);  // over our landed write, not a copy of it
         continue;
       }
       holder = held.has_value() ? fmt::format("run {} (pid {} on host {}) holds it now with epoch {}", held->run_id,
@@ -252,6 +262,7 @@ Status Lease::Release() {
   next.released = true;
   next.renewed_at_micros = now;
   next.expires_at_micros = now;
+  ++next.generation;
   Status written = WriteOurs(next);
   if (!written.ok() && written.code() != StatusCode::kConflict) return written;
   std::lock_guard lock(mutex_);

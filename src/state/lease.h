@@ -26,6 +26,7 @@
 #include <string_view>
 #include <thread>
 
+#include "common/retry.h"
 #include "store/object_store.h"
 
 namespace sluice::state {
@@ -38,11 +39,15 @@ struct LeaseDocument {
   int64_t renewed_at_micros = 0;  // JSON: "renewed_at", "2025-11-27T15:30:00.000000Z"
   int64_t expires_at_micros = 0;  // JSON: "expires_at"
   bool released = false;          // the holder let go: the next Acquire takes over at once
+  // Grows by one with every write (acquire, renew, release), so no two writes
+  // have the same bytes (store/object_store.h, "Versions"); 0 in leases written
+  // before it existed.
+  int64_t generation = 0;
   friend bool operator==(const LeaseDocument&, const LeaseDocument&) = default;
 };
 
 std::string LeaseKey(const std::string& pipeline, const std::string& table);
-// Pretty JSON: {holder_host, holder_pid, run_id, epoch, renewed_at, expires_at, released}.
+// Pretty JSON: {holder_host, holder_pid, run_id, epoch, renewed_at, expires_at, released, generation}.
 std::string LeaseToJson(const LeaseDocument& document);
 // Unknown fields are ignored (a newer sluice may add some; its leases must still be honoured).
 Result<LeaseDocument> LeaseFromJson(std::string_view json, const std::string& origin);
@@ -53,6 +58,12 @@ struct LeaseOptions {
   std::function<int64_t()> now_micros;  // the clock; empty: the system clock
   std::string host;                     // the holder; empty: gethostname()
   int64_t pid = 0;                      // 0: getpid()
+  // Retries a write of the lease that failed with a retryable error (a
+  // store that timed out), within a renewal: max_total_micros 0 means half
+  // the renewal interval, so a renewal ends well before the lease expires.
+  RetryPolicy retry = {.max_attempts = 4, .initial_delay_micros = 200'000, .max_delay_micros = 2'000'000,
+                       .max_total_micros = 0};
+  RetryEnvironment retry_environment;  // empty: the real clock, sleep and randomness
 };
 
 class Lease {
@@ -84,7 +95,7 @@ class Lease {
         const LeaseOptions& options);
   void RenewLoop();
   // Writes `next` over our last version. REQUIRES: io_mutex_ held.
-  Status WriteOurs(const LeaseDocument& next);
+  Status WriteOurs(LeaseDocument next);
   void StopRenewing();
   int64_t Now() const { return now_micros_(); }
 
@@ -95,6 +106,8 @@ class Lease {
   const int64_t lease_seconds_;
   const int64_t renew_interval_micros_;
   const std::function<int64_t()> now_micros_;
+  const RetryPolicy retry_;
+  const RetryEnvironment retry_environment_;
   const int64_t epoch_;
   std::mutex io_mutex_;  // serializes the renewals and the release (store I/O)
   std::mutex mutex_;     // guards the fields below

@@ -32,6 +32,7 @@ std::string LeaseToJson(const LeaseDocument& document) {
       {"renewed_at", FormatTimestampIso(document.renewed_at_micros)},
       {"expires_at", FormatTimestampIso(document.expires_at_micros)},
       {"released", document.released},
+      {"generation", document.generation},
   };
   return json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
@@ -47,6 +48,7 @@ Result<LeaseDocument> LeaseFromJson(std::string_view json, const std::string& or
   SLUICE_ASSIGN_OR_RETURN(document.renewed_at_micros, ParseTime(fields, "renewed_at"));
   SLUICE_ASSIGN_OR_RETURN(document.expires_at_micros, ParseTime(fields, "expires_at"));
   SLUICE_ASSIGN_OR_RETURN(document.released, fields.Bool("released", JsonFields::kOptional));
+  SLUICE_ASSIGN_OR_RETURN(document.generation, fields.Int64("generation", 0, JsonFields::kOptional));
   return document;
 }
 

@@ -9,6 +9,9 @@
 //     become loadable (staged) together when the run's extract completes.
 //   - `lease_epoch` is the epoch of the lease of the last writer; a writer
 //     holding an older epoch is refused (fencing).
+//   - `generation` grows by one with every save, so no two saves write the
+//     same bytes and a compare-and-swap cannot be fooled by an identical
+//     rewrite (store/object_store.h, "Versions").
 //
 // WatermarkStore reads and writes the document with compare-and-swap.
 // Thread-safety: value type; WatermarkStore is thread-compatible.
@@ -18,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "common/enum_names.h"
 #include "store/object_store.h"
 #include "types/cursor.h"
 #include "types/schema.h"
@@ -27,6 +31,21 @@ namespace sluice::state {
 inline constexpr int kWatermarkVersion = 1;
 // loaded_files keeps this many most recent entries; the target's ledger keeps all.
 inline constexpr size_t kLoadedFilesKept = 200;
+
+// extract.status: "never" before the first run, "running" while one
+// extracts (a dead run leaves it), then "success" or "failed".
+enum class ExtractStatus { kNever, kRunning, kSuccess, kFailed };
+inline constexpr EnumNames<ExtractStatus, 4> kExtractStatusNames{{{{ExtractStatus::kNever, "never"},
+                                                                   {ExtractStatus::kRunning, "running"},
+                                                                   {ExtractStatus::kSuccess, "success"},
+                                                                   {ExtractStatus::kFailed, "failed"}}}};
+inline std::string_view ToString(ExtractStatus status) { return kExtractStatusNames.Name(status); }
+
+// load.status: "never", then "success" or "failed".
+enum class LoadStatus { kNever, kSuccess, kFailed };
+inline constexpr EnumNames<LoadStatus, 3> kLoadStatusNames{
+    {{{LoadStatus::kNever, "never"}, {LoadStatus::kSuccess, "success"}, {LoadStatus::kFailed, "failed"}}}};
+inline std::string_view ToString(LoadStatus status) { return kLoadStatusNames.Name(status); }
 
 using Cursor = ::sluice::Cursor;  // types/cursor.h
 using Lookback = ::sluice::Lookback;
@@ -54,7 +73,7 @@ struct LoadedFileEntry {
 };
 
 struct ExtractState {
-  std::string status = "never";  // never | running | success | failed
+  ExtractStatus status = ExtractStatus::kNever;
   int64_t total_rows = 0;
   int64_t last_session_rows = 0;
   std::string last_started_at;
@@ -66,7 +85,7 @@ struct ExtractState {
 };
 
 struct LoadState {
-  std::string status = "never";  // never | success | failed
+  LoadStatus status = LoadStatus::kNever;
   int64_t rows_loaded = 0;
   std::string last_loaded_at;
   std::optional<std::string> last_error;
@@ -105,6 +124,9 @@ struct Watermark {
   std::optional<Schema> schema;
   std::optional<RewindRecord> last_rewind;  // absent until the first rewind
   int64_t lease_epoch = 0;
+  // Saves so far (WatermarkStore::Save sets it); 0 in documents written
+  // before it existed, which do not have the field.
+  int64_t generation = 0;
   friend bool operator==(const Watermark&, const Watermark&) = default;
 };
 
@@ -124,12 +146,23 @@ struct VersionedWatermark {
 class WatermarkStore {
  public:
   explicit WatermarkStore(store::ObjectStore* store) : store_(store) {}
-  // A fresh Watermark (version "") when none is stored.
+  // A fresh Watermark (version "") when none is stored. A document that
+  // cannot be read (not JSON, a field malformed, filed under another table)
+  // is a DataError naming the file, the field, and the remedy (`watermark
+  // reset`); a newer format version is NotSupported ("upgrade sluice").
   Result<VersionedWatermark> Load(const std::string& pipeline, const std::string& table);
   // Writes `watermark` if the stored version is still `expected_version`
-  // ("" = must not exist) and its lease_epoch is not newer than ours;
-  // returns the new version. Conflict otherwise.
-  Result<std::string> Save(const Watermark& watermark, const std::string& expected_version);
+  // ("" = must not exist) and its lease_epoch is not newer than ours, with
+  // the next generation (set in `watermark` once written); returns the new
+  // version. Conflict otherwise.
+  Result<std::string> Save(Watermark& watermark, const std::string& expected_version);
+  // Writes `watermark` over a stored document that cannot be read (or
+  // creates it when none is stored), unless the document changed since (a
+  // compare-and-swap on the unreadable version) or reads again (Conflict).
+  // For `watermark reset`, holding the table's lease; `watermark.lease_epoch`
+  // should be that lease's epoch. Fencing by the stored epoch is impossible:
+  // it cannot be read.
+  Result<std::string> ReplaceUnreadable(Watermark& watermark);
   Status Delete(const std::string& pipeline, const std::string& table);
   // Tables that have a watermark in this pipeline.
   Result<std::vector<std::string>> ListTables(const std::string& pipeline);

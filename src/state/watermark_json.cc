@@ -17,8 +17,6 @@ using nlohmann::ordered_json;
 constexpr auto kOptional = JsonFields::kOptional;
 
 constexpr std::array kCdcStrategies = {"", "hybrid", "timestamp_only", "id_only", "full_sync", "custom_sql"};
-constexpr std::array kExtractStatuses = {"never", "running", "success", "failed"};
-constexpr std::array kLoadStatuses = {"never", "success", "failed"};
 
 // Timestamps and optional texts: "" is written as null.
 ordered_json TextOrNull(const std::string& text) { return text.empty() ? ordered_json(nullptr) : ordered_json(text); }
@@ -36,10 +34,29 @@ ordered_json CursorIdToJson(const Value& id) {
   return nullptr;
 }
 
+ordered_json LogPositionToJson(const LogPosition& position) {
+  if (const Lsn* lsn = std::get_if<Lsn>(&position)) return {{"lsn", lsn->text}};
+  const BinlogPosition& binlog = std::get<BinlogPosition>(position);
+  return {{"file", binlog.file}, {"position", binlog.position}, {"gtid", TextOrNull(binlog.gtid)}};
+}
+
+// "timestamp" and "id" as every document before log positions had them;
+// "log" and "snapshot" only when set, and then the other two only if set,
+// so a log cursor is SPEC §8's {"log": {...}}.
 ordered_json CursorToJson(const Cursor& cursor) {
-  return {{"timestamp", cursor.timestamp_micros ? ordered_json(FormatTimestampIso(*cursor.timestamp_micros))
-                                                : ordered_json(nullptr)},
-          {"id", CursorIdToJson(cursor.id)}};
+  ordered_json json = ordered_json::object();
+  bool keyed = !cursor.log && !cursor.snapshot;
+  if (keyed || cursor.timestamp_micros) {
+    json["timestamp"] = cursor.timestamp_micros ? ordered_json(FormatTimestampIso(*cursor.timestamp_micros))
+                                                : ordered_json(nullptr);
+  }
+  if (keyed || !cursor.id.is_null()) json["id"] = CursorIdToJson(cursor.id);
+  if (cursor.log) json["log"] = LogPositionToJson(*cursor.log);
+  if (cursor.snapshot) {
+    json["snapshot"] = {{"state", cursor.snapshot->state},
+                        {"taken_at", FormatTimestampIso(cursor.snapshot->taken_at_micros)}};
+  }
+  return json;
 }
 
 ordered_json CursorToJson(const std::optional<Cursor>& cursor) {
@@ -91,6 +108,15 @@ Status CheckOneOf(JsonFields& fields, std::string_view name, const std::string& 
   return fields.Error(name, fmt::format("'{}' is not one of {}", value, choices));
 }
 
+// The enum the field `name` spells; an error listing the names otherwise.
+template <typename Enum, size_t N>
+Result<Enum> ParseEnum(JsonFields& fields, std::string_view name, const EnumNames<Enum, N>& names) {
+  SLUICE_ASSIGN_OR_RETURN(std::string text, fields.String(name));
+  std::optional<Enum> value = names.Parse(text);
+  if (!value) return fields.Error(name, fmt::format("'{}' is not one of {}", text, names.List()));
+  return *value;
+}
+
 ordered_json SchemaToJson(const std::optional<Schema>& schema) {
   if (!schema) return nullptr;
   ordered_json columns = ordered_json::array();
@@ -118,18 +144,71 @@ Result<Value> ParseCursorId(JsonFields& fields, std::string_view name) {
   return Value();
 }
 
-// The cursor object in field `name` of `document`.
+Result<int64_t> ParseMicros(JsonFields& fields, std::string_view name) {
+  SLUICE_ASSIGN_OR_RETURN(std::string text, fields.String(name));
+  Result<int64_t> micros = ParseTimestamp(text);
+  if (!micros.has_value()) return fields.Error(name, micros.error().message());
+  return *micros;
+}
+
+// {"file", "position", "gtid"} (MySQL/MariaDB) or {"lsn"} (PostgreSQL).
+Result<LogPosition> ParseLogPosition(JsonFields& cursor) {
+  SLUICE_ASSIGN_OR_RETURN(const json* value, cursor.Value("log"));
+  SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, cursor.origin(), cursor.PathOf("log")));
+  SLUICE_ASSIGN_OR_RETURN(const json* lsn_value, fields.Value("lsn", kOptional));
+  if (lsn_value != nullptr) {
+    SLUICE_ASSIGN_OR_RETURN(std::string text, fields.String("lsn"));
+    Result<Lsn> lsn = Lsn::Parse(text);
+    if (!lsn.has_value()) return fields.Error("lsn", lsn.error().message());
+    SLUICE_RETURN_IF_ERROR(fields.RejectUnknownFields());  // a binlog "file" beside it is unknown here
+    return LogPosition(std::move(*lsn));
+  }
+  BinlogPosition binlog;
+  SLUICE_ASSIGN_OR_RETURN(binlog.file, fields.String("file"));
+  if (binlog.file.empty()) return fields.Error("file", "empty (expected a binlog file name such as binlog.000042)");
+  SLUICE_ASSIGN_OR_RETURN(binlog.position, fields.UInt64("position"));
+  SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> gtid, fields.NullableString("gtid", kOptional));
+  binlog.gtid = gtid.value_or("");
+  SLUICE_RETURN_IF_ERROR(fields.RejectUnknownFields());
+  return LogPosition(std::move(binlog));
+}
+
+Result<SnapshotState> ParseSnapshotState(JsonFields& cursor) {
+  SLUICE_ASSIGN_OR_RETURN(const json* value, cursor.Value("snapshot"));
+  SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, cursor.origin(), cursor.PathOf("snapshot")));
+  SnapshotState snapshot;
+  SLUICE_ASSIGN_OR_RETURN(snapshot.state, fields.String("state"));
+  if (snapshot.state.empty()) return fields.Error("state", "empty (expected the store key of the snapshot's state)");
+  SLUICE_ASSIGN_OR_RETURN(snapshot.taken_at_micros, ParseMicros(fields, "taken_at"));
+  SLUICE_RETURN_IF_ERROR(fields.RejectUnknownFields());
+  return snapshot;
+}
+
+// The cursor object in field `name` of `document`. "timestamp" and "id"
+// are required unless the cursor holds a log position or a snapshot.
 Result<Cursor> ParseCursor(JsonFields& document, std::string_view name = "cursor") {
   SLUICE_ASSIGN_OR_RETURN(const json* value, document.Value(name));
   SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, document.origin(), document.PathOf(name)));
   Cursor cursor;
-  SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> timestamp, fields.NullableString("timestamp"));
+  SLUICE_ASSIGN_OR_RETURN(const json* log, fields.Value("log", kOptional));
+  if (log != nullptr) {
+    SLUICE_ASSIGN_OR_RETURN(cursor.log, ParseLogPosition(fields));
+  }
+  SLUICE_ASSIGN_OR_RETURN(const json* snapshot, fields.Value("snapshot", kOptional));
+  if (snapshot != nullptr) {
+    SLUICE_ASSIGN_OR_RETURN(cursor.snapshot, ParseSnapshotState(fields));
+  }
+  JsonFields::Presence keys = cursor.log || cursor.snapshot ? kOptional : JsonFields::kRequired;
+  SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> timestamp, fields.NullableString("timestamp", keys));
   if (timestamp) {
     Result<int64_t> micros = ParseTimestamp(*timestamp);
     if (!micros.has_value()) return fields.Error("timestamp", micros.error().message());
     cursor.timestamp_micros = *micros;
   }
-  SLUICE_ASSIGN_OR_RETURN(cursor.id, ParseCursorId(fields, "id"));
+  SLUICE_ASSIGN_OR_RETURN(const json* id, fields.Value("id", keys));
+  if (id != nullptr) {
+    SLUICE_ASSIGN_OR_RETURN(cursor.id, ParseCursorId(fields, "id"));
+  }
   SLUICE_RETURN_IF_ERROR(fields.RejectUnknownFields());
   return cursor;
 }
@@ -161,8 +240,7 @@ Result<ExtractState> ParseExtract(JsonFields& document) {
   SLUICE_ASSIGN_OR_RETURN(const json* value, document.Value("extract"));
   SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, document.origin(), "extract"));
   ExtractState extract;
-  SLUICE_ASSIGN_OR_RETURN(extract.status, fields.String("status"));
-  SLUICE_RETURN_IF_ERROR(CheckOneOf(fields, "status", extract.status, kExtractStatuses));
+  SLUICE_ASSIGN_OR_RETURN(extract.status, ParseEnum(fields, "status", kExtractStatusNames));
   SLUICE_ASSIGN_OR_RETURN(extract.total_rows, fields.Int64("total_rows", 0));
   SLUICE_ASSIGN_OR_RETURN(extract.last_session_rows, fields.Int64("last_session_rows", 0));
   SLUICE_ASSIGN_OR_RETURN(extract.last_started_at, fields.Timestamp("last_started_at"));
@@ -178,8 +256,7 @@ Result<LoadState> ParseLoad(JsonFields& document) {
   SLUICE_ASSIGN_OR_RETURN(const json* value, document.Value("load"));
   SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, document.origin(), "load"));
   LoadState load;
-  SLUICE_ASSIGN_OR_RETURN(load.status, fields.String("status"));
-  SLUICE_RETURN_IF_ERROR(CheckOneOf(fields, "status", load.status, kLoadStatuses));
+  SLUICE_ASSIGN_OR_RETURN(load.status, ParseEnum(fields, "status", kLoadStatusNames));
   SLUICE_ASSIGN_OR_RETURN(load.rows_loaded, fields.Int64("rows_loaded", 0));
   SLUICE_ASSIGN_OR_RETURN(load.last_loaded_at, fields.Timestamp("last_loaded_at"));
   SLUICE_ASSIGN_OR_RETURN(load.last_error, fields.NullableString("last_error", kOptional));
@@ -215,13 +292,6 @@ ordered_json LookbackToJson(const Lookback& lookback) {
                                  : ordered_json(nullptr)},
           {"from_id", CursorIdToJson(lookback.from_id)},
           {"id_samples", std::move(samples)}};
-}
-
-Result<int64_t> ParseMicros(JsonFields& fields, std::string_view name) {
-  SLUICE_ASSIGN_OR_RETURN(std::string text, fields.String(name));
-  Result<int64_t> micros = ParseTimestamp(text);
-  if (!micros.has_value()) return fields.Error(name, micros.error().message());
-  return *micros;
 }
 
 Result<IdSample> ParseIdSample(JsonFields& fields) {
@@ -330,7 +400,7 @@ std::string WatermarkToJson(const Watermark& watermark) {
       {"cursor", CursorToJson(watermark.cursor)},
       {"lookback", watermark.lookback.empty() ? ordered_json(nullptr) : LookbackToJson(watermark.lookback)},
       {"extract",
-       {{"status", watermark.extract.status},
+       {{"status", std::string(ToString(watermark.extract.status))},
         {"total_rows", watermark.extract.total_rows},
         {"last_session_rows", watermark.extract.last_session_rows},
         {"last_started_at", TextOrNull(watermark.extract.last_started_at)},
@@ -342,7 +412,7 @@ std::string WatermarkToJson(const Watermark& watermark) {
       {"pending_files", StagedFilesToJson(watermark.pending_files)},
       {"loaded_files", LoadedFilesToJson(watermark.loaded_files)},
       {"load",
-       {{"status", watermark.load.status},
+       {{"status", std::string(ToString(watermark.load.status))},
         {"rows_loaded", watermark.load.rows_loaded},
         {"last_loaded_at", TextOrNull(watermark.load.last_loaded_at)},
         {"last_error", TextOrNull(watermark.load.last_error)}}},
@@ -351,6 +421,8 @@ std::string WatermarkToJson(const Watermark& watermark) {
       {"last_rewind", RewindToJson(watermark.last_rewind)},
       {"lease_epoch", watermark.lease_epoch},
   };
+  // Absent until the first save that counts, so documents from before it read and rewrite unchanged.
+  if (watermark.generation > 0) document["generation"] = watermark.generation;
   // Invalid UTF-8 (an error message quoting source bytes) becomes U+FFFD rather than failing the save.
   return document.dump(2, ' ', false, ordered_json::error_handler_t::replace);
 }
@@ -378,6 +450,7 @@ Result<Watermark> WatermarkFromJson(std::string_view text, const std::string& or
   SLUICE_ASSIGN_OR_RETURN(watermark.schema, ParseSchema(document));
   SLUICE_ASSIGN_OR_RETURN(watermark.last_rewind, ParseRewind(document));
   SLUICE_ASSIGN_OR_RETURN(watermark.lease_epoch, document.Int64("lease_epoch", 0, kOptional));
+  SLUICE_ASSIGN_OR_RETURN(watermark.generation, document.Int64("generation", 0, kOptional));
   SLUICE_RETURN_IF_ERROR(document.RejectUnknownFields());
   return watermark;
 }

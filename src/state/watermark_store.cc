@@ -21,13 +21,14 @@ store::PutCondition ConditionFor(const std::string& expected_version) {
 }
 
 // Conflict unless the stored document is at `expected_version` and was not
-// written under a newer lease epoch than `epoch`.
-Status CheckStored(store::ObjectStore& store, const std::string& key, const std::string& expected_version,
-                   int64_t epoch) {
+// written under a newer lease epoch than `epoch`. Returns its generation
+// (0 when there is none).
+Result<int64_t> CheckStored(store::ObjectStore& store, const std::string& key, const std::string& expected_version,
+                            int64_t epoch) {
   Result<store::Object> stored = store.Get(key);
   if (!stored.has_value() && stored.error().code() != StatusCode::kNotFound) return stored.error();
   if (!stored.has_value()) {
-    if (expected_version.empty()) return Status::Ok();
+    if (expected_version.empty()) return int64_t{0};
     return Conflict(
         "{} was deleted after this run read it (by `watermark reset` or another run); "
         "not writing it back",
@@ -48,7 +49,7 @@ Status CheckStored(store::ObjectStore& store, const std::string& key, const std:
         "so another run has taken over this table's lease since; this run must stop",
         key, epoch, current->lease_epoch);
   }
-  return Status::Ok();
+  return current->generation;
 }
 
 }  // namespace
@@ -68,21 +69,56 @@ Result<VersionedWatermark> WatermarkStore::Load(const std::string& pipeline, con
     fresh.watermark.table = table;
     return fresh;
   }
-  SLUICE_ASSIGN_OR_RETURN(Watermark watermark, WatermarkFromJson(stored->data, key));
-  if (watermark.pipeline != pipeline || watermark.table != table) {
-    return DataError("{}: the document is for table '{}' of pipeline '{}', not table '{}' of pipeline '{}'", key,
-                     watermark.table, watermark.pipeline, table, pipeline);
+  Result<Watermark> watermark = WatermarkFromJson(stored->data, store_->Locate(key));
+  if (watermark.has_value() && (watermark->pipeline != pipeline || watermark->table != table)) {
+    watermark = DataError("{}: the document is for table '{}' of pipeline '{}', not table '{}' of pipeline '{}'",
+                          store_->Locate(key), watermark->table, watermark->pipeline, table, pipeline);
   }
-  return VersionedWatermark{std::move(watermark), std::move(stored->version)};
+  if (!watermark.has_value()) {
+    if (watermark.error().code() != StatusCode::kDataError) return watermark.error();  // e.g. "upgrade sluice"
+    return DataError(
+        "the watermark of table {} of pipeline {} cannot be read: {}; repair the file, or start the table over "
+        "with `sluice watermark reset -p {} -t {} --yes` (the next sync then extracts the whole table again)",
+        table, pipeline, watermark.error().message(), pipeline, table);
+  }
+  return VersionedWatermark{std::move(*watermark), std::move(stored->version)};
 }
 
-Result<std::string> WatermarkStore::Save(const Watermark& watermark, const std::string& expected_version) {
+Result<std::string> WatermarkStore::ReplaceUnreadable(Watermark& watermark) {
   std::string key = WatermarkKey(watermark.pipeline, watermark.table);
   SLUICE_RETURN_IF_ERROR(internal::ValidateDocumentNames(watermark.pipeline, watermark.table, key));
-  SLUICE_RETURN_IF_ERROR(CheckStored(*store_, key, expected_version, watermark.lease_epoch));
+  Result<store::Object> stored = store_->Get(key);
+  if (!stored.has_value() && stored.error().code() == StatusCode::kNotFound) return Save(watermark, "");
+  if (!stored.has_value()) return stored.error();
+  Result<Watermark> current = WatermarkFromJson(stored->data, key);
+  if (current.has_value() && current->pipeline == watermark.pipeline && current->table == watermark.table) {
+    return Conflict("{} can be read (another command or run rewrote it); load it and save over its version", key);
+  }
+  // Nothing of the unreadable document is kept, so its generation is unknown;
+  // the caller's lease epoch, new to this table, keeps these bytes unique.
+  Watermark next = watermark;
+  next.generation = watermark.generation + 1;
+  store::PutCondition condition;
+  condition.if_version = stored->version;
+  Result<store::ObjectInfo> written = store_->Put(key, WatermarkToJson(next), condition);
+  if (!written.has_value()) return written.error().WithContext(fmt::format("replacing {}", key));
+  watermark.generation = next.generation;
+  return std::move(written->version);
+}
+
+Result<std::string> WatermarkStore::Save(Watermark& watermark, const std::string& expected_version) {
+  std::string key = WatermarkKey(watermark.pipeline, watermark.table);
+  SLUICE_RETURN_IF_ERROR(internal::ValidateDocumentNames(watermark.pipeline, watermark.table, key));
+  SLUICE_ASSIGN_OR_RETURN(int64_t stored_generation,
+                          CheckStored(*store_, key, expected_version, watermark.lease_epoch));
+  // A new generation makes these bytes differ from every earlier version's,
+  // so no store (S3: ETag = digest) can give this write an old version back.
+  Watermark next = watermark;
+  next.generation = std::max(stored_generation, watermark.generation) + 1;
   // The compare-and-swap makes the check above hold at the moment of writing.
-  Result<store::ObjectInfo> written = store_->Put(key, WatermarkToJson(watermark), ConditionFor(expected_version));
+  Result<store::ObjectInfo> written = store_->Put(key, WatermarkToJson(next), ConditionFor(expected_version));
   if (!written.has_value()) return written.error().WithContext(fmt::format("saving {}", key));
+  watermark.generation = next.generation;
   return std::move(written->version);
 }
 

@@ -25,6 +25,14 @@ Result<ObjectInfo> PrefixedStore::PutFile(const std::string& key, const std::str
 
 Result<Object> PrefixedStore::Get(const std::string& key) { return base_->Get(Full(key)); }
 
+Result<Object> PrefixedStore::GetRange(const std::string& key, uint64_t offset, uint64_t length) {
+  return base_->GetRange(Full(key), offset, length);
+}
+
+Result<std::unique_ptr<ObjectReader>> PrefixedStore::OpenRead(const std::string& key) {
+  return base_->OpenRead(Full(key));
+}
+
 Result<std::optional<ObjectInfo>> PrefixedStore::Head(const std::string& key) {
   SLUICE_ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, base_->Head(Full(key)));
   if (info) info = Strip(std::move(*info));

@@ -19,6 +19,8 @@ class PrefixedStore final : public ObjectStore {
   Result<ObjectInfo> Put(const std::string& key, std::string_view data, const PutCondition& condition) override;
   Result<ObjectInfo> PutFile(const std::string& key, const std::string& local_path) override;
   Result<Object> Get(const std::string& key) override;
+  Result<Object> GetRange(const std::string& key, uint64_t offset, uint64_t length) override;
+  Result<std::unique_ptr<ObjectReader>> OpenRead(const std::string& key) override;
   Result<std::optional<ObjectInfo>> Head(const std::string& key) override;
   Result<std::vector<ObjectInfo>> List(const std::string& prefix) override;
   Status Delete(const std::string& key) override;

@@ -70,7 +70,7 @@ Result<RunReport> RunPipeline(const config::Config& config, const std::string& p
   for (const config::TableConfig* table : tables) {
     if (StopRequested()) {
       TableResult skipped;
-      skipped.status = "skipped";
+      skipped.status = TableStatus::kSkipped;
       skipped.error = Cancelled("interrupted before this table started");
       report.table_results.emplace_back(table->name, std::move(skipped));
       continue;

@@ -2,35 +2,32 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/exit_code.h"
 #include "common/redact.h"
 
 namespace sluice::sync {
 
-std::string RunReport::Status() const {
+RunStatus RunReport::Status() const {
   size_t failed = 0;
   for (const auto& [name, result] : table_results) {
-    if (result.status != "success") ++failed;
+    if (result.status != TableStatus::kSuccess) ++failed;
   }
-  if (failed == 0) return "success";
-  return failed == table_results.size() ? "failed" : "partial";
+  if (failed == 0) return RunStatus::kSuccess;
+  return failed == table_results.size() ? RunStatus::kFailed : RunStatus::kPartial;
 }
 
 int RunReport::ExitCode() const {
-  bool any_failure = false;
-  bool only_leases = true;
+  std::vector<::sluice::Status> failures;
   for (const auto& [name, result] : table_results) {
-    if (result.status == "success") continue;
-    any_failure = true;
-    if (result.error.code() != StatusCode::kLeaseHeld) only_leases = false;
+    if (result.status != TableStatus::kSuccess) failures.push_back(result.error);
   }
-  if (!any_failure) return 0;
-  return only_leases ? 75 : 1;
+  return RunExitCode(failures);
 }
 
 std::string RunReport::ToJson() const {
   nlohmann::ordered_json json;
   json["execution_id"] = execution_id;
-  json["status"] = Status();
+  json["status"] = std::string(ToString(Status()));
   json["pipeline"] = pipeline;
   json["tables_requested"] = tables_requested;
   json["started_at"] = started_at;
@@ -39,7 +36,7 @@ std::string RunReport::ToJson() const {
   nlohmann::ordered_json tables = nlohmann::ordered_json::object();
   for (const auto& [name, result] : table_results) {
     nlohmann::ordered_json entry;
-    entry["status"] = result.status;
+    entry["status"] = std::string(ToString(result.status));
     entry["rows_extracted"] = result.rows_extracted;
     entry["files_created"] = result.files_created;
     entry["bytes_staged"] = result.bytes_staged;
@@ -51,7 +48,7 @@ std::string RunReport::ToJson() const {
                            {"staged_rows", result.validation.staged_rows},
                            {"loaded_rows", result.validation.loaded_rows},
                            // Counts that agree prove nothing for a table whose run failed.
-                           {"ok", result.status == "success" && result.validation.ok()}};
+                           {"ok", result.status == TableStatus::kSuccess && result.validation.ok()}};
     entry["rewinds"] = nlohmann::ordered_json::array();
     for (const state::RewindRecord& rewind : result.rewinds) {
       entry["rewinds"].push_back({{"key", rewind.key},

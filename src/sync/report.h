@@ -7,10 +7,26 @@
 #include <string>
 #include <vector>
 
+#include "common/enum_names.h"
 #include "common/status.h"
 #include "state/watermark.h"
 
 namespace sluice::sync {
+
+// A table's outcome in the run report: "success", "failed", or "skipped"
+// (its lease was held by another run, or the run was stopped before it).
+enum class TableStatus { kSuccess, kFailed, kSkipped };
+inline constexpr EnumNames<TableStatus, 3> kTableStatusNames{{{{TableStatus::kSuccess, "success"},
+                                                               {TableStatus::kFailed, "failed"},
+                                                               {TableStatus::kSkipped, "skipped"}}}};
+inline std::string_view ToString(TableStatus status) { return kTableStatusNames.Name(status); }
+
+// The run's outcome: "success", "partial" (some tables did not succeed) or
+// "failed" (none did).
+enum class RunStatus { kSuccess, kPartial, kFailed };
+inline constexpr EnumNames<RunStatus, 3> kRunStatusNames{
+    {{{RunStatus::kSuccess, "success"}, {RunStatus::kPartial, "partial"}, {RunStatus::kFailed, "failed"}}}};
+inline std::string_view ToString(RunStatus status) { return kRunStatusNames.Name(status); }
 
 struct Validation {
   int64_t source_rows = 0;  // rows the source returned this run
@@ -21,7 +37,7 @@ struct Validation {
 };
 
 struct TableResult {
-  std::string status = "success";  // success | failed | skipped
+  TableStatus status = TableStatus::kSuccess;
   int64_t rows_extracted = 0;
   int64_t files_created = 0;
   int64_t bytes_staged = 0;
@@ -46,9 +62,9 @@ struct RunReport {
   double duration_seconds = 0;
   std::vector<std::pair<std::string, TableResult>> table_results;  // in run order
 
-  // success | partial (some tables failed) | failed (all failed)
-  std::string Status() const;
-  // The exit code: 0, 1, or 75 when the only failures are held leases.
+  RunStatus Status() const;
+  // The exit code (common/exit_code.h, RunExitCode): 0, 1, or 75 when the
+  // only failures are held leases.
   int ExitCode() const;
   // SPEC §6 JSON, secrets redacted.
   std::string ToJson() const;

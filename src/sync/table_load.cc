@@ -48,7 +48,7 @@ Status TableSync::Load(const LoadShape& shape) {
   Status status = LoadStagedFiles(shape);
   if (status.ok()) return status;
   state::Watermark& watermark = stored_.watermark;
-  watermark.load.status = "failed";
+  watermark.load.status = state::LoadStatus::kFailed;
   watermark.load.last_error = Redact(status.message());
   Status saved = SaveWatermark();
   if (!saved.ok()) SLUICE_LOG_WARN("table {}: could not record the failure: {}", table_.name, saved.message());
@@ -151,7 +151,7 @@ void TableSync::RecordLoaded(const target::LoadResult& loaded, const std::set<st
   result_.rows_loaded += loaded.rows_in_files;
   result_.files_loaded += static_cast<int64_t>(loaded.loaded_keys.size());
   result_.validation.loaded_rows += loaded.rows_in_files;
-  watermark.load.status = "success";
+  watermark.load.status = state::LoadStatus::kSuccess;
   watermark.load.last_error.reset();
   watermark.load.rows_loaded += loaded.rows_in_files;
   watermark.load.last_loaded_at = now;

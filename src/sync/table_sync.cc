@@ -48,7 +48,7 @@ TableResult TableSync::Run() {
   deadline_micros_ = started + table_.processing.timeout_minutes * 60 * kMicrosPerSecond;
   Status status = RunWithLease();
   if (!status.ok()) {
-    result_.status = status.code() == StatusCode::kLeaseHeld ? "skipped" : "failed";
+    result_.status = status.code() == StatusCode::kLeaseHeld ? TableStatus::kSkipped : TableStatus::kFailed;
     result_.error = status;
     SLUICE_LOG_ERROR("table {}: {}", table_.name, status.message());
   }
@@ -101,7 +101,7 @@ void TableSync::RecordExtractFailure(const Status& status) {
   // Recorded so `status` shows it; the cursor stays after the last staged file.
   current_file_.reset();
   state::Watermark& watermark = stored_.watermark;
-  watermark.extract.status = "failed";
+  watermark.extract.status = state::ExtractStatus::kFailed;
   watermark.extract.last_error = Redact(status.message());
   watermark.extract.last_finished_at = NowIso();
   Status saved = SaveWatermark();
@@ -193,7 +193,7 @@ Status TableSync::Extract() {
   ceiling_ = ceiling;
   start_cursor_ = watermark.cursor;
   watermark.lookback = cdc::LookbackAtStart(spec_, watermark.lookback, ceiling);
-  watermark.extract.status = "running";
+  watermark.extract.status = state::ExtractStatus::kRunning;
   watermark.extract.last_started_at = NowIso();
   watermark.extract.last_run_id = run_.ExecutionId();
   watermark.schema_fingerprint = schema_->Fingerprint();
@@ -217,7 +217,7 @@ Status TableSync::Extract() {
     watermark.cursor = planner.cursor();
     watermark.lookback = cdc::LookbackAfterRead(spec_, watermark.lookback, ceiling);
   }
-  watermark.extract.status = "success";
+  watermark.extract.status = state::ExtractStatus::kSuccess;
   watermark.extract.last_error.reset();
   watermark.extract.last_finished_at = NowIso();
   watermark.extract.last_success_at = watermark.extract.last_finished_at;

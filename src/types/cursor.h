@@ -1,25 +1,78 @@
 // Cursor: a table's position in its change stream, the watermark's
-// "cursor" (SPEC §4). Which fields are set depends on the strategy:
-// hybrid (timestamp, id), timestamp_only (timestamp), id_only (id),
-// custom_sql (whichever its columns give), full_sync (none).
+// "cursor" (SPEC §4, §8, §9; docs/watermark.md). Which fields are set
+// depends on the strategy:
+//   hybrid (timestamp, id), timestamp_only (timestamp), id_only (id),
+//   custom_sql (whichever its columns give), full_sync (none),
+//   log (a log position; an id too while its first copy pages the table),
+//   snapshot_diff (the snapshot state the next run compares against).
+//
+// Thread-safety: value types.
 #pragma once
 
+#include <compare>
 #include <cstdint>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
+#include "common/status.h"
 #include "types/value.h"
 
 namespace sluice {
 
+// A MySQL/MariaDB binlog position: the event at `position` in `file`.
+// JSON: {"file": "binlog.000042", "position": 1234, "gtid": "0-1-987"}.
+struct BinlogPosition {
+  std::string file;       // "binlog.000042"
+  uint64_t position = 0;  // byte offset of the next event in `file`
+  std::string gtid;       // MariaDB "0-1-987" or a MySQL GTID set; "" (JSON null) without GTIDs
+  friend bool operator==(const BinlogPosition&, const BinlogPosition&) = default;
+};
+
+// A PostgreSQL WAL position (pg_lsn), written by the server as two
+// hexadecimal numbers "X/Y" of up to 8 digits each. `value` is
+// (X << 32) | Y, so positions compare as the server orders them; `text` is
+// kept as it was read, so a document is rewritten byte for byte. Two LSNs
+// are equal when their values are ("0/16B3748" == "0/016b3748").
+// JSON: {"lsn": "0/16B3748"}.
+struct Lsn {
+  uint64_t value = 0;
+  std::string text;
+  // InvalidArgument naming `text` unless it is "X/Y" as above.
+  static Result<Lsn> Parse(std::string_view text);
+  friend bool operator==(const Lsn& a, const Lsn& b) { return a.value == b.value; }
+  friend std::strong_ordering operator<=>(const Lsn& a, const Lsn& b) { return a.value <=> b.value; }
+};
+
+// Where a log reader resumes: a binlog position (MySQL/MariaDB) or an LSN
+// (PostgreSQL), never both.
+using LogPosition = std::variant<BinlogPosition, Lsn>;
+
+// The snapshot a snapshot_diff run compares the table with (SPEC §9): the
+// store key of its state (the folder "state/<pipeline>/<table>/<run>/"
+// holding the sorted primary key -> row hash files) and when the run that
+// wrote it read the source. JSON: {"state": "...", "taken_at": ISO UTC}.
+struct SnapshotState {
+  std::string state;
+  int64_t taken_at_micros = 0;
+  friend bool operator==(const SnapshotState&, const SnapshotState&) = default;
+};
+
 struct Cursor {
-  std::optional<int64_t> timestamp_micros;  // JSON: "2025-11-27T15:30:00.000000Z" or null
-  Value id;                                 // JSON: number, string, or null
-  bool empty() const { return !timestamp_micros.has_value() && id.is_null(); }
+  // (Initialized so designated initializers may name only the parts a strategy uses.)
+  std::optional<int64_t> timestamp_micros = std::nullopt;  // JSON: "2025-11-27T15:30:00.000000Z" or null
+  Value id = Value();                                       // JSON: number, string, or null
+  std::optional<LogPosition> log = std::nullopt;            // JSON: "log", only when set
+  std::optional<SnapshotState> snapshot = std::nullopt;     // JSON: "snapshot", only when set
+  bool empty() const { return !timestamp_micros.has_value() && id.is_null() && !log && !snapshot; }
   friend bool operator==(const Cursor&, const Cursor&) = default;
 };
+
+// "binlog.000042:1234 gtid 0-1-987", "binlog.000042:1234", "lsn 0/16B3748".
+std::string ToString(const LogPosition& position);
 
 // What a lookback (SPEC §3, lookback_seconds) needs to know from earlier
 // runs to re-read exactly the rows a late commit can have hidden: a
@@ -46,9 +99,6 @@ struct Lookback {
   friend bool operator==(const Lookback&, const Lookback&) = default;
 };
 
-inline void PrintTo(const Cursor& cursor, std::ostream* out) {
-  *out << "{timestamp_micros: " << (cursor.timestamp_micros ? std::to_string(*cursor.timestamp_micros) : "null")
-       << ", id: " << cursor.id.ToString() << "}";
-}
+void PrintTo(const Cursor& cursor, std::ostream* out);
 
 }  // namespace sluice

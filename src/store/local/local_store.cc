@@ -84,15 +84,74 @@ Status Walk(const std::string& directory, const std::string& relative, const std
   }
 }
 
-// Reads the open file of `key`. The descriptor pins the inode, so data and
-// version agree even if the key is replaced meanwhile.
-Result<Object> ReadObject(int fd, const std::string& key, const std::string& path, const std::string& where) {
-  struct stat info;
-  if (::fstat(fd, &info) != 0) return ErrnoError(fmt::format("stat '{}'", path), errno);
-  if (!S_ISREG(info.st_mode)) return NotFound("object '{}' does not exist in {} (it is a directory)", key, where);
-  SLUICE_ASSIGN_OR_RETURN(std::string data, local_internal::ReadAll(fd, path));
-  return Object{.data = std::move(data), .version = VersionOf(info)};
+// Reads up to `length` bytes at `offset` of the open file; fewer at its end.
+Result<size_t> ReadAt(int fd, char* buffer, size_t length, uint64_t offset, const std::string& path) {
+  size_t done = 0;
+  while (done < length) {
+    ssize_t got = ::pread(fd, buffer + done, length - done, static_cast<off_t>(offset + done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return ErrnoError(fmt::format("reading '{}'", path), errno);
+    if (got == 0) break;
+    done += static_cast<size_t>(got);
+  }
+  return done;
 }
+
+}  // namespace
+
+namespace local_internal {
+
+// The object's file, open. The descriptor pins the inode, so what is read
+// through it and the version agree even if the key is replaced meanwhile.
+class OpenObject {
+ public:
+  OpenObject(int fd, const struct stat& info, std::string path)
+      : fd_(fd), size_bytes_(static_cast<uint64_t>(info.st_size)), version_(VersionOf(info)), path_(std::move(path)) {}
+  OpenObject(const OpenObject&) = delete;
+  OpenObject& operator=(const OpenObject&) = delete;
+  ~OpenObject() { ::close(fd_); }
+
+  Result<size_t> ReadAt(char* buffer, size_t length, uint64_t offset) const {
+    return ::sluice::store::ReadAt(fd_, buffer, length, offset, path_);
+  }
+  int fd() const { return fd_; }
+  uint64_t size_bytes() const { return size_bytes_; }
+  const std::string& version() const { return version_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  int fd_;
+  uint64_t size_bytes_;
+  std::string version_;
+  std::string path_;
+};
+
+}  // namespace local_internal
+
+namespace {
+
+using local_internal::OpenObject;
+
+class LocalObjectReader final : public ObjectReader {
+ public:
+  explicit LocalObjectReader(std::unique_ptr<OpenObject> object) : object_(std::move(object)) {}
+  Result<size_t> Read(char* buffer, size_t capacity) override {
+    size_t wanted = static_cast<size_t>(std::min<uint64_t>(capacity, object_->size_bytes() - offset_));
+    SLUICE_ASSIGN_OR_RETURN(size_t got, object_->ReadAt(buffer, wanted, offset_));
+    if (got < wanted) {
+      return IoError("'{}' ended at byte {} while reading it; it was {} bytes when opened", object_->path(),
+                     offset_ + got, object_->size_bytes());
+    }
+    offset_ += got;
+    return got;
+  }
+  uint64_t size_bytes() const override { return object_->size_bytes(); }
+  const std::string& version() const override { return object_->version(); }
+
+ private:
+  std::unique_ptr<OpenObject> object_;
+  uint64_t offset_ = 0;
+};
 
 }  // namespace
 
@@ -162,7 +221,7 @@ Result<ObjectInfo> LocalStore::PutFile(const std::string& key, const std::string
   return Publish(key, temp, PutCondition{});
 }
 
-Result<Object> LocalStore::Get(const std::string& key) {
+Result<std::unique_ptr<OpenObject>> LocalStore::OpenFile(const std::string& key) const {
   SLUICE_RETURN_IF_ERROR(ValidateKey(key));
   std::string path = PathOf(key);
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -170,9 +229,35 @@ Result<Object> LocalStore::Get(const std::string& key) {
     return NotFound("object '{}' does not exist in {}", key, Describe());
   }
   if (fd < 0) return ErrnoError(fmt::format("opening '{}'", path), errno);
-  Result<Object> object = ReadObject(fd, key, path, Describe());
-  ::close(fd);
+  struct stat info;
+  if (::fstat(fd, &info) != 0) {
+    int saved_errno = errno;
+    ::close(fd);
+    return ErrnoError(fmt::format("stat '{}'", path), saved_errno);
+  }
+  auto object = std::make_unique<OpenObject>(fd, info, path);
+  if (!S_ISREG(info.st_mode)) return NotFound("object '{}' does not exist in {} (it is a directory)", key, Describe());
   return object;
+}
+
+Result<Object> LocalStore::Get(const std::string& key) {
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<OpenObject> object, OpenFile(key));
+  SLUICE_ASSIGN_OR_RETURN(std::string data, local_internal::ReadAll(object->fd(), object->path()));
+  return Object{.data = std::move(data), .version = object->version()};
+}
+
+Result<Object> LocalStore::GetRange(const std::string& key, uint64_t offset, uint64_t length) {
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<OpenObject> object, OpenFile(key));
+  uint64_t available = offset < object->size_bytes() ? object->size_bytes() - offset : 0;
+  std::string data(static_cast<size_t>(std::min(length, available)), '\0');
+  SLUICE_ASSIGN_OR_RETURN(size_t got, object->ReadAt(data.data(), data.size(), offset));
+  data.resize(got);
+  return Object{.data = std::move(data), .version = object->version()};
+}
+
+Result<std::unique_ptr<ObjectReader>> LocalStore::OpenRead(const std::string& key) {
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<OpenObject> object, OpenFile(key));
+  return std::unique_ptr<ObjectReader>(std::make_unique<LocalObjectReader>(std::move(object)));
 }
 
 Result<std::optional<ObjectInfo>> LocalStore::Head(const std::string& key) {

@@ -31,7 +31,8 @@ namespace sluice::store {
 
 namespace local_internal {
 class TempFile;
-}
+class OpenObject;
+}  // namespace local_internal
 
 class LocalStore final : public ObjectStore {
  public:
@@ -46,6 +47,8 @@ class LocalStore final : public ObjectStore {
   Result<ObjectInfo> Put(const std::string& key, std::string_view data, const PutCondition& condition = {}) override;
   Result<ObjectInfo> PutFile(const std::string& key, const std::string& local_path) override;
   Result<Object> Get(const std::string& key) override;
+  Result<Object> GetRange(const std::string& key, uint64_t offset, uint64_t length) override;
+  Result<std::unique_ptr<ObjectReader>> OpenRead(const std::string& key) override;
   Result<std::optional<ObjectInfo>> Head(const std::string& key) override;
   Result<std::vector<ObjectInfo>> List(const std::string& prefix) override;
   Status Delete(const std::string& key) override;
@@ -58,6 +61,8 @@ class LocalStore final : public ObjectStore {
   explicit LocalStore(std::string root) : root_(std::move(root)) {}
   std::string PathOf(const std::string& key) const { return root_ + "/" + key; }
   std::string LockPath() const;
+  // The regular file of `key`, open for reading; NotFound when absent (or a directory).
+  Result<std::unique_ptr<local_internal::OpenObject>> OpenFile(const std::string& key) const;
   // Renames the synced temp file over `key` if `condition` holds, under the store lock.
   Result<ObjectInfo> Publish(const std::string& key, local_internal::TempFile& temp, const PutCondition& condition);
   // Removes the directories of `path` that are empty, up to the root. REQUIRES: the store lock.

@@ -1,6 +1,8 @@
 #include "store/memory/memory_store.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <utility>
 
 #include "common/file.h"
@@ -16,6 +18,17 @@ int64_t NowMicros() {
   return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+// FNV-1a, 64 bits: a digest of the bytes, as an S3 ETag is (MD5 there; any
+// digest gives the property that matters, equal bytes -> equal version).
+std::string ContentHash(std::string_view data) {
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (unsigned char byte : data) {
+    hash ^= byte;
+    hash *= 0x100000001b3ull;
+  }
+  return fmt::format("\"{:016x}\"", hash);
+}
+
 }  // namespace
 
 std::string_view ToString(StoreOperation operation) {
@@ -23,6 +36,9 @@ std::string_view ToString(StoreOperation operation) {
     case StoreOperation::kPut: return "put";
     case StoreOperation::kPutFile: return "put_file";
     case StoreOperation::kGet: return "get";
+    case StoreOperation::kGetRange: return "get_range";
+    case StoreOperation::kOpenRead: return "open_read";
+    case StoreOperation::kRead: return "read";
     case StoreOperation::kHead: return "head";
     case StoreOperation::kList: return "list";
     case StoreOperation::kDelete: return "delete";
@@ -30,7 +46,29 @@ std::string_view ToString(StoreOperation operation) {
   return "unknown";
 }
 
-MemoryStore::MemoryStore(std::string name) : name_(std::move(name)) {}
+class MemoryStore::Reader final : public ObjectReader {
+ public:
+  Reader(MemoryStore* store, std::string key, std::shared_ptr<const std::string> data, std::string version)
+      : store_(store), key_(std::move(key)), data_(std::move(data)), version_(std::move(version)) {}
+  Result<size_t> Read(char* buffer, size_t capacity) override {
+    SLUICE_RETURN_IF_ERROR(store_->CheckFault(StoreOperation::kRead, key_));
+    size_t count = std::min(capacity, data_->size() - offset_);
+    std::memcpy(buffer, data_->data() + offset_, count);
+    offset_ += count;
+    return count;
+  }
+  uint64_t size_bytes() const override { return data_->size(); }
+  const std::string& version() const override { return version_; }
+
+ private:
+  MemoryStore* store_;
+  const std::string key_;
+  const std::shared_ptr<const std::string> data_;
+  const std::string version_;
+  size_t offset_ = 0;
+};
+
+MemoryStore::MemoryStore(std::string name, VersionScheme scheme) : name_(std::move(name)), scheme_(scheme) {}
 
 void MemoryStore::InjectFault(FaultRule rule) {
   assert(!rule.status.ok());
@@ -76,7 +114,7 @@ int64_t MemoryStore::CallCount(StoreOperation operation) const {
 std::map<std::string, std::string> MemoryStore::Contents() const {
   std::lock_guard lock(mutex_);
   std::map<std::string, std::string> contents;
-  for (const auto& [key, entry] : objects_) contents.emplace(key, entry.data);
+  for (const auto& [key, entry] : objects_) contents.emplace(key, *entry.data);
   return contents;
 }
 
@@ -112,7 +150,7 @@ std::optional<FaultRule> MemoryStore::TakeFault(StoreOperation operation, const 
 
 ObjectInfo MemoryStore::InfoOf(const std::string& key, const Entry& entry) {
   return ObjectInfo{
-      .key = key, .size_bytes = entry.data.size(), .modified_micros = entry.modified_micros, .version = entry.version};
+      .key = key, .size_bytes = entry.data->size(), .modified_micros = entry.modified_micros, .version = entry.version};
 }
 
 Status MemoryStore::CheckCondition(const std::string& key, const PutCondition& condition) const {
@@ -139,8 +177,8 @@ Result<ObjectInfo> MemoryStore::Write(StoreOperation operation, const std::strin
   if (fault && !fault->after_write) return fault->status;
   SLUICE_RETURN_IF_ERROR(CheckCondition(key, condition));
   Entry& entry = objects_[key];
-  entry.data = std::move(data);
-  entry.version = std::to_string(++last_version_);
+  entry.version = scheme_ == VersionScheme::kContentHash ? ContentHash(data) : std::to_string(++last_version_);
+  entry.data = std::make_shared<const std::string>(std::move(data));
   entry.modified_micros = NowMicros();
   if (fault) return fault->status;
   return InfoOf(key, entry);
@@ -160,14 +198,39 @@ Result<ObjectInfo> MemoryStore::PutFile(const std::string& key, const std::strin
   return Write(StoreOperation::kPutFile, key, std::move(*data), PutCondition{});
 }
 
-Result<Object> MemoryStore::Get(const std::string& key) {
-  SLUICE_RETURN_IF_ERROR(ValidateKey(key));
-  RunHook(StoreOperation::kGet, key);
+Status MemoryStore::CheckFault(StoreOperation operation, const std::string& key) {
+  RunHook(operation, key);
   std::lock_guard lock(mutex_);
-  if (std::optional<FaultRule> fault = TakeFault(StoreOperation::kGet, key)) return fault->status;
+  if (std::optional<FaultRule> fault = TakeFault(operation, key)) return fault->status;
+  return Status::Ok();
+}
+
+Result<std::pair<std::shared_ptr<const std::string>, std::string>> MemoryStore::ReadEntry(StoreOperation operation,
+                                                                                           const std::string& key) {
+  SLUICE_RETURN_IF_ERROR(ValidateKey(key));
+  SLUICE_RETURN_IF_ERROR(CheckFault(operation, key));
+  std::lock_guard lock(mutex_);
   auto found = objects_.find(key);
   if (found == objects_.end()) return NotFound("object '{}' does not exist in {}", key, Describe());
-  return Object{.data = found->second.data, .version = found->second.version};
+  return std::make_pair(found->second.data, found->second.version);
+}
+
+Result<Object> MemoryStore::Get(const std::string& key) {
+  SLUICE_ASSIGN_OR_RETURN(auto entry, ReadEntry(StoreOperation::kGet, key));
+  return Object{.data = *entry.first, .version = std::move(entry.second)};
+}
+
+Result<Object> MemoryStore::GetRange(const std::string& key, uint64_t offset, uint64_t length) {
+  SLUICE_ASSIGN_OR_RETURN(auto entry, ReadEntry(StoreOperation::kGetRange, key));
+  const std::string& data = *entry.first;
+  std::string range = offset < data.size() ? data.substr(offset, length) : std::string();
+  return Object{.data = std::move(range), .version = std::move(entry.second)};
+}
+
+Result<std::unique_ptr<ObjectReader>> MemoryStore::OpenRead(const std::string& key) {
+  SLUICE_ASSIGN_OR_RETURN(auto entry, ReadEntry(StoreOperation::kOpenRead, key));
+  return std::unique_ptr<ObjectReader>(
+      std::make_unique<Reader>(this, key, std::move(entry.first), std::move(entry.second)));
 }
 
 Result<std::optional<ObjectInfo>> MemoryStore::Head(const std::string& key) {

@@ -14,7 +14,12 @@
 //     writer act between two calls of the code under test.
 //
 // Versions are a store-wide counter ("1", "2", ...), never reused, so a
-// key deleted and written again gets a new version.
+// key deleted and written again gets a new version; or, made with
+// VersionScheme::kContentHash, a digest of the bytes, as S3's ETag is, so
+// rewriting identical bytes keeps the version (object_store.h, "Versions").
+//
+// Readers (OpenRead) hold the bytes of the version they opened; each Read
+// is a kRead operation of its key for fault injection.
 //
 // Thread-safety: all methods may be called concurrently. The hook runs
 // without the store's lock held and may call the store (it is not re-run
@@ -24,6 +29,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -34,7 +40,7 @@
 
 namespace sluice::store {
 
-enum class StoreOperation { kPut, kPutFile, kGet, kHead, kList, kDelete };
+enum class StoreOperation { kPut, kPutFile, kGet, kGetRange, kOpenRead, kRead, kHead, kList, kDelete };
 std::string_view ToString(StoreOperation operation);
 
 struct FaultRule {
@@ -53,11 +59,15 @@ class MemoryStore final : public ObjectStore {
  public:
   using Hook = std::function<void(StoreOperation operation, const std::string& key)>;
 
-  explicit MemoryStore(std::string name = "test");
+  enum class VersionScheme { kCounter, kContentHash };
+
+  explicit MemoryStore(std::string name = "test", VersionScheme scheme = VersionScheme::kCounter);
 
   Result<ObjectInfo> Put(const std::string& key, std::string_view data, const PutCondition& condition = {}) override;
   Result<ObjectInfo> PutFile(const std::string& key, const std::string& local_path) override;
   Result<Object> Get(const std::string& key) override;
+  Result<Object> GetRange(const std::string& key, uint64_t offset, uint64_t length) override;
+  Result<std::unique_ptr<ObjectReader>> OpenRead(const std::string& key) override;
   Result<std::optional<ObjectInfo>> Head(const std::string& key) override;
   Result<std::vector<ObjectInfo>> List(const std::string& prefix) override;
   Status Delete(const std::string& key) override;
@@ -77,13 +87,14 @@ class MemoryStore final : public ObjectStore {
   // Runs before every later operation (nullptr: none).
   void SetHook(Hook hook);
 
-  // Inspection.
+  // Inspection. REQUIRES (readers): the store outlives the readers it opened.
   int64_t CallCount(StoreOperation operation) const;    // failed calls included
   std::map<std::string, std::string> Contents() const;  // key -> data
 
  private:
+  class Reader;
   struct Entry {
-    std::string data;
+    std::shared_ptr<const std::string> data;  // shared with the readers of this version
     std::string version;
     int64_t modified_micros = 0;
   };
@@ -97,8 +108,15 @@ class MemoryStore final : public ObjectStore {
   // REQUIRES: mutex_ held.
   Status CheckCondition(const std::string& key, const PutCondition& condition) const;
   static ObjectInfo InfoOf(const std::string& key, const Entry& entry);
+  // The bytes and version of `key` for the read `operation`, after its
+  // hook and fault check; NotFound when absent. REQUIRES: mutex_ not held.
+  Result<std::pair<std::shared_ptr<const std::string>, std::string>> ReadEntry(StoreOperation operation,
+                                                                                 const std::string& key);
+  // Runs the hook and takes a fault of `operation` on `key`: its status, or Ok. REQUIRES: mutex_ not held.
+  Status CheckFault(StoreOperation operation, const std::string& key);
 
   const std::string name_;
+  const VersionScheme scheme_;
   mutable std::mutex mutex_;
   std::map<std::string, Entry> objects_;
   uint64_t last_version_ = 0;

@@ -29,6 +29,7 @@ class LeaseTest : public ::testing::Test {
     options.renew_interval_micros = kNeverMicros;
     options.now_micros = [this] { return now_micros_.load(); };
     options.host = std::move(host);
+    options.retry_environment.sleep_micros = [this](int64_t micros) { retry_sleeps_.push_back(micros); };
     return options;
   }
   Result<std::unique_ptr<Lease>> Acquire(const std::string& run_id, const LeaseOptions& options) {
@@ -42,6 +43,7 @@ class LeaseTest : public ::testing::Test {
   void Advance(int64_t seconds) { now_micros_ += seconds * kMicrosPerSecond; }
 
   store::MemoryStore store_;
+  std::vector<int64_t> retry_sleeps_;  // sleeps between retried writes of the lease
   std::atomic<int64_t> now_micros_{*ParseTimestamp("2025-11-28T14:00:00Z")};
 };
 
@@ -66,8 +68,24 @@ TEST_F(LeaseTest, AcquireWritesTheDocumentWithEpochOne) {
   "epoch": 1,
   "renewed_at": "2025-11-28T14:00:00.000000Z",
   "expires_at": "2025-11-28T14:00:10.000000Z",
-  "released": false
+  "released": false,
+  "generation": 1
 })");
+}
+
+TEST_F(LeaseTest, EveryWriteOfTheLeaseHasNewBytesEvenWhenTheClockStandsStill) {
+  Result<std::unique_ptr<Lease>> lease = Acquire("run-a", Options("host-a"));
+  ASSERT_TRUE(lease.has_value()) << lease.status().ToString();
+  std::string acquired = store_.Get("leases/p/t.json")->data;
+  ASSERT_TRUE((*lease)->Renew().ok());  // same clock reading: only the generation differs
+  std::string renewed = store_.Get("leases/p/t.json")->data;
+  EXPECT_NE(renewed, acquired);
+  EXPECT_EQ(Stored().generation, 2);
+  ASSERT_TRUE((*lease)->Release().ok());
+  EXPECT_EQ(Stored().generation, 3);
+  Result<std::unique_ptr<Lease>> next = Acquire("run-b", Options("host-b"));
+  ASSERT_TRUE(next.has_value()) << next.status().ToString();
+  EXPECT_EQ(Stored().generation, 4);
 }
 
 TEST_F(LeaseTest, ASecondRunIsToldWhoHoldsTheLeaseAndUntilWhen) {
@@ -153,8 +171,14 @@ TEST_F(LeaseTest, RenewMovesTheExpiryAndCheckNoticesAnExpiryWithoutRenewal) {
   EXPECT_EQ(Stored().expires_at_micros, now_micros_ + 10 * kMicrosPerSecond);
   Advance(9);
   EXPECT_TRUE((*lease)->Check().ok());
-  store_.FailNext(store::StoreOperation::kPut, Unavailable("store unreachable"));
-  EXPECT_EQ((*lease)->Renew().code(), StatusCode::kUnavailable);
+  store_.InjectFault(store::FaultRule{.operation = store::StoreOperation::kPut,
+                                      .key_contains = "leases/",
+                                      .fail_calls = store::FaultRule::kForever,
+                                      .status = Unavailable("store unreachable")});
+  Status failed = (*lease)->Renew();
+  store_.ClearFaults();
+  EXPECT_EQ(failed.code(), StatusCode::kUnavailable);
+  EXPECT_THAT(failed.message(), HasSubstr("gave up after 4 attempts"));
   EXPECT_TRUE((*lease)->Check().ok());  // a failed renewal alone loses nothing
   Advance(1);
   Status expired = (*lease)->Check();
@@ -162,13 +186,28 @@ TEST_F(LeaseTest, RenewMovesTheExpiryAndCheckNoticesAnExpiryWithoutRenewal) {
   EXPECT_THAT(expired.message(), HasSubstr("expired at 2025-11-28T14:00:16.000000Z without being renewed"));
 }
 
+TEST_F(LeaseTest, ARenewalThatFailsOnceIsRetriedAfterABackoff) {
+  Result<std::unique_ptr<Lease>> lease = Acquire("run-a", Options("host-a"));
+  ASSERT_TRUE(lease.has_value());
+  Advance(3);
+  store_.FailNext(store::StoreOperation::kPut, Unavailable("timed out"));
+  EXPECT_TRUE((*lease)->Renew().ok());
+  EXPECT_EQ(Stored().renewed_at_micros, now_micros_);
+  ASSERT_EQ(retry_sleeps_.size(), 1u);
+  EXPECT_LE(retry_sleeps_[0], 200'000) << "the first backoff is at most initial_delay_micros";
+  store_.FailNext(store::StoreOperation::kPut, IoError("disk full"));
+  EXPECT_EQ((*lease)->Renew().code(), StatusCode::kIoError) << "only retryable errors are retried";
+  EXPECT_EQ(retry_sleeps_.size(), 1u);
+}
+
 TEST_F(LeaseTest, ARenewalThatLandedUnreportedDoesNotLoseTheLease) {
   Result<std::unique_ptr<Lease>> lease = Acquire("run-a", Options("host-a"));
   ASSERT_TRUE(lease.has_value());
   store_.FailNextAfterWrite(store::StoreOperation::kPut, Unavailable("response lost"));
-  EXPECT_EQ((*lease)->Renew().code(), StatusCode::kUnavailable);
+  // The retry finds a version it does not know, but the document is ours: adopted.
+  EXPECT_TRUE((*lease)->Renew().ok());
   Advance(1);
-  EXPECT_TRUE((*lease)->Renew().ok());  // version mismatch, but the document is ours: adopted
+  EXPECT_TRUE((*lease)->Renew().ok());
   EXPECT_TRUE((*lease)->Check().ok());
   EXPECT_EQ(Stored().renewed_at_micros, now_micros_);
   ASSERT_TRUE((*lease)->Release().ok());
@@ -273,8 +312,12 @@ TEST(LeaseDocumentJson, RoundTripsAndIgnoresFieldsFromNewerVersions) {
                          .epoch = 3,
                          .renewed_at_micros = 1764338400000001,
                          .expires_at_micros = 1764338700000001,
-                         .released = true};
+                         .released = true,
+                         .generation = 9};
   EXPECT_EQ(*LeaseFromJson(LeaseToJson(document), "x"), document);
+  std::string older = LeaseToJson(document);
+  older.erase(older.find(",\n  \"generation\": 9"), std::string(",\n  \"generation\": 9").size());
+  EXPECT_EQ(LeaseFromJson(older, "x")->generation, 0) << "a lease written before generations reads as 0";
   std::string newer = LeaseToJson(document);
   newer.insert(1, "\"priority\": 5,");
   EXPECT_EQ(*LeaseFromJson(newer, "x"), document);

@@ -23,7 +23,7 @@ Watermark FullWatermark() {
   watermark.lookback.from_timestamp_micros = *ParseTimestamp("2025-11-27T15:25:00.000000Z");
   watermark.lookback.from_id = Value::Int64(999000);
   watermark.lookback.id_samples = {{*ParseTimestamp("2025-11-27T15:00:00.000000Z"), Value::Int64(999000)}};
-  watermark.extract = {.status = "success",
+  watermark.extract = {.status = ExtractStatus::kSuccess,
                        .total_rows = 5000000,
                        .last_session_rows = 50000,
                        .last_started_at = "2025-11-28T14:00:00.000000Z",
@@ -37,7 +37,7 @@ Watermark FullWatermark() {
                              .run_id = "abc123",
                              .staged_at = "2025-11-28T14:00:40.000000Z"}};
   watermark.loaded_files = {{.key = "incremental/old.parquet", .rows = 7, .loaded_at = "2025-11-27T10:00:00.000000Z"}};
-  watermark.load = {.status = "success",
+  watermark.load = {.status = LoadStatus::kSuccess,
                     .rows_loaded = 5000000,
                     .last_loaded_at = "2025-11-27T10:00:00.000000Z",
                     .last_error = std::nullopt};
@@ -46,8 +46,9 @@ Watermark FullWatermark() {
   return watermark;
 }
 
-TEST(WatermarkJson, HasSpecFieldsInSpecOrderWithExtensionsAfterTheirNeighbours) {
-  EXPECT_EQ(WatermarkToJson(FullWatermark()), R"({
+// FullWatermark() as this format has always written it (before log
+// positions, snapshots and generations existed).
+const char* const kFullDocument = R"({
   "version": 1,
   "pipeline": "us_dw",
   "table": "settlement.orders",
@@ -105,7 +106,140 @@ TEST(WatermarkJson, HasSpecFieldsInSpecOrderWithExtensionsAfterTheirNeighbours) 
   "schema": null,
   "last_rewind": null,
   "lease_epoch": 3
-})");
+})";
+
+TEST(WatermarkJson, HasSpecFieldsInSpecOrderWithExtensionsAfterTheirNeighbours) {
+  EXPECT_EQ(WatermarkToJson(FullWatermark()), kFullDocument);
+}
+
+TEST(WatermarkJson, ADocumentWrittenBeforeLogCursorsReadsUnchangedAndRewritesByteForByte) {
+  Result<Watermark> parsed = WatermarkFromJson(kFullDocument, kOrigin);
+  ASSERT_TRUE(parsed.has_value()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->cursor, FullWatermark().cursor);
+  EXPECT_EQ(parsed->cursor.log, std::nullopt);
+  EXPECT_EQ(parsed->cursor.snapshot, std::nullopt);
+  EXPECT_EQ(parsed->generation, 0) << "a document without a generation reads as generation 0";
+  EXPECT_EQ(*parsed, FullWatermark());
+  EXPECT_EQ(WatermarkToJson(*parsed), kFullDocument);
+}
+
+// Replaces the cursor of the full document with `cursor` (JSON text) and parses it.
+Result<Watermark> ParseWithCursor(std::string_view cursor) {
+  std::string json = WatermarkToJson(FullWatermark());
+  size_t from = json.find("\"cursor\": {");
+  size_t to = json.find("},", from) + 2;
+  json.replace(from, to - from, "\"cursor\": " + std::string(cursor) + ",");
+  return WatermarkFromJson(json, kOrigin);
+}
+
+TEST(WatermarkJson, LogPositionsAndSnapshotStatesRoundTrip) {
+  Watermark watermark = FullWatermark();
+  std::vector<Cursor> cursors = {
+      Cursor{.log = BinlogPosition{.file = "binlog.000042", .position = 1234, .gtid = "0-1-987"}},
+      Cursor{.log = BinlogPosition{.file = "mysql-bin.000001", .position = 18446744073709551615ull, .gtid = ""}},
+      Cursor{.log = *Lsn::Parse("16/B374D848")},
+      // The first copy of a log table pages by id with the position it will read the log from.
+      Cursor{.id = Value::Int64(77), .log = *Lsn::Parse("0/16B3748")},
+      Cursor{.snapshot = SnapshotState{.state = "state/us_dw/shop.products/20251128_140000_abc123/",
+                                       .taken_at_micros = *ParseTimestamp("2025-11-28T14:00:00.000000Z")}},
+  };
+  for (const Cursor& cursor : cursors) {
+    watermark.cursor = cursor;
+    watermark.staged_files[0].cursor_after = cursor;
+    std::string json = WatermarkToJson(watermark);
+    Result<Watermark> parsed = WatermarkFromJson(json, kOrigin);
+    ASSERT_TRUE(parsed.has_value()) << parsed.status().ToString() << "\n" << json;
+    EXPECT_EQ(*parsed, watermark) << json;
+    EXPECT_EQ(WatermarkToJson(*parsed), json);
+    EXPECT_FALSE(parsed->cursor.empty());
+  }
+  watermark.cursor = cursors[0];
+  EXPECT_THAT(WatermarkToJson(watermark), HasSubstr(R"("cursor": {
+    "log": {
+      "file": "binlog.000042",
+      "position": 1234,
+      "gtid": "0-1-987"
+    }
+  },)"));
+  watermark.cursor = cursors[2];
+  EXPECT_THAT(WatermarkToJson(watermark), HasSubstr(R"("cursor": {
+    "log": {
+      "lsn": "16/B374D848"
+    }
+  },)"));
+  watermark.cursor = cursors[4];
+  EXPECT_THAT(WatermarkToJson(watermark), HasSubstr(R"("cursor": {
+    "snapshot": {
+      "state": "state/us_dw/shop.products/20251128_140000_abc123/",
+      "taken_at": "2025-11-28T14:00:00.000000Z"
+    }
+  },)"));
+}
+
+TEST(WatermarkJson, ALogCursorShapedAsSpecSection8Reads) {
+  Result<Watermark> parsed =
+      ParseWithCursor(R"({"log": {"file": "binlog.000042", "position": 1234, "gtid": "0-1-987"}})");
+  ASSERT_TRUE(parsed.has_value()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->cursor,
+            (Cursor{.log = BinlogPosition{.file = "binlog.000042", .position = 1234, .gtid = "0-1-987"}}));
+  parsed = ParseWithCursor(R"({"log": {"lsn": "0/16B3748"}})");
+  ASSERT_TRUE(parsed.has_value()) << parsed.status().ToString();
+  ASSERT_TRUE(parsed->cursor.log.has_value());
+  EXPECT_EQ(std::get<Lsn>(*parsed->cursor.log).value, 0x16B3748u);
+  EXPECT_EQ(std::get<Lsn>(*parsed->cursor.log).text, "0/16B3748");
+  parsed = ParseWithCursor(R"({"log": {"file": "binlog.000042", "position": 4}})");  // no GTIDs on that server
+  ASSERT_TRUE(parsed.has_value()) << parsed.status().ToString();
+  EXPECT_EQ(std::get<BinlogPosition>(*parsed->cursor.log).gtid, "");
+}
+
+TEST(Lsn, ParsesBothHexHalvesIntoOneComparableValueAndKeepsTheText) {
+  Result<Lsn> lsn = Lsn::Parse("16/B374D848");
+  ASSERT_TRUE(lsn.has_value()) << lsn.status().ToString();
+  EXPECT_EQ(lsn->value, (uint64_t{0x16} << 32) | 0xB374D848u);
+  EXPECT_EQ(lsn->text, "16/B374D848");
+  EXPECT_EQ(Lsn::Parse("0/0")->value, 0u);
+  EXPECT_EQ(Lsn::Parse("FFFFFFFF/FFFFFFFF")->value, UINT64_MAX);
+  // The high half weighs more than any low half: compared as numbers, not as text.
+  EXPECT_LT(*Lsn::Parse("0/FFFFFFFF"), *Lsn::Parse("1/0"));
+  EXPECT_LT(*Lsn::Parse("0/9"), *Lsn::Parse("0/A"));
+  EXPECT_LT(*Lsn::Parse("0/16B3748"), *Lsn::Parse("0/16B3749"));
+  EXPECT_EQ(*Lsn::Parse("0/16b3748"), *Lsn::Parse("0/016B3748"));
+  for (std::string_view bad : {"", "0", "0/", "/1", "g/1", "0/123456789", "-1/0", "0/+1", "0x1/0", "1/2/3", " 0/1"}) {
+    Result<Lsn> parsed = Lsn::Parse(bad);
+    ASSERT_FALSE(parsed.has_value()) << bad;
+    EXPECT_EQ(parsed.error().code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(parsed.error().message(), HasSubstr("'" + std::string(bad) + "' is not a PostgreSQL LSN"));
+  }
+}
+
+TEST(WatermarkJson, MalformedLogAndSnapshotFieldsNameTheField) {
+  struct Case {
+    std::string_view cursor, message;
+  };
+  for (const Case& edit : std::vector<Case>{
+           {R"({"log": {"file": "binlog.000042", "position": -1, "gtid": null}})",
+            "cursor.log.position: expected an integer >= 0, got -1"},
+           {R"({"log": {"file": "binlog.000042", "position": "1234"}})",
+            "cursor.log.position: expected an integer >= 0, got a string"},
+           {R"({"log": {"position": 1234}})", "cursor.log.file: missing"},
+           {R"({"log": {"file": "", "position": 1234}})", "cursor.log.file: empty"},
+           {R"({"log": {"file": "binlog.000042", "position": 4, "gtid": 5}})",
+            "cursor.log.gtid: expected a string or null, got an integer"},
+           {R"({"log": {"lsn": "16-B374D848"}})", "cursor.log.lsn: '16-B374D848' is not a PostgreSQL LSN"},
+           {R"({"log": {"lsn": 5}})", "cursor.log.lsn: expected a string, got an integer"},
+           {R"({"log": {"lsn": "0/1", "file": "binlog.000042"}})", "cursor.log.file: unknown field"},
+           {R"({"log": {"file": "binlog.000042", "position": 4, "offset": 5}})", "cursor.log.offset: unknown field"},
+           {R"({"log": "binlog.000042:4"})", "cursor.log: expected an object, got a string"},
+           {R"({"snapshot": {"state": "state/p/t/", "taken_at": "noon"}})", "cursor.snapshot.taken_at: "},
+           {R"({"snapshot": {"taken_at": "2025-11-28T14:00:00Z"}})", "cursor.snapshot.state: missing"},
+           {R"({"id": 5})", "cursor.timestamp: missing"},
+       }) {
+    Result<Watermark> parsed = ParseWithCursor(edit.cursor);
+    ASSERT_FALSE(parsed.has_value()) << edit.cursor;
+    EXPECT_EQ(parsed.error().code(), StatusCode::kDataError) << edit.cursor;
+    EXPECT_THAT(parsed.error().message(), HasSubstr(edit.message)) << edit.cursor;
+    EXPECT_THAT(parsed.error().message(), HasSubstr(kOrigin));
+  }
 }
 
 TEST(WatermarkJson, RoundTripsEveryField) {
@@ -266,7 +400,7 @@ TEST_F(WatermarkStoreTest, LoadGivesAFreshDocumentWhenNoneIsStored) {
   EXPECT_EQ(loaded->watermark.pipeline, "us_dw");
   EXPECT_EQ(loaded->watermark.table, "settlement.orders");
   EXPECT_TRUE(loaded->watermark.cursor.empty());
-  EXPECT_EQ(loaded->watermark.extract.status, "never");
+  EXPECT_EQ(loaded->watermark.extract.status, ExtractStatus::kNever);
 }
 
 TEST_F(WatermarkStoreTest, SaveCreatesThenReplacesByVersion) {
@@ -330,6 +464,57 @@ TEST_F(WatermarkStoreTest, SaveUnderAnOlderLeaseEpochIsFencedOff) {
   Watermark same_epoch = newer;
   same_epoch.cursor.id = Value::Int64(7);
   EXPECT_TRUE(watermarks_.Save(same_epoch, *version).has_value());
+}
+
+TEST_F(WatermarkStoreTest, EverySaveWritesTheNextGeneration) {
+  Watermark watermark = FullWatermark();
+  Result<std::string> first = watermarks_.Save(watermark, "");
+  ASSERT_TRUE(first.has_value()) << first.status().ToString();
+  EXPECT_EQ(watermark.generation, 1);
+  std::string first_bytes = store_.Contents().at(kOrigin);
+  EXPECT_THAT(first_bytes, HasSubstr("\"lease_epoch\": 3,\n  \"generation\": 1\n}"));
+  Result<std::string> second = watermarks_.Save(watermark, *first);  // nothing else changed
+  ASSERT_TRUE(second.has_value()) << second.status().ToString();
+  EXPECT_EQ(watermark.generation, 2);
+  EXPECT_NE(store_.Contents().at(kOrigin), first_bytes);
+  EXPECT_EQ(watermarks_.Load("us_dw", "settlement.orders")->watermark, watermark);
+}
+
+TEST_F(WatermarkStoreTest, ADocumentWithoutAGenerationIsReadAsZeroAndSavedAsOne) {
+  ASSERT_TRUE(store_.Put(kOrigin, kFullDocument).has_value());
+  Result<VersionedWatermark> loaded = watermarks_.Load("us_dw", "settlement.orders");
+  ASSERT_TRUE(loaded.has_value()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->watermark.generation, 0);
+  ASSERT_TRUE(watermarks_.Save(loaded->watermark, loaded->version).has_value());
+  EXPECT_EQ(loaded->watermark.generation, 1);
+}
+
+// S3 versions objects by a digest of their bytes (ETag): A, then B, then A
+// again gives A's version back. A run still holding that version must not
+// win its compare-and-swap; the generation makes the second A differ.
+TEST(WatermarkStoreOnContentVersions, AStaleSaveLosesAfterAnotherWriterRestoredTheSameState) {
+  store::MemoryStore etag_store("s3-like", store::MemoryStore::VersionScheme::kContentHash);
+  WatermarkStore watermarks(&etag_store);
+  Watermark a = FullWatermark();
+  ASSERT_TRUE(watermarks.Save(a, "").has_value());
+  Result<VersionedWatermark> held = watermarks.Load("us_dw", "settlement.orders");  // the stale run reads A
+  ASSERT_TRUE(held.has_value());
+  // Another writer saves B, then A's state again.
+  Result<VersionedWatermark> other = watermarks.Load("us_dw", "settlement.orders");
+  Watermark b = other->watermark;
+  b.cursor.id = Value::Int64(2000000);
+  Result<std::string> b_version = watermarks.Save(b, other->version);
+  ASSERT_TRUE(b_version.has_value()) << b_version.status().ToString();
+  Watermark a_again = b;
+  a_again.cursor = a.cursor;
+  ASSERT_TRUE(watermarks.Save(a_again, *b_version).has_value());
+  EXPECT_NE(watermarks.Load("us_dw", "settlement.orders")->version, held->version);
+  Watermark stale = held->watermark;
+  stale.cursor.id = Value::Int64(1);
+  Result<std::string> saved = watermarks.Save(stale, held->version);
+  ASSERT_FALSE(saved.has_value()) << "the stale run overwrote a newer watermark";
+  EXPECT_EQ(saved.error().code(), StatusCode::kConflict);
+  EXPECT_EQ(watermarks.Load("us_dw", "settlement.orders")->watermark.cursor, a.cursor);
 }
 
 TEST_F(WatermarkStoreTest, LoadRejectsADocumentFiledUnderAnotherTable) {

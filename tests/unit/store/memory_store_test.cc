@@ -15,18 +15,63 @@ using ::testing::HasSubstr;
 
 class MemoryBackend final : public conformance::StoreBackend {
  public:
+  explicit MemoryBackend(MemoryStore::VersionScheme scheme) : store_("test", scheme), scheme_(scheme) {}
   ObjectStore& store() override { return store_; }
   std::unique_ptr<ObjectStore> OpenAnother() override { return nullptr; }
   bool SharedAcrossProcesses() const override { return false; }
   std::vector<std::string> LeftoverTemporaries() override { return {}; }
+  bool VersionsByContent() const override { return scheme_ == MemoryStore::VersionScheme::kContentHash; }
 
  private:
   MemoryStore store_;
+  MemoryStore::VersionScheme scheme_;
 };
 
-std::unique_ptr<conformance::StoreBackend> MakeMemoryBackend() { return std::make_unique<MemoryBackend>(); }
+std::unique_ptr<conformance::StoreBackend> MakeMemoryBackend() {
+  return std::make_unique<MemoryBackend>(MemoryStore::VersionScheme::kCounter);
+}
+// Versions as S3 gives them (ETag: a digest of the bytes).
+std::unique_ptr<conformance::StoreBackend> MakeContentHashMemoryBackend() {
+  return std::make_unique<MemoryBackend>(MemoryStore::VersionScheme::kContentHash);
+}
 
 SLUICE_STORE_CONFORMANCE(Memory, MakeMemoryBackend);
+INSTANTIATE_TEST_SUITE_P(MemoryContentHash, ObjectStoreConformance,
+                         ::testing::Values(conformance::BackendParam{"MemoryContentHash",
+                                                                     MakeContentHashMemoryBackend}));
+
+TEST(MemoryStore, FaultsCanBeInjectedIntoRangedAndStreamingReads) {
+  MemoryStore store;
+  ASSERT_TRUE(store.Put("f.parquet", "0123456789").has_value());
+  store.FailNext(StoreOperation::kGetRange, Unavailable("connection reset"));
+  EXPECT_EQ(store.GetRange("f.parquet", 2, 3).error(), Unavailable("connection reset"));
+  EXPECT_EQ(store.GetRange("f.parquet", 2, 3)->data, "234");
+  store.FailNext(StoreOperation::kOpenRead, Unavailable("timed out"));
+  EXPECT_EQ(store.OpenRead("f.parquet").error(), Unavailable("timed out"));
+  Result<std::unique_ptr<ObjectReader>> reader = store.OpenRead("f.parquet");
+  ASSERT_TRUE(reader.has_value());
+  char buffer[4];
+  ASSERT_EQ((*reader)->Read(buffer, 4).value_or(0), 4u);
+  // The connection drops mid-stream: the second piece fails, then reading goes on.
+  store.InjectFault(FaultRule{.operation = StoreOperation::kRead, .key_contains = "f.parquet",
+                              .status = Unavailable("connection dropped")});
+  EXPECT_EQ((*reader)->Read(buffer, 4).error(), Unavailable("connection dropped"));
+  ASSERT_EQ((*reader)->Read(buffer, 4).value_or(0), 4u);
+  EXPECT_EQ(std::string(buffer, 4), "4567");
+  EXPECT_EQ(store.CallCount(StoreOperation::kRead), 3);
+  EXPECT_EQ(store.CallCount(StoreOperation::kGetRange), 2);
+}
+
+TEST(MemoryStore, ContentHashVersionsRepeatForIdenticalBytesAsS3ETagsDo) {
+  MemoryStore store("s3-like", MemoryStore::VersionScheme::kContentHash);
+  Result<ObjectInfo> a = store.Put("w.json", "A");
+  Result<ObjectInfo> b = store.Put("w.json", "B");
+  Result<ObjectInfo> again = store.Put("w.json", "A");
+  ASSERT_TRUE(a.has_value() && b.has_value() && again.has_value());
+  EXPECT_NE(a->version, b->version);
+  EXPECT_EQ(a->version, again->version);
+  EXPECT_EQ(store.Put("other.json", "A")->version, a->version);
+}
 
 TEST(MemoryStore, FailNextFailsOneCallAndChangesNothing) {
   MemoryStore store;

@@ -166,6 +166,8 @@ TEST_P(ObjectStoreConformance, InvalidKeysAreRejectedNamingTheKey) {
     }
     EXPECT_EQ(store().Get(key).error().code(), StatusCode::kInvalidArgument);
     EXPECT_EQ(store().Head(key).error().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(store().GetRange(key, 0, 1).error().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(store().OpenRead(key).error().code(), StatusCode::kInvalidArgument);
     EXPECT_EQ(store().Delete(key).code(), StatusCode::kInvalidArgument);
   }
   EXPECT_THAT(KeysOf(store().List("")), IsEmpty());
@@ -231,6 +233,138 @@ TEST_P(ObjectStoreConformance, FailedWritesLeaveNoTemporaryObjects) {
   EXPECT_FALSE(store().PutFile("t/file.parquet", "/nonexistent/sluice/spool.parquet").has_value());
   EXPECT_THAT(backend_->LeftoverTemporaries(), IsEmpty());
   EXPECT_THAT(KeysOf(store().List("")), ElementsAre("t/doc.json"));
+}
+
+TEST_P(ObjectStoreConformance, GetRangeReadsTheBytesAskedForAndStopsAtTheEnd) {
+  std::string data = PatternBytes(1000, 7);
+  Result<ObjectInfo> put = store().Put("r/data.bin", data);
+  ASSERT_TRUE(put.has_value()) << put.status().ToString();
+  struct Range {
+    uint64_t offset, length;
+    std::string expected;
+  };
+  for (const Range& range : std::vector<Range>{
+           {0, 10, data.substr(0, 10)},          // start
+           {500, 100, data.substr(500, 100)},    // middle
+           {990, 10, data.substr(990)},          // exactly the end
+           {990, 100, data.substr(990)},         // past the end: what there is
+           {0, UINT64_MAX, data},                // everything
+           {0, 0, ""},                           // nothing asked
+           {1000, 5, ""},                        // at the end
+           {5000, 1, ""},                        // beyond it
+       }) {
+    SCOPED_TRACE(::testing::Message() << "offset " << range.offset << " length " << range.length);
+    Result<Object> got = store().GetRange("r/data.bin", range.offset, range.length);
+    ASSERT_TRUE(got.has_value()) << got.status().ToString();
+    EXPECT_EQ(got->data, range.expected);
+    EXPECT_EQ(got->version, put->version);
+  }
+  ASSERT_TRUE(store().Put("r/empty", "").has_value());
+  Result<Object> empty = store().GetRange("r/empty", 0, 10);
+  ASSERT_TRUE(empty.has_value()) << empty.status().ToString();
+  EXPECT_EQ(empty->data, "");
+  Result<Object> missing = store().GetRange("r/missing.bin", 0, 10);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code(), StatusCode::kNotFound);
+  EXPECT_THAT(missing.error().message(), HasSubstr("r/missing.bin"));
+}
+
+// Reads `reader` to its end, `piece` bytes at a time.
+Result<std::string> ReadToEnd(ObjectReader& reader, size_t piece) {
+  std::string data;
+  std::string buffer(piece, '\0');
+  while (true) {
+    SLUICE_ASSIGN_OR_RETURN(size_t got, reader.Read(buffer.data(), buffer.size()));
+    if (got == 0) return data;
+    data.append(buffer.data(), got);
+  }
+}
+
+TEST_P(ObjectStoreConformance, AReaderReadingInSmallPiecesReproducesTheObject) {
+  std::string data = PatternBytes(100003, 11);
+  Result<ObjectInfo> put = store().Put("s/data.parquet", data);
+  ASSERT_TRUE(put.has_value()) << put.status().ToString();
+  for (size_t piece : {size_t{1} << 16, size_t{7}}) {
+    SCOPED_TRACE(piece);
+    Result<std::unique_ptr<ObjectReader>> reader = store().OpenRead("s/data.parquet");
+    ASSERT_TRUE(reader.has_value()) << reader.status().ToString();
+    EXPECT_EQ((*reader)->size_bytes(), data.size());
+    EXPECT_EQ((*reader)->version(), put->version);
+    Result<std::string> read = ReadToEnd(**reader, piece);
+    ASSERT_TRUE(read.has_value()) << read.status().ToString();
+    EXPECT_TRUE(*read == data) << "read " << read->size() << " bytes of " << data.size();
+    char byte;
+    EXPECT_EQ((*reader)->Read(&byte, 1).value_or(99), 0u) << "the end stays the end";
+  }
+  ASSERT_TRUE(store().Put("s/empty", "").has_value());
+  Result<std::unique_ptr<ObjectReader>> empty = store().OpenRead("s/empty");
+  ASSERT_TRUE(empty.has_value()) << empty.status().ToString();
+  EXPECT_EQ((*empty)->size_bytes(), 0u);
+  EXPECT_EQ(ReadToEnd(**empty, 16).value_or("error"), "");
+}
+
+TEST_P(ObjectStoreConformance, AReaderOfAMissingKeyIsNotFoundNamingTheKey) {
+  Result<std::unique_ptr<ObjectReader>> reader = store().OpenRead("s/missing.parquet");
+  ASSERT_FALSE(reader.has_value());
+  EXPECT_EQ(reader.error().code(), StatusCode::kNotFound);
+  EXPECT_THAT(reader.error().message(), HasSubstr("s/missing.parquet"));
+  ASSERT_TRUE(store().Put("s/folder/x", "x").has_value());
+  EXPECT_EQ(store().OpenRead("s/folder").error().code(), StatusCode::kNotFound) << "a folder is not an object";
+  EXPECT_EQ(store().GetRange("s/folder", 0, 1).error().code(), StatusCode::kNotFound);
+}
+
+TEST_P(ObjectStoreConformance, AReaderNeverMixesTwoVersions) {
+  std::string first = PatternBytes(50000, 1);
+  ASSERT_TRUE(store().Put("s/replaced.parquet", first).has_value());
+  Result<std::unique_ptr<ObjectReader>> reader = store().OpenRead("s/replaced.parquet");
+  ASSERT_TRUE(reader.has_value()) << reader.status().ToString();
+  std::string head(100, '\0');
+  ASSERT_EQ((*reader)->Read(head.data(), head.size()).value_or(0), 100u);
+  ASSERT_TRUE(store().Put("s/replaced.parquet", PatternBytes(60000, 2)).has_value());
+  Result<std::string> rest = ReadToEnd(**reader, 4096);
+  // The version it opened, whole, or (a store that cannot keep it: S3) Conflict.
+  if (rest.has_value()) {
+    EXPECT_TRUE(head + *rest == first);
+  } else {
+    EXPECT_EQ(rest.error().code(), StatusCode::kConflict) << rest.error().ToString();
+  }
+}
+
+// The watermark and lease documents carry a generation counter that every
+// save increments, so no two writes of a document have the same bytes.
+std::string Document(const std::string& state, int generation) {
+  return fmt::format("{{\"state\": \"{}\", \"generation\": {}}}", state, generation);
+}
+
+TEST_P(ObjectStoreConformance, AnIdenticalRewriteCannotFoolACompareAndSwapOfAGenerationCountedDocument) {
+  Result<ObjectInfo> a = store().Put("cas/doc.json", Document("A", 1));
+  ASSERT_TRUE(a.has_value());
+  // Another writer changes the document to B and back to A while we hold version v1 of A.
+  ASSERT_TRUE(store().Put("cas/doc.json", Document("B", 2), IfVersion(a->version)).has_value());
+  ASSERT_TRUE(store().Put("cas/doc.json", Document("A", 3), IfVersion(store().Get("cas/doc.json")->version)));
+  Result<ObjectInfo> stale = store().Put("cas/doc.json", Document("stale", 2), IfVersion(a->version));
+  ASSERT_FALSE(stale.has_value()) << "a compare-and-swap against v1 of A won after A was written again";
+  EXPECT_EQ(stale.error().code(), StatusCode::kConflict);
+  EXPECT_EQ(store().Get("cas/doc.json")->data, Document("A", 3));
+}
+
+TEST_P(ObjectStoreConformance, RewritingIdenticalBytesChangesTheVersionUnlessVersionsAreDigests) {
+  Result<ObjectInfo> a = store().Put("cas/raw.json", "A");
+  ASSERT_TRUE(a.has_value());
+  ASSERT_TRUE(store().Put("cas/raw.json", "B").has_value());
+  Result<ObjectInfo> again = store().Put("cas/raw.json", "A");
+  ASSERT_TRUE(again.has_value());
+  Result<ObjectInfo> stale = store().Put("cas/raw.json", "stale", IfVersion(a->version));
+  if (backend_->VersionsByContent()) {
+    // S3's ETag: the same bytes are the same version, which is why the
+    // documents written with compare-and-swap never repeat their bytes.
+    EXPECT_EQ(again->version, a->version);
+    EXPECT_TRUE(stale.has_value());
+  } else {
+    EXPECT_NE(again->version, a->version);
+    ASSERT_FALSE(stale.has_value());
+    EXPECT_EQ(stale.error().code(), StatusCode::kConflict);
+  }
 }
 
 TEST_P(ObjectStoreConformance, DescribeAndLocateNameTheStoreAndTheKey) {

@@ -33,6 +33,9 @@ class StoreBackend {
   virtual bool SharedAcrossProcesses() const = 0;
   // Temporary artifacts a write left in the storage (local: ".sluice-tmp-*" files).
   virtual std::vector<std::string> LeftoverTemporaries() = 0;
+  // True if versions are digests of the bytes (S3's ETag; the memory store
+  // in its content-hash mode): rewriting identical bytes keeps the version.
+  virtual bool VersionsByContent() const { return false; }
 };
 
 struct BackendParam {

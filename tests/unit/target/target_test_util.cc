@@ -108,6 +108,16 @@ Result<store::Object> DirectoryStore::Get(const std::string& key) {
   return store::Object{contents.str(), "1"};
 }
 
+Result<store::Object> DirectoryStore::GetRange(const std::string& key, uint64_t offset, uint64_t length) {
+  SLUICE_ASSIGN_OR_RETURN(store::Object object, Get(key));
+  object.data = offset < object.data.size() ? object.data.substr(offset, length) : std::string();
+  return object;
+}
+
+Result<std::unique_ptr<store::ObjectReader>> DirectoryStore::OpenRead(const std::string& key) {
+  return NotSupported("the target tests' directory store does not stream '{}'", key);
+}
+
 Result<std::optional<store::ObjectInfo>> DirectoryStore::Head(const std::string& key) {
   if (!fs::exists(PathOf(key))) return std::optional<store::ObjectInfo>();
   return std::optional<store::ObjectInfo>(InfoOf(key, PathOf(key)));

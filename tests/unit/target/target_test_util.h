@@ -29,6 +29,10 @@ class DirectoryStore final : public store::ObjectStore {
                                 const store::PutCondition& condition = {}) override;
   Result<store::ObjectInfo> PutFile(const std::string& key, const std::string& local_path) override;
   Result<store::Object> Get(const std::string& key) override;
+  // Through Get (counted there); the target reads whole objects today.
+  Result<store::Object> GetRange(const std::string& key, uint64_t offset, uint64_t length) override;
+  // NotSupported: nothing the target tests drive streams yet.
+  Result<std::unique_ptr<store::ObjectReader>> OpenRead(const std::string& key) override;
   Result<std::optional<store::ObjectInfo>> Head(const std::string& key) override;
   Result<std::vector<store::ObjectInfo>> List(const std::string& prefix) override;
   Status Delete(const std::string& key) override;
