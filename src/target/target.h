@@ -14,6 +14,7 @@
 // Thread-safety: one thread at a time.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -47,6 +48,11 @@ struct LoadRequest {
   LoadMode mode = LoadMode::kMerge;
   std::vector<StagedFile> files;  // in staging order
   std::string run_id;
+  // Called inside the load's transaction right before it commits; an error
+  // rolls the whole load back (ledger included) and is returned. The run
+  // passes its lease check here, so a run that lost its table's lease
+  // cannot commit a load (fencing). Empty: no check.
+  std::function<Status()> fence;
 };
 
 struct LoadResult {
