@@ -127,6 +127,29 @@ Result<source::Source*> PipelineContext::source() {
   return source_.get();
 }
 
+Result<std::unique_ptr<source::Source>> PipelineContext::OpenSource() const {
+  return source::OpenSource(config_->SourceOf(*pipeline_));
+}
+
+TableRunParts PipelineContext::PartsForTableRun(std::unique_ptr<source::Source>& own_source, const Clock& clock,
+                                                const CancelToken& cancel) {
+  TableRunParts parts;
+  parts.pipeline = pipeline_;
+  parts.store = store_.get();
+  parts.watermarks = &watermarks_;
+  parts.source = [this, &own_source]() -> Result<source::Source*> {
+    if (!own_source) {
+      SLUICE_ASSIGN_OR_RETURN(own_source, OpenSource());
+    }
+    return own_source.get();
+  };
+  parts.target = [this] { return target(); };
+  parts.spool_directory = [this] { return SpoolDirectory(); };
+  parts.clock = &clock;
+  parts.cancel = &cancel;
+  return parts;
+}
+
 Result<target::Target*> PipelineContext::target() {
   if (!target_) {
     SLUICE_ASSIGN_OR_RETURN(target_, target::OpenTarget(config_->TargetOf(*pipeline_), target_access_));
