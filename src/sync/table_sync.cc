@@ -233,14 +233,6 @@ Status TableSync::WriteRows(const ColumnBatch& batch, size_t rows) {
     std::string path = fmt::format("{}/{}_{}.parquet", spool, KeySafeName(table_.name), file_number_ + 1);
     SLUICE_ASSIGN_OR_RETURN(current_file_, StagedFileWriter::Create(plan_.schema, options, path));
     ++file_number_;
-    file_null_counts_.assign(plan_.schema->fields.size(), 0);
-  }
-  if (table_.validation.enable_data_quality_checks) {
-    for (size_t column_idx = 0; column_idx < batch.num_columns(); ++column_idx) {
-      const ColumnVector& column = batch.column(column_idx);
-      if (column.null_count() == 0) continue;
-      for (size_t row = 0; row < rows; ++row) file_null_counts_[column_idx] += column.IsNull(row) ? 1 : 0;
-    }
   }
   return current_file_->Write(batch, rows);
 }
@@ -252,8 +244,9 @@ Status TableSync::CheckDataQuality() const {
   }
   int64_t rows = current_file_->rows();
   if (rows == 0) return Status::Ok();
-  for (size_t column_idx = 0; column_idx < file_null_counts_.size(); ++column_idx) {
-    double percentage = 100.0 * static_cast<double>(file_null_counts_[column_idx]) / static_cast<double>(rows);
+  std::vector<int64_t> null_counts = current_file_->NullCounts();
+  for (size_t column_idx = 0; column_idx < null_counts.size(); ++column_idx) {
+    double percentage = 100.0 * static_cast<double>(null_counts[column_idx]) / static_cast<double>(rows);
     if (percentage > *validation.max_null_percentage) {
       return DataError(
           "table {}: column '{}' is {:.2f}% NULL in the {} rows of the next file, over the limit of {}% "

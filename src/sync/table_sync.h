@@ -109,7 +109,6 @@ class TableSync {
   TableResult result_;
   std::unique_ptr<StagedFileWriter> current_file_;
   int file_number_ = 0;
-  std::vector<int64_t> file_null_counts_;  // per column, rows of the current file
 };
 
 }  // namespace sluice::sync
