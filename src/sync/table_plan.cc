@@ -95,6 +95,21 @@ Status PlanStart(const PlanInputs& inputs, source::Source& source, TablePlan& pl
   return Status::Ok();
 }
 
+// id_only over a column that is not the primary key: the planner leaves
+// the rows of the newest id for a later run (more rows may still join
+// them), which a user otherwise sees as rows that never arrive.
+std::optional<std::string> HeldBackIdNote(const config::TableConfig& table, const cdc::TableSpec& spec,
+                                          const cdc::Ceiling& ceiling) {
+  if (spec.strategy != config::CdcStrategy::kIdOnly || spec.IdIsUnique() || ceiling.id.is_null()) {
+    return std::nullopt;
+  }
+  return fmt::format(
+      "table {}: cdc_id_column {} is not the table's primary key, so the rows with the newest id ({}) are held "
+      "back until a larger id arrives, since more rows could still join them (docs/data-gaps.md). Declare the "
+      "column the primary key, or set primary_key: [{}]",
+      table.name, spec.id_column, ceiling.id.ToString(), spec.id_column);
+}
+
 Status PlanExtract(const PlanInputs& inputs, TablePlan& plan) {
   const config::TableConfig& table = *inputs.table;
   SLUICE_ASSIGN_OR_RETURN(source::Source * source, inputs.source());
@@ -107,6 +122,9 @@ Status PlanExtract(const PlanInputs& inputs, TablePlan& plan) {
       cdc::ChunkPlanner planner,
       cdc::ChunkPlanner::Create(plan.spec, plan.start_cursor, plan.ceiling, inputs.options->limit, plan.lookback));
   for (const std::string& warning : planner.warnings()) plan.warnings.push_back(warning);
+  if (std::optional<std::string> held_back = HeldBackIdNote(table, plan.spec, plan.ceiling)) {
+    plan.warnings.push_back(std::move(*held_back));
+  }
   plan.window = planner.DescribeWindow();
   cdc::ChunkPlanner probe = planner;  // the plan keeps its planner unconsumed
   plan.first_query = probe.NextQuery();

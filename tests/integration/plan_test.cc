@@ -185,5 +185,36 @@ TEST(DryRunPlan, BackupOnlyWithLoadOnlyIsRefusedByBoth) {
   EXPECT_TRUE(project.StagedObjects().empty());
 }
 
+// id_only on a column that is not the primary key: the newest id's rows
+// may still gain company, so they wait for a larger id. The dry run and
+// the run's log say so, and a run that reads nothing new stages nothing.
+TEST(DryRunPlan, IdOnlyOnANonUniqueIdSaysTheNewestIdIsHeldBackAndStagesNoEmptyFile) {
+  EmbeddedProject project("plan_id_only_ties");
+  project.Source("CREATE TABLE e (id INTEGER NOT NULL, v TEXT)");
+  project.Source("INSERT INTO e VALUES (1, 'a'), (2, 'b'), (2, 'c'), (3, 'd'), (3, 'e')");
+  project.WriteConfig("  e: {cdc_strategy: id_only, cdc_id_column: id}\n");
+  const std::string held_back = "the rows with the newest id (3) are held back until a larger id arrives";
+  CommandResult plan = project.Sluice({"sync", "-p", "test", "--dry-run"});
+  EXPECT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_NE(plan.out.find("  warning: table e: "), std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find(held_back), std::string::npos) << plan.out;
+  CommandResult first = project.Sluice({"sync", "-p", "test"});
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.err.find(held_back), std::string::npos) << first.err;
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT id, v FROM e ORDER BY id, v")),
+            (std::vector<std::string>{"1|a", "2|b", "2|c"}));
+  std::vector<std::string> staged = project.StagedObjects();
+
+  nlohmann::json idle = project.Sync();
+  EXPECT_EQ(idle.at("table_results").at("e").at("rows_extracted"), 0) << idle.dump(2);
+  EXPECT_EQ(idle.at("table_results").at("e").at("files_created"), 0) << idle.dump(2);
+  EXPECT_EQ(project.StagedObjects(), staged);
+
+  project.Source("INSERT INTO e VALUES (4, 'f')");
+  ASSERT_EQ(project.Sync().value("status", ""), "success");
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT id, v FROM e ORDER BY id, v")),
+            (std::vector<std::string>{"1|a", "2|b", "2|c", "3|d", "3|e"}));
+}
+
 }  // namespace
 }  // namespace sluice::testing
