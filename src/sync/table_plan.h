@@ -93,8 +93,8 @@ struct PlanInputs {
 
 // Fills `plan` step by step: describe (or the recorded schema), spec,
 // strategy check, added columns, ceiling, rows with a NULL cursor, planner,
-// load mode, DDL. On error the fields filled before it stay set (a schema
-// described before a later refusal still lets waiting files load).
+// load mode, DDL. On error the fields filled before it stay set, for the
+// dry run to print with the error; a run uses a plan only when it succeeded.
 Status PlanTableRun(const PlanInputs& inputs, TablePlan& plan);
 
 }  // namespace sluice::sync

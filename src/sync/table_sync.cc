@@ -106,8 +106,9 @@ void TableSync::RecordExtractFailure(const Status& status) {
 
 Status TableSync::Prepare() {
   PlanInputs inputs{parts_.pipeline, &table_, &stored_.watermark, &options_, parts_.source, nullptr};
-  plan_ = TablePlan();
-  SLUICE_RETURN_IF_ERROR(PlanTableRun(inputs, plan_));
+  TablePlan plan;  // kept only whole: a failed re-plan leaves the last good plan
+  SLUICE_RETURN_IF_ERROR(PlanTableRun(inputs, plan));
+  plan_ = std::move(plan);
   const std::string& previous = stored_.watermark.schema_fingerprint;
   if (!options_.load_only && !previous.empty() && previous != plan_.schema->Fingerprint()) {
     SLUICE_LOG_INFO("table {}: the source schema changed since the last run", table_.name);
@@ -125,9 +126,9 @@ Result<TableSync::LoadShape> TableSync::StagedShape(const Status& prepared) cons
     SchemaPtr schema = std::make_shared<Schema>(*recorded);
     Result<cdc::TableSpec> spec = cdc::MakeTableSpec(table_, schema);
     if (spec.has_value()) return LoadShape{std::move(schema), std::move(*spec)};
-    if (!plan_.schema) return spec.error();  // the configuration changed since; the source's schema may still fit
+    if (!prepared.ok()) return spec.error();  // the configuration changed since; the source's schema may still fit
   }
-  if (!plan_.schema) {
+  if (!prepared.ok()) {
     return prepared.WithContext(fmt::format(
         "table {}: the staged files cannot be loaded: the watermark records no schema for them (they were staged "
         "by an older sluice) and the source cannot describe the table",
