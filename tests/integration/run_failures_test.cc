@@ -1,0 +1,90 @@
+// Every failure of a run reaches the watermark and `sluice status`, and
+// `sync` error output never shows a configured secret.
+#include <duckdb.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "harness.h"
+
+namespace sluice::testing {
+namespace {
+
+bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+void CreateOrders(EmbeddedProject& project, int first, int last) {
+  if (first == 1) project.Source("CREATE TABLE orders (id INTEGER PRIMARY KEY, v TEXT)");
+  project.Source("INSERT INTO orders WITH RECURSIVE n(i) AS (SELECT " + std::to_string(first) +
+                 " UNION ALL SELECT i + 1 FROM n WHERE i < " + std::to_string(last) + ") SELECT i, 'v' || i FROM n");
+}
+
+nlohmann::json StatusOf(EmbeddedProject& project) {
+  CommandResult status = project.Sluice({"status", "--json"});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  nlohmann::json tables = nlohmann::json::parse(status.out, nullptr, false);
+  EXPECT_TRUE(tables.is_array() && tables.size() == 1) << status.out;
+  return tables.is_array() && !tables.empty() ? tables[0] : nlohmann::json::object();
+}
+
+// Holds a DuckDB database file open (and so locked) in this process.
+class HeldDatabase {
+ public:
+  explicit HeldDatabase(const std::string& path) {
+    EXPECT_EQ(duckdb_open(path.c_str(), &database_), DuckDBSuccess) << path;
+  }
+  ~HeldDatabase() { duckdb_close(&database_); }
+
+ private:
+  duckdb_database database_ = nullptr;
+};
+
+TEST(RunFailures, ATargetThatCannotBeOpenedIsRecordedAsTheLoadsFailureAndShownByStatus) {
+  EmbeddedProject project("target_locked");
+  CreateOrders(project, 1, 100);
+  project.WriteConfig("  orders: {cdc_strategy: id_only, cdc_id_column: id}\n");
+  ASSERT_EQ(project.Sync().value("status", ""), "success");
+  CreateOrders(project, 101, 150);
+  {
+    HeldDatabase held(project.warehouse());
+    CommandResult run = project.Sluice({"sync", "-p", "test"});
+    EXPECT_EQ(run.exit_code, 1) << run.err;
+    nlohmann::json status = StatusOf(project);
+    EXPECT_EQ(status.value("load_status", ""), "failed") << status.dump(2);
+    EXPECT_EQ(status.value("files_waiting", 0), 1) << status.dump(2);
+    ASSERT_TRUE(status.at("last_error").is_string()) << status.dump(2);
+    EXPECT_TRUE(Contains(status.at("last_error").get<std::string>(), "lock")) << status.dump(2);
+  }
+  // Once the file is free the waiting rows load and the error clears.
+  nlohmann::json next = project.Sync();
+  ASSERT_EQ(next.value("status", ""), "success") << next.dump(2);
+  nlohmann::json status = StatusOf(project);
+  EXPECT_EQ(status.value("load_status", ""), "success") << status.dump(2);
+  EXPECT_TRUE(status.at("last_error").is_null()) << status.dump(2);
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT count(*), count(DISTINCT id), max(id) FROM orders")),
+            (std::vector<std::string>{"150|150|150"}));
+}
+
+TEST(RunFailures, ATargetLockedFromTheFirstRunOnIsRecordedForEveryWayOfLoading) {
+  EmbeddedProject project("target_locked_first");
+  CreateOrders(project, 1, 100);
+  project.WriteConfig("  orders: {cdc_strategy: id_only, cdc_id_column: id}\n");
+  {
+    HeldDatabase held(project.warehouse());
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"sync", "-p", "test"}, std::vector<std::string>{"sync", "-p", "test", "--load-only"},
+          std::vector<std::string>{"sync", "-p", "test", "--json-output", "-"}}) {
+      CommandResult run = project.Sluice(args);
+      EXPECT_EQ(run.exit_code, 1) << run.err;
+      nlohmann::json status = StatusOf(project);
+      EXPECT_EQ(status.value("load_status", ""), "failed") << status.dump(2);
+      EXPECT_EQ(status.value("files_waiting", 0), 1) << status.dump(2);
+      ASSERT_TRUE(status.at("last_error").is_string()) << status.dump(2);
+    }
+  }
+  ASSERT_EQ(project.Sync().value("status", ""), "success");
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT count(*) FROM orders")), (std::vector<std::string>{"100"}));
+}
+
+}  // namespace
+}  // namespace sluice::testing
