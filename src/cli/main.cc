@@ -16,7 +16,12 @@ namespace sluice::cli {
 Result<config::Config> Cli::LoadConfig(const std::string& pipeline) const {
   config::LoadOptions options;
   options.only_pipeline = pipeline;
-  return config::LoadConfig(global.config_dir, options);
+  Result<config::Config> config = config::LoadConfig(global.config_dir, options);
+  // Registered here, once, before the command can print or log anything holding them.
+  if (config.has_value()) {
+    for (const std::string& secret : config::SecretsOf(*config)) RegisterSecret(secret);
+  }
+  return config;
 }
 
 int ExitCodeFor(const Status& status) {

@@ -86,5 +86,36 @@ TEST(RunFailures, ATargetLockedFromTheFirstRunOnIsRecordedForEveryWayOfLoading) 
   EXPECT_EQ(JoinAll(project.TargetRows("SELECT count(*) FROM orders")), (std::vector<std::string>{"100"}));
 }
 
+// A configured secret that turns up in an error of the run (here the MySQL
+// source's password is also the name of a table the source lacks) is
+// redacted from the error wherever the run reports it: stderr, the JSON
+// report, the watermark that `status` shows. (The table's own name, an
+// identifier the user wrote in the pipeline, is printed as it is.)
+TEST(RunFailures, ASecretInTheConfigurationIsRedactedFromSyncErrorOutput) {
+  ServerEnv mysql = MySqlServer();
+  ASSERT_GE(mysql.password.size(), 4u) << "the test needs a password worth redacting";
+  EmbeddedProject project("secret_in_error");
+  std::string quoted = mysql.password;
+  for (size_t at = 0; (at = quoted.find('\'', at)) != std::string::npos; at += 2) quoted.insert(at, "'");
+  project.WriteConfig("  '" + quoted + "': {cdc_strategy: full_sync}\n", "batch_size: 500", "partition_strategy: table",
+                      mysql.SourceYaml("mysql"));
+  const std::string redacted = "table '***' not found";
+  std::string report_path = project.dir() + "/report.json";
+  CommandResult run = project.Sluice({"sync", "-p", "test", "--json-output", report_path});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_TRUE(Contains(run.err, redacted)) << run.err;
+  EXPECT_FALSE(Contains(run.err, "table '" + mysql.password + "' not found"));
+  std::ifstream report_file(report_path);
+  nlohmann::json report = nlohmann::json::parse(report_file, nullptr, false);
+  ASSERT_TRUE(report.contains("table_results")) << report.dump(2);
+  std::string error = report.at("table_results").at(mysql.password).value("error", "");
+  EXPECT_TRUE(Contains(error, redacted)) << error;
+  EXPECT_FALSE(Contains(error, mysql.password));
+  nlohmann::json status = StatusOf(project);
+  std::string last_error = status.value("last_error", "");
+  EXPECT_TRUE(Contains(last_error, redacted)) << last_error;
+  EXPECT_FALSE(Contains(last_error, mysql.password));
+}
+
 }  // namespace
 }  // namespace sluice::testing
