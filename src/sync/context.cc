@@ -17,6 +17,7 @@
 #include "common/file.h"
 #include "common/logging.h"
 #include "store/prefixed_store.h"
+#include "sync/table_plan.h"
 
 namespace sluice::sync {
 namespace {
@@ -158,13 +159,7 @@ Result<target::Target*> PipelineContext::target() {
 }
 
 Result<const config::TableConfig*> PipelineContext::FindTable(const std::string& table) const {
-  std::vector<std::string> names;
-  for (const config::TableConfig& candidate : pipeline_->tables) {
-    if (candidate.name == table) return &candidate;
-    names.push_back(candidate.name);
-  }
-  return NotFound("table '{}' is not in pipeline '{}' (tables: {})", table, pipeline_->name,
-                  fmt::format("{}", fmt::join(names, ", ")));
+  return sync::FindTable(*pipeline_, table);
 }
 
 Result<std::string> PipelineContext::SpoolDirectory() {

@@ -32,16 +32,6 @@ target::LoadMode ModeFor(const config::TableConfig& table, const cdc::TableSpec&
   return spec.primary_key.empty() ? target::LoadMode::kAppend : target::LoadMode::kMerge;
 }
 
-Result<const config::TableConfig*> FindTable(const config::PipelineConfig& pipeline, const std::string& name) {
-  std::vector<std::string> names;
-  for (const config::TableConfig& candidate : pipeline.tables) {
-    if (candidate.name == name) return &candidate;
-    names.push_back(candidate.name);
-  }
-  return NotFound("table '{}' is not in pipeline '{}' (tables: {})", name, pipeline.name,
-                  fmt::format("{}", fmt::join(names, ", ")));
-}
-
 // The schema the run works with, and its spec; the strategy check.
 Status PlanSchema(const PlanInputs& inputs, TablePlan& plan) {
   const config::TableConfig& table = *inputs.table;
@@ -133,6 +123,17 @@ Status PlanExtract(const PlanInputs& inputs, TablePlan& plan) {
 }
 
 }  // namespace
+
+Result<const config::TableConfig*> FindTable(const config::PipelineConfig& pipeline, const std::string& name) {
+  std::vector<std::string> names;
+  for (const config::TableConfig& candidate : pipeline.tables) {
+    if (candidate.name == name) return &candidate;
+    names.push_back(candidate.name);
+  }
+  return NotFound("table '{}' is not in pipeline '{}' (tables: {})", name, pipeline.name,
+                  fmt::format("{}", fmt::join(names, ", ")));
+}
+
 
 Result<std::vector<const config::TableConfig*>> SelectTables(const config::PipelineConfig& pipeline,
                                                              const SyncOptions& options) {

@@ -33,6 +33,9 @@ struct SyncOptions {
   bool show_progress = false;
 };
 
+// The table's configuration, or NotFound listing the pipeline's tables.
+Result<const config::TableConfig*> FindTable(const config::PipelineConfig& pipeline, const std::string& name);
+
 // The tables a run covers, in config order, or InvalidArgument (exit 2)
 // naming what is wrong: an unknown table, two tables sharing data file
 // names, --limit on a whole copy (full_sync, custom_sql), --backup-only
