@@ -2,9 +2,15 @@
 // `sync` error output never shows a configured secret.
 #include <duckdb.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "harness.h"
 
@@ -115,6 +121,47 @@ TEST(RunFailures, ASecretInTheConfigurationIsRedactedFromSyncErrorOutput) {
   std::string last_error = status.value("last_error", "");
   EXPECT_TRUE(Contains(last_error, redacted)) << last_error;
   EXPECT_FALSE(Contains(last_error, mysql.password));
+}
+
+// SIGINT reaches the run through the token the CLI gave it: the run stops
+// at its next safe point, loads nothing, keeps what it staged recorded,
+// and the next run completes the table exactly.
+TEST(RunFailures, SigintStopsTheRunAtASafePointAndTheNextRunCompletesIt) {
+  EmbeddedProject project("sigint");
+  project.Source("CREATE TABLE orders (id INTEGER PRIMARY KEY, updated_at DATETIME NOT NULL, note TEXT)");
+  project.Source(
+      "INSERT INTO orders WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
+      "100000) SELECT i, datetime('2025-01-01', '+' || (i / 7) || ' seconds'), hex(randomblob(16)) "
+      "FROM n");
+  project.WriteConfig("  orders: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id}\n",
+                      "batch_size: 2000", "partition_strategy: table, target_file_mb: 1, compression: none");
+  std::string report_path = project.dir() + "/report.json";
+  int pid = project.StartSluice({"sync", "-p", "test", "--json-output", report_path});
+  // Interrupt once the first file is staged: the run is past a safe point and far from done.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (project.StagedObjects().empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_FALSE(project.StagedObjects().empty()) << "the run staged nothing within a minute";
+  ASSERT_EQ(::kill(pid, SIGINT), 0);
+  int wait_status = 0;
+  ASSERT_EQ(::waitpid(pid, &wait_status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(wait_status)) << "killed by signal " << WTERMSIG(wait_status);
+  EXPECT_EQ(WEXITSTATUS(wait_status), 1);
+  std::ifstream report_file(report_path);
+  nlohmann::json report = nlohmann::json::parse(report_file, nullptr, false);
+  ASSERT_TRUE(report.contains("table_results")) << report.dump(2);
+  const nlohmann::json& orders = report.at("table_results").at("orders");
+  EXPECT_TRUE(Contains(orders.value("error", ""), "interrupted")) << orders.dump(2);
+  EXPECT_GE(orders.value("files_created", 0), 1) << orders.dump(2);
+  EXPECT_LT(orders.value("rows_extracted", 0), 100000) << orders.dump(2);
+  EXPECT_FALSE(std::filesystem::exists(project.warehouse())) << "an interrupted run loads nothing";
+
+  nlohmann::json next = project.Sync();
+  ASSERT_EQ(next.value("status", ""), "success") << next.dump(2);
+  EXPECT_EQ(JoinAll(project.SourceRows("SELECT count(*), sum(id), sum(length(note)) FROM orders")),
+            JoinAll(project.TargetRows("SELECT count(*), sum(id), sum(length(note)) FROM orders")));
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT count(DISTINCT id) FROM orders")), (std::vector<std::string>{"100000"}));
 }
 
 }  // namespace
