@@ -73,7 +73,8 @@ void PrintRun(const char* title, const sync::RunReport& report, const config::Pi
 Result<sync::RunReport> SyncDemo(const std::string& dir) {
   SLUICE_ASSIGN_OR_RETURN(config::Config config, config::LoadConfig(dir + "/config"));
   sync::SyncOptions options;
-  return sync::RunPipeline(config, "demo", options);
+  CancelToken never_cancelled;  // the demo runs to the end
+  return sync::RunPipeline(config, "demo", options, never_cancelled);
 }
 
 // Compares each table in the source and the warehouse; true when all match.

@@ -17,7 +17,12 @@ Result<config::Config> Cli::LoadConfig(const std::string& pipeline) const {
   config::LoadOptions options;
   options.only_pipeline = pipeline;
   options.refuse_unbuilt = true;
-  return config::LoadConfig(global.config_dir, options);
+  Result<config::Config> config = config::LoadConfig(global.config_dir, options);
+  // Registered here, once, before the command can print or log anything holding them.
+  if (config.has_value()) {
+    for (const std::string& secret : config::SecretsOf(*config)) RegisterSecret(secret);
+  }
+  return config;
 }
 
 int ReportError(const Status& status) {

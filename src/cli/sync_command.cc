@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/cli.h"
+#include "common/cancel.h"
 #include "common/redact.h"
 #include "sync/pipeline.h"
 #include "sync/progress.h"
@@ -26,7 +27,10 @@ struct SyncArgs {
   bool dry_run = false;
 };
 
-void OnStopSignal(int) { sync::RequestStop(); }
+// The token of the run this process started; the signal handler only sets it.
+CancelToken run_cancel;
+
+void OnStopSignal(int) { run_cancel.Cancel(); }
 
 void PrintSummary(const sync::RunReport& report) {
   for (const auto& [table, result] : report.table_results) {
@@ -94,7 +98,7 @@ int RunSync(const Cli& cli, const SyncArgs& args) {
   }
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
-  Result<sync::RunReport> report = sync::RunPipeline(*config, args.pipeline, options);
+  Result<sync::RunReport> report = sync::RunPipeline(*config, args.pipeline, options, run_cancel);
   if (!report.has_value()) return ReportError(report.error());
   if (!cli.global.quiet) PrintSummary(*report);
   if (!args.json_output.empty()) {

@@ -301,6 +301,19 @@ Result<Config> AssembleOne(const std::string& config_dir, const std::string& onl
 
 }  // namespace
 
+std::vector<std::string> SecretsOf(const Config& config) {
+  std::vector<std::string> secrets;
+  auto add = [&secrets](const std::string& value) {
+    if (!value.empty()) secrets.push_back(value);
+  };
+  for (const auto& [name, source] : config.connections.sources) {
+    add(source.password);
+    add(source.ssh_tunnel.private_key_passphrase);
+  }
+  for (const auto& [name, target] : config.connections.targets) add(target.password);
+  return secrets;
+}
+
 Result<Config> LoadConfig(const std::string& config_dir, const LoadOptions& options) {
   SLUICE_RETURN_IF_ERROR(CheckConfigDir(config_dir));
   Problems fatal;

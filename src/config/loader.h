@@ -8,7 +8,8 @@
 // "file:line: key.path: what is wrong (remedy)", e.g.
 //   config/pipelines/us_dw.yml:14: tables.settlement.orders.cdc_strategy:
 //     'hybird' is not one of hybrid, timestamp_only, id_only, full_sync, custom_sql
-// Every configured secret (passwords) is registered with common/redact.h.
+// Loading has no side effect: the secrets the configuration holds
+// (SecretsOf) are registered with common/redact.h by the command, once.
 //
 // ${VAR} / ${VAR:-default} / $$ are substituted in each value after
 // parsing (config/env.h): from the environment, then CONFIG_DIR/.env.
@@ -17,6 +18,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "config/config.h"
 
@@ -36,6 +38,11 @@ struct LoadOptions {
 };
 
 Result<Config> LoadConfig(const std::string& config_dir, const LoadOptions& options = {});
+
+// The secret values `config` holds (source and target passwords, SSH key
+// passphrases), without empty ones: what a command registers with
+// common/redact.h before anything it prints or logs can contain them.
+std::vector<std::string> SecretsOf(const Config& config);
 
 // The configuration as YAML text with defaults applied and secrets as "***"
 // (`config show`).

@@ -7,7 +7,6 @@
 #include <cmath>
 #include <map>
 
-#include "common/redact.h"
 #include "common/spelling.h"
 
 namespace sluice::config {
@@ -41,13 +40,6 @@ std::vector<KeyHint> BelongsUnder(std::string_view section, const std::vector<st
         KeyHint{key, fmt::format("{} belongs under {}: write {}: {{{}: ...}}", key, section, section, key)});
   }
   return hints;
-}
-
-bool IsSecretKey(std::string_view key) {
-  for (std::string_view word : {"password", "secret", "token", "passphrase"}) {
-    if (key.find(word) != std::string_view::npos) return true;
-  }
-  return false;
 }
 
 std::optional<std::string_view> ClosestMatch(std::string_view word, const std::vector<std::string_view>& candidates) {
@@ -195,7 +187,6 @@ std::optional<std::string> MapReader::Text(std::string_view key, std::string_vie
     context_.problems->Add(context_.file, ValueLine(*entry), KeyPath(key), text.error().message());
     return std::nullopt;
   }
-  if (IsSecretKey(key)) RegisterSecret(*text);
   if (text->empty()) return std::nullopt;
   return std::move(*text);
 }

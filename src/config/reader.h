@@ -8,7 +8,6 @@
 //   - leave the output untouched when the key is absent or empty (so a
 //     caller pre-fills defaults, or a pipeline's values a table overrides);
 //   - substitute ${VAR} in the scalar first (config/env.h);
-//   - register the value as a secret when the key names one (IsSecretKey);
 //   - report a wrong kind, a bad number, an out-of-range value or an
 //     unknown choice, and return false.
 // They return true when they stored a value.
@@ -46,10 +45,6 @@ struct KeyHint {
 
 // Hints for each of `keys`: "<key> belongs under <section>: ...".
 std::vector<KeyHint> BelongsUnder(std::string_view section, const std::vector<std::string_view>& keys);
-
-// True for keys whose values are secrets: names containing password,
-// secret, token or passphrase.
-bool IsSecretKey(std::string_view key);
 
 // The candidate closest to `word` (edit distance, case-insensitive, or a
 // prefix match), or nullopt when none is close enough to be a likely typo.

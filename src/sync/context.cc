@@ -17,6 +17,7 @@
 #include "common/file.h"
 #include "common/logging.h"
 #include "store/prefixed_store.h"
+#include "sync/table_plan.h"
 
 namespace sluice::sync {
 namespace {
@@ -127,6 +128,29 @@ Result<source::Source*> PipelineContext::source() {
   return source_.get();
 }
 
+Result<std::unique_ptr<source::Source>> PipelineContext::OpenSource() const {
+  return source::OpenSource(config_->SourceOf(*pipeline_));
+}
+
+TableRunParts PipelineContext::PartsForTableRun(std::unique_ptr<source::Source>& own_source, const Clock& clock,
+                                                const CancelToken& cancel) {
+  TableRunParts parts;
+  parts.pipeline = pipeline_;
+  parts.store = store_.get();
+  parts.watermarks = &watermarks_;
+  parts.source = [this, &own_source]() -> Result<source::Source*> {
+    if (!own_source) {
+      SLUICE_ASSIGN_OR_RETURN(own_source, OpenSource());
+    }
+    return own_source.get();
+  };
+  parts.target = [this] { return target(); };
+  parts.spool_directory = [this] { return SpoolDirectory(); };
+  parts.clock = &clock;
+  parts.cancel = &cancel;
+  return parts;
+}
+
 Result<target::Target*> PipelineContext::target() {
   if (!target_) {
     SLUICE_ASSIGN_OR_RETURN(target_, target::OpenTarget(config_->TargetOf(*pipeline_), target_access_));
@@ -135,13 +159,7 @@ Result<target::Target*> PipelineContext::target() {
 }
 
 Result<const config::TableConfig*> PipelineContext::FindTable(const std::string& table) const {
-  std::vector<std::string> names;
-  for (const config::TableConfig& candidate : pipeline_->tables) {
-    if (candidate.name == table) return &candidate;
-    names.push_back(candidate.name);
-  }
-  return NotFound("table '{}' is not in pipeline '{}' (tables: {})", table, pipeline_->name,
-                  fmt::format("{}", fmt::join(names, ", ")));
+  return sync::FindTable(*pipeline_, table);
 }
 
 Result<std::string> PipelineContext::SpoolDirectory() {

@@ -1,11 +1,10 @@
-// `sync --dry-run`: the plan of a run, touching nothing.
+// `sync --dry-run`: prints the TablePlan the run would execute, touching nothing.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "cdc/planner.h"
 #include "common/redact.h"
-#include "sync/ceiling.h"
 #include "sync/pipeline.h"
+#include "sync/table_plan.h"
 #include "types/temporal.h"
 
 namespace sluice::sync {
@@ -19,63 +18,51 @@ std::string CursorText(const Cursor& cursor) {
   return fmt::format("{}", fmt::join(parts, ", "));
 }
 
+std::string_view ModeText(target::LoadMode mode) {
+  switch (mode) {
+    case target::LoadMode::kMerge: return "merge";
+    case target::LoadMode::kAppend: return "append";
+    case target::LoadMode::kReplace: return "replace";
+  }
+  return "merge";
+}
+
+void PrintExtract(const TablePlan& plan, source::Source& source, std::ostream& out) {
+  for (const std::string& note : plan.ceiling_notes) out << "  ceiling: " << note << "\n";
+  for (const std::string& note : plan.null_cursor_notes) out << "  warning: " << note << "\n";
+  for (const std::string& warning : plan.warnings) out << "  warning: " << warning << "\n";
+  out << fmt::format("  window:  {}\n", plan.window);
+  if (plan.first_query) {
+    out << "  first query:\n    " << source.Explain(*plan.first_query) << "\n";
+  } else {
+    out << "  nothing to read\n";
+  }
+}
+
 Status DryRunTable(PipelineContext& context, const config::TableConfig& table, const SyncOptions& options,
                    std::ostream& out) {
   out << fmt::format("table {} ({} -> {})\n", table.name, config::ToString(table.cdc_strategy), table.target_name);
   SLUICE_ASSIGN_OR_RETURN(state::VersionedWatermark stored,
                           context.watermarks().Load(context.pipeline().name, table.name));
   out << fmt::format("  cursor:  {}\n", CursorText(stored.watermark.cursor));
-  if (!options.load_only) SLUICE_RETURN_IF_ERROR(CheckStrategyUnchanged(table, stored.watermark));
-  SLUICE_ASSIGN_OR_RETURN(source::Source * source, context.source());
-  SchemaPtr schema;
-  if (table.cdc_strategy == config::CdcStrategy::kCustomSql) {
-    SLUICE_ASSIGN_OR_RETURN(schema, source->DescribeQuery(cdc::CustomQueryForDescribe(table.name, table.custom_sql)));
-  } else {
-    SLUICE_ASSIGN_OR_RETURN(schema, source->DescribeTable(table.name));
+  PlanInputs inputs{&context.pipeline(),
+                    &table,
+                    &stored.watermark,
+                    &options,
+                    [&context] { return context.source(); },
+                    [&context] { return context.target(); }};
+  TablePlan plan;
+  Status planned = PlanTableRun(inputs, plan);
+  // What was planned before an error is shown with it.
+  if (plan.planner) {
+    SLUICE_ASSIGN_OR_RETURN(source::Source * source, context.source());
+    PrintExtract(plan, *source, out);
   }
-  SLUICE_ASSIGN_OR_RETURN(cdc::TableSpec spec, cdc::MakeTableSpec(table, schema));
-  if (!options.load_only) {
-    std::vector<std::string> notes;
-    SLUICE_ASSIGN_OR_RETURN(cdc::Ceiling ceiling, ReadCeiling(*source, table, spec, &notes));
-    for (const std::string& note : notes) out << "  ceiling: " << note << "\n";
-    std::vector<std::string> warnings;
-    SLUICE_RETURN_IF_ERROR(CountNullCursorRows(*source, table, spec, &warnings).status());
-    for (const std::string& warning : warnings) out << "  warning: " << warning << "\n";
-    for (const std::string& warning : cdc::SpecWarnings(table, spec)) out << "  warning: " << warning << "\n";
-    Cursor start = stored.watermark.cursor;
-    Lookback lookback = stored.watermark.lookback;
-    if (!start.empty()) {
-      SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> added,
-                              AddedColumnsWithValues(*source, table, stored.watermark.schema, *schema));
-      if (!added.empty()) {
-        out << fmt::format("  warning: column(s) {} were added in the source and already hold values that the rows "
-                           "loaded before lack; the run reads the whole table again{}\n",
-                           fmt::join(added, ", "), spec.primary_key.empty() ? " (refused: no primary key)" : "");
-        start = Cursor();
-        lookback = Lookback();
-      }
-    }
-    SLUICE_ASSIGN_OR_RETURN(cdc::ChunkPlanner planner,
-                            cdc::ChunkPlanner::Create(spec, start, ceiling, options.limit, lookback));
-    for (const std::string& warning : planner.warnings()) out << "  warning: " << warning << "\n";
-    out << fmt::format("  window:  {}\n", planner.DescribeWindow());
-    if (std::optional<SelectQuery> query = planner.NextQuery()) {
-      out << "  first query:\n    " << source->Explain(*query) << "\n";
-    } else {
-      out << "  nothing to read\n";
-    }
-  }
-  if (!options.backup_only) {
-    SLUICE_ASSIGN_OR_RETURN(target::Target * target, context.target());
-    target::LoadRequest request;
-    request.pipeline = context.pipeline().name;
-    request.source_table = table.name;
-    request.target_table = table.target_name;
-    request.schema = schema;
-    request.primary_key = spec.primary_key;
-    SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> ddl, target->PlanDdl(request));
-    if (ddl.empty()) out << "  target:  table exists and matches; no DDL\n";
-    for (const std::string& statement : ddl) out << "  target DDL:\n    " << statement << "\n";
+  SLUICE_RETURN_IF_ERROR(planned);
+  if (plan.ddl) {
+    out << fmt::format("  load:    {}\n", ModeText(plan.load_mode));
+    if (plan.ddl->empty()) out << "  target:  table exists and matches; no DDL\n";
+    for (const std::string& statement : *plan.ddl) out << "  target DDL:\n    " << statement << "\n";
   }
   out << fmt::format("  staged files waiting to load: {}\n", stored.watermark.staged_files.size());
   return Status::Ok();
@@ -85,16 +72,9 @@ Status DryRunTable(PipelineContext& context, const config::TableConfig& table, c
 
 Status DryRun(const config::Config& config, const std::string& pipeline, const SyncOptions& options,
               std::ostream& out) {
-  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<PipelineContext> context, PipelineContext::Open(config, pipeline, target::TargetAccess::kPlanOnly));
-  std::vector<const config::TableConfig*> tables;
-  if (options.tables.empty()) {
-    for (const config::TableConfig& table : context->pipeline().tables) tables.push_back(&table);
-  } else {
-    for (const std::string& name : options.tables) {
-      SLUICE_ASSIGN_OR_RETURN(const config::TableConfig* table, context->FindTable(name));
-      tables.push_back(table);
-    }
-  }
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<PipelineContext> context,
+                          PipelineContext::Open(config, pipeline, target::TargetAccess::kPlanOnly));
+  SLUICE_ASSIGN_OR_RETURN(std::vector<const config::TableConfig*> tables, SelectTables(context->pipeline(), options));
   out << fmt::format("dry run of pipeline {} (nothing is written)\n", pipeline);
   Status first_error;
   for (const config::TableConfig* table : tables) {

@@ -6,15 +6,20 @@
 
 #include <ostream>
 
+#include "common/cancel.h"
 #include "config/config.h"
 #include "sync/report.h"
+#include "sync/context.h"
 #include "sync/table_sync.h"
 
 namespace sluice::sync {
 
-// Errors in the request itself (unknown table, --limit on a full copy)
-// come back as an error before anything runs; table failures are in the report.
-Result<RunReport> RunPipeline(const config::Config& config, const std::string& pipeline, const SyncOptions& options);
+// Errors in the request itself (SelectTables: unknown table, --limit on a
+// full copy) come back as an error before anything runs; table failures
+// are in the report. `cancel` stops the run at its next safe point; tables
+// not started yet are reported skipped.
+Result<RunReport> RunPipeline(const config::Config& config, const std::string& pipeline, const SyncOptions& options,
+                              const CancelToken& cancel);
 
 // Prints, per table: strategy, cursor, ceiling, the window, the first
 // query, the target DDL, and the files waiting to load. Reads the source,

@@ -39,6 +39,8 @@ class StagedFileWriter {
   Status Write(const ColumnBatch& batch, size_t rows);
   uint64_t EstimatedBytes() const { return writer_->EstimatedFileBytes(); }
   int64_t rows() const { return static_cast<int64_t>(writer_->rows_written()); }
+  // NULLs written so far per column, as the encoder counted them.
+  std::vector<int64_t> NullCounts() const { return writer_->null_counts(); }
   // Finishes the file, syncs it and puts it at `key`; removes the spool file.
   Result<PublishedFile> Publish(store::ObjectStore& store, const std::string& key);
 

@@ -15,21 +15,6 @@
 namespace sluice::sync {
 namespace {
 
-std::vector<std::string> OrderColumns(const cdc::TableSpec& spec) {
-  std::vector<std::string> columns;
-  if (!spec.timestamp_column.empty()) columns.push_back(spec.timestamp_column);
-  if (!spec.id_column.empty()) columns.push_back(spec.id_column);
-  return columns;
-}
-
-target::LoadMode ModeFor(const config::TableConfig& table, const cdc::TableSpec& spec) {
-  if (table.cdc_strategy == config::CdcStrategy::kFullSync) {
-    return table.full_sync_mode == config::FullSyncMode::kReplace ? target::LoadMode::kReplace
-                                                                  : target::LoadMode::kAppend;
-  }
-  return spec.primary_key.empty() ? target::LoadMode::kAppend : target::LoadMode::kMerge;
-}
-
 // Errors a damaged staged file can cause in a target (the target's own
 // file checks, a reader failing on it); others (schema, connection) cannot.
 bool MayBeAFileProblem(const Status& error) {
@@ -59,7 +44,7 @@ Status TableSync::LoadStagedFiles(const LoadShape& shape) {
   state::Watermark& watermark = stored_.watermark;
   if (watermark.staged_files.empty()) return Status::Ok();
   SLUICE_RETURN_IF_ERROR(lease_->Check());
-  SLUICE_ASSIGN_OR_RETURN(target::Target * target, context_.target());
+  SLUICE_ASSIGN_OR_RETURN(target::Target * target, parts_.target());
   SLUICE_RETURN_IF_ERROR(RewindOverUnloadableFile(*target, StagedCheck::kStore));
   if (watermark.staged_files.empty()) return Status::Ok();
   std::set<std::string> superseded;
@@ -83,7 +68,7 @@ Status TableSync::LoadStagedFiles(const LoadShape& shape) {
     return Status(error.code(),
                   fmt::format("{}. If a staged file is damaged, `sluice files clean -p {} -t {} --include-staged "
                               "--force` forgets the waiting files and their rows are read again",
-                              error.message(), context_.pipeline().name, table_.name));
+                              error.message(), parts_.pipeline->name, table_.name));
   }
   RecordLoaded(*loaded, superseded);
   if (!watermark.staged_files.empty()) {
@@ -96,15 +81,16 @@ Status TableSync::LoadStagedFiles(const LoadShape& shape) {
 Result<target::LoadResult> TableSync::LoadInTarget(target::Target& target, const LoadShape& shape,
                                                    std::set<std::string>& superseded) {
   const state::Watermark& watermark = stored_.watermark;
-  target::LoadRequest request;
-  request.pipeline = context_.pipeline().name;
-  request.source_table = table_.name;
-  request.target_table = table_.target_name;
-  request.schema = shape.schema;
-  request.primary_key = shape.spec.primary_key;
-  request.order_columns = OrderColumns(shape.spec);
-  request.mode = ModeFor(table_, shape.spec);
-  request.run_id = run_.ExecutionId();
+  target::LoadRequest request =
+      LoadRequestFor(*parts_.pipeline, table_, shape.schema, shape.spec, run_.ExecutionId());
+  // Asked of the store, not of the lease's last renewal: another run may have taken the table just now.
+  request.fence = [this] {
+    Status renewed = lease_->Renew();
+    if (!renewed.ok()) {
+      SLUICE_LOG_DEBUG("table {}: renewing the lease before commit: {}", table_.name, renewed.message());
+    }
+    return lease_->Check();
+  };
   // Incremental tables without a key are warned about at extract (cdc::SpecWarnings); custom_sql here.
   if (request.mode == target::LoadMode::kAppend && table_.cdc_strategy == config::CdcStrategy::kCustomSql) {
     SLUICE_LOG_WARN("table {}: no primary key, so rows are appended; a row read twice (updates, lookback) "
@@ -121,7 +107,7 @@ Result<target::LoadResult> TableSync::LoadInTarget(target::Target& target, const
     request.files.push_back({entry.key, entry.rows, entry.bytes, entry.run_id});
   }
   Failpoint("load.before");
-  Result<target::LoadResult> loaded = target.Load(request, context_.store());
+  Result<target::LoadResult> loaded = target.Load(request, *parts_.store);
   if (loaded.has_value()) Failpoint("load.after_commit");
   return loaded;
 }
@@ -133,7 +119,7 @@ void TableSync::RecordLoaded(const target::LoadResult& loaded, const std::set<st
   std::set<std::string> done = now_loaded;
   done.insert(loaded.already_loaded_keys.begin(), loaded.already_loaded_keys.end());
   done.insert(superseded.begin(), superseded.end());
-  std::string now = FormatTimestampIso(NowMicros());
+  std::string now = NowIso();
   std::vector<state::StagedFileEntry> still_staged;
   for (state::StagedFileEntry& entry : watermark.staged_files) {
     if (!done.count(entry.key)) {
@@ -164,7 +150,7 @@ Result<bool> TableSync::RewindOverUnloadableFile(target::Target& target, StagedC
   std::optional<std::set<std::string>> ledger;  // read only when needed
   auto in_ledger = [&](const std::string& key) -> Result<bool> {
     if (!ledger) {
-      SLUICE_ASSIGN_OR_RETURN(ledger, target.LoadedFiles(context_.pipeline().name, table_.name));
+      SLUICE_ASSIGN_OR_RETURN(ledger, target.LoadedFiles(parts_.pipeline->name, table_.name));
     }
     return ledger->count(key) > 0;
   };
@@ -174,7 +160,7 @@ Result<bool> TableSync::RewindOverUnloadableFile(target::Target& target, StagedC
       SLUICE_ASSIGN_OR_RETURN(bool loaded, in_ledger(entry.key));  // not worth reading
       if (loaded) continue;
     }
-    SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> problem, FindStagedFileProblem(context_.store(), entry, depth));
+    SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> problem, FindStagedFileProblem(*parts_.store, entry, depth));
     if (!problem) continue;
     // A file the target already committed needs nothing from the store.
     SLUICE_ASSIGN_OR_RETURN(bool loaded, in_ledger(entry.key));
@@ -189,7 +175,7 @@ Status TableSync::RewindOver(size_t index, const std::string& problem) {
   state::Watermark& watermark = stored_.watermark;
   SLUICE_ASSIGN_OR_RETURN(
       std::vector<state::StagedFileEntry> dropped,
-      state::RewindOverStagedFile(watermark, index, IsFullSync(), problem, FormatTimestampIso(NowMicros())));
+      state::RewindOverStagedFile(watermark, index, IsFullSync(), problem, NowIso()));
   // Forgotten first, deleted after: a file the watermark no longer lists is never loaded.
   SLUICE_RETURN_IF_ERROR(SaveWatermark());
   const state::RewindRecord& rewind = *watermark.last_rewind;
@@ -206,7 +192,7 @@ Status TableSync::RewindOver(size_t index, const std::string& problem) {
         table_.name, rewind.key, problem, rewind.files_dropped, rewind.rows_dropped);
   }
   for (const state::StagedFileEntry& entry : dropped) {
-    Status deleted = context_.store().Delete(entry.key);
+    Status deleted = parts_.store->Delete(entry.key);
     if (!deleted.ok()) {
       SLUICE_LOG_WARN("table {}: could not delete forgotten file '{}' ({}); `sluice files clean` removes it later",
                       table_.name, entry.key, deleted.message());

@@ -1,7 +1,5 @@
 #include "sync/table_sync.h"
 
-#include <atomic>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -17,8 +15,6 @@
 namespace sluice::sync {
 namespace {
 
-std::atomic<bool> stop_requested{false};
-
 parquet::Compression ToParquet(config::Compression compression) {
   switch (compression) {
     case config::Compression::kZstd: return parquet::Compression::kZstd;
@@ -28,23 +24,19 @@ parquet::Compression ToParquet(config::Compression compression) {
   return parquet::Compression::kZstd;
 }
 
-std::string NowIso() { return FormatTimestampIso(NowMicros()); }
-
 }  // namespace
 
-void RequestStop() { stop_requested = true; }
-bool StopRequested() { return stop_requested.load(); }
-
-TableSync::TableSync(PipelineContext& context, const config::TableConfig& table, const SyncOptions& options,
-                     RunId run)
-    : context_(context), table_(table), options_(options), run_(std::move(run)) {}
+TableSync::TableSync(TableRunParts parts, const config::TableConfig& table, const SyncOptions& options, RunId run)
+    : parts_(std::move(parts)), table_(table), options_(options), run_(std::move(run)) {}
 
 TableSync::~TableSync() = default;
+
+std::string TableSync::NowIso() const { return FormatTimestampIso(parts_.clock->NowMicros()); }
 
 bool TableSync::IsFullSync() const { return table_.cdc_strategy == config::CdcStrategy::kFullSync; }
 
 TableResult TableSync::Run() {
-  int64_t started = NowMicros();
+  int64_t started = parts_.clock->NowMicros();
   deadline_micros_ = started + table_.processing.timeout_minutes * 60 * kMicrosPerSecond;
   Status status = RunWithLease();
   if (!status.ok()) {
@@ -52,21 +44,25 @@ TableResult TableSync::Run() {
     result_.error = status;
     SLUICE_LOG_ERROR("table {}: {}", table_.name, status.message());
   }
-  result_.duration_seconds = static_cast<double>(NowMicros() - started) / 1e6;
+  result_.duration_seconds = static_cast<double>(parts_.clock->NowMicros() - started) / 1e6;
   return result_;
 }
 
 Status TableSync::RunWithLease() {
-  const config::PipelineConfig& pipeline = context_.pipeline();
-  SLUICE_ASSIGN_OR_RETURN(lease_, state::Lease::Acquire(&context_.store(), pipeline.name, table_.name,
-                                                         run_.ExecutionId(), table_.processing.lease_seconds));
-  SLUICE_ASSIGN_OR_RETURN(stored_, context_.watermarks().Load(pipeline.name, table_.name));
+  const config::PipelineConfig& pipeline = *parts_.pipeline;
+  state::LeaseOptions lease_options;
+  lease_options.lease_seconds = table_.processing.lease_seconds;
+  lease_options.now_micros = [clock = parts_.clock] { return clock->NowMicros(); };
+  SLUICE_ASSIGN_OR_RETURN(lease_, state::Lease::Acquire(parts_.store, pipeline.name, table_.name,
+                                                         run_.ExecutionId(), lease_options));
+  SLUICE_ASSIGN_OR_RETURN(stored_, parts_.watermarks->Load(pipeline.name, table_.name));
   state::Watermark& watermark = stored_.watermark;
   watermark.pipeline = pipeline.name;
   watermark.table = table_.name;
-  strategy_check_ = CheckStrategyUnchanged(table_, watermark);
-  // A refused watermark keeps its strategy, so the next run refuses it too.
-  if (strategy_check_.ok()) watermark.cdc_strategy = std::string(config::ToString(table_.cdc_strategy));
+  // A refused watermark keeps its strategy, so the next run (and PlanTableRun) refuses it too.
+  if (CheckStrategyUnchanged(table_, watermark).ok()) {
+    watermark.cdc_strategy = std::string(config::ToString(table_.cdc_strategy));
+  }
   watermark.lease_epoch = lease_->epoch();
   Status status = RunSteps();
   Status released = lease_->Release();
@@ -88,9 +84,9 @@ Status TableSync::RunSteps() {
   Status extracted = prepared.ok() ? Extract() : prepared;
   if (!extracted.ok()) RecordExtractFailure(extracted);
   // What the extract staged, also before it failed, unless told to stop.
-  if (!options_.backup_only && loaded.ok() && prepared.ok() && !StopRequested() &&
+  if (!options_.backup_only && loaded.ok() && prepared.ok() && !parts_.cancel->cancelled() &&
       !stored_.watermark.staged_files.empty()) {
-    loaded = Load(LoadShape{schema_, spec_});
+    loaded = Load(LoadShape{plan_.schema, plan_.spec});
   }
   if (extracted.ok() || loaded.ok()) return extracted.ok() ? loaded : extracted;
   return Status(extracted.code(),
@@ -109,48 +105,19 @@ void TableSync::RecordExtractFailure(const Status& status) {
 }
 
 Status TableSync::Prepare() {
-  const std::optional<Schema>& staged_schema = stored_.watermark.schema;
-  if (options_.load_only && staged_schema) {
-    // Load what was staged, as it was staged: no source needed.
-    schema_ = std::make_shared<Schema>(*staged_schema);
-    SLUICE_ASSIGN_OR_RETURN(spec_, cdc::MakeTableSpec(table_, schema_));
-    return Status::Ok();
-  }
-  if (!options_.load_only) SLUICE_RETURN_IF_ERROR(strategy_check_);
-  SLUICE_ASSIGN_OR_RETURN(source::Source * source, context_.source());
-  if (table_.cdc_strategy == config::CdcStrategy::kCustomSql) {
-    SLUICE_ASSIGN_OR_RETURN(schema_,
-                            source->DescribeQuery(cdc::CustomQueryForDescribe(table_.name, table_.custom_sql)));
-  } else {
-    SLUICE_ASSIGN_OR_RETURN(schema_, source->DescribeTable(table_.name));
-  }
-  SLUICE_ASSIGN_OR_RETURN(spec_, cdc::MakeTableSpec(table_, schema_));
+  PlanInputs inputs{parts_.pipeline, &table_, &stored_.watermark, &options_, parts_.source, nullptr};
+  TablePlan plan;  // kept only whole: a failed re-plan leaves the last good plan
+  SLUICE_RETURN_IF_ERROR(PlanTableRun(inputs, plan));
+  plan_ = std::move(plan);
   const std::string& previous = stored_.watermark.schema_fingerprint;
-  if (!previous.empty() && previous != schema_->Fingerprint()) {
+  if (!options_.load_only && !previous.empty() && previous != plan_.schema->Fingerprint()) {
     SLUICE_LOG_INFO("table {}: the source schema changed since the last run", table_.name);
   }
-  if (options_.load_only || stored_.watermark.cursor.empty()) return Status::Ok();
-  SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> added,
-                          AddedColumnsWithValues(*source, table_, stored_.watermark.schema, *schema_));
-  return RereadForAddedColumns(added);
-}
-
-Status TableSync::RereadForAddedColumns(const std::vector<std::string>& added) {
-  if (added.empty()) return Status::Ok();
-  std::string names = fmt::format("'{}'", fmt::join(added, "', '"));
-  if (spec_.primary_key.empty()) {
-    return SchemaMismatch(
-        "table {}: column(s) {} were added in the source and already hold values that the rows loaded before "
-        "lack; without a primary key those rows cannot be merged again. Remedy: drop the target table {} and run "
-        "`sluice watermark reset -p {} -t {} --yes` to reload it",
-        table_.name, names, table_.target_name, context_.pipeline().name, table_.name);
+  if (!plan_.added_columns.empty()) {
+    // Recorded before the waiting files load, so a failure after this re-reads too.
+    stored_.watermark.cursor = plan_.start_cursor;
+    stored_.watermark.lookback = plan_.lookback;
   }
-  SLUICE_LOG_WARN("table {}: column(s) {} were added in the source and already hold values (a default or a "
-                  "backfill) that the rows loaded before lack; this run reads the whole table again so the target "
-                  "gets them",
-                  table_.name, names);
-  stored_.watermark.cursor = Cursor();
-  stored_.watermark.lookback = Lookback();
   return Status::Ok();
 }
 
@@ -167,7 +134,7 @@ Result<TableSync::LoadShape> TableSync::StagedShape(const Status& prepared) cons
         "by an older sluice) and the source cannot describe the table",
         table_.name));
   }
-  return LoadShape{schema_, spec_};
+  return LoadShape{plan_.schema, plan_.spec};
 }
 
 Status TableSync::Extract() {
@@ -175,29 +142,28 @@ Status TableSync::Extract() {
   if (IsFullSync() && !watermark.pending_files.empty()) {
     // An unfinished full copy is never loaded; its files are removed.
     for (const state::StagedFileEntry& entry : watermark.pending_files) {
-      Status deleted = context_.store().Delete(entry.key);
+      Status deleted = parts_.store->Delete(entry.key);
       if (!deleted.ok()) SLUICE_LOG_WARN("removing unfinished file {}: {}", entry.key, deleted.message());
     }
     watermark.pending_files.clear();
   }
-  SLUICE_ASSIGN_OR_RETURN(source::Source * source, context_.source());
-  SLUICE_ASSIGN_OR_RETURN(cdc::Ceiling ceiling, ReadCeiling(*source, table_, spec_));
-  SLUICE_ASSIGN_OR_RETURN(NullCursorRows null_rows, CountNullCursorRows(*source, table_, spec_));
-  result_.null_cursor_rows = null_rows.rows;
-  SLUICE_RETURN_IF_ERROR(CheckNullCursorRows(table_, spec_, null_rows));
-  for (const std::string& warning : cdc::SpecWarnings(table_, spec_)) SLUICE_LOG_WARN("{}", warning);
-  SLUICE_ASSIGN_OR_RETURN(cdc::ChunkPlanner planner, cdc::ChunkPlanner::Create(spec_, watermark.cursor, ceiling,
-                                                                               options_.limit, watermark.lookback));
-  for (const std::string& warning : planner.warnings()) SLUICE_LOG_WARN("{}", warning);
-  SLUICE_LOG_INFO("table {}: extracting {}", table_.name, planner.DescribeWindow());
-  ceiling_ = ceiling;
-  start_cursor_ = watermark.cursor;
-  watermark.lookback = cdc::LookbackAtStart(spec_, watermark.lookback, ceiling);
+  if (watermark.cursor != plan_.start_cursor || watermark.lookback != plan_.lookback) {
+    // Loading the waiting files rewound over a damaged one: plan from where the cursor is now.
+    SLUICE_RETURN_IF_ERROR(Prepare());
+  }
+  SLUICE_ASSIGN_OR_RETURN(source::Source * source, parts_.source());
+  const cdc::Ceiling& ceiling = plan_.ceiling;
+  result_.null_cursor_rows = plan_.null_cursor_rows.rows;
+  SLUICE_RETURN_IF_ERROR(CheckNullCursorRows(table_, plan_.spec, plan_.null_cursor_rows));
+  for (const std::string& warning : plan_.warnings) SLUICE_LOG_WARN("{}", warning);
+  cdc::ChunkPlanner& planner = *plan_.planner;
+  SLUICE_LOG_INFO("table {}: extracting {}", table_.name, plan_.window);
+  watermark.lookback = cdc::LookbackAtStart(plan_.spec, watermark.lookback, ceiling);
   watermark.extract.status = state::ExtractStatus::kRunning;
   watermark.extract.last_started_at = NowIso();
   watermark.extract.last_run_id = run_.ExecutionId();
-  watermark.schema_fingerprint = schema_->Fingerprint();
-  watermark.schema = *schema_;
+  watermark.schema_fingerprint = plan_.schema->Fingerprint();
+  watermark.schema = *plan_.schema;
   SLUICE_RETURN_IF_ERROR(SaveWatermark());
 
   if (IsFullSync()) SLUICE_RETURN_IF_ERROR(source->BeginSnapshot());
@@ -208,14 +174,16 @@ Status TableSync::Extract() {
   }
   SLUICE_RETURN_IF_ERROR(status);
   // A full copy always stages a file, even empty, so an empty source empties the target.
-  if (IsFullSync() && file_number_ == 0 && !current_file_) SLUICE_RETURN_IF_ERROR(WriteRows(ColumnBatch(schema_), 0));
+  if (IsFullSync() && file_number_ == 0 && !current_file_) {
+    SLUICE_RETURN_IF_ERROR(WriteRows(ColumnBatch(plan_.schema), 0));
+  }
   if (current_file_) SLUICE_RETURN_IF_ERROR(PublishCurrentFile(planner.cursor()));
   if (IsFullSync()) {
     for (state::StagedFileEntry& entry : watermark.pending_files) watermark.staged_files.push_back(std::move(entry));
     watermark.pending_files.clear();
   } else {
     watermark.cursor = planner.cursor();
-    watermark.lookback = cdc::LookbackAfterRead(spec_, watermark.lookback, ceiling);
+    watermark.lookback = cdc::LookbackAfterRead(plan_.spec, watermark.lookback, ceiling);
   }
   watermark.extract.status = state::ExtractStatus::kSuccess;
   watermark.extract.last_error.reset();
@@ -230,17 +198,19 @@ Status TableSync::Extract() {
 
 Status TableSync::ReadAll(source::Source& source, cdc::ChunkPlanner& planner) {
   source::ReadOptions read_options{table_.processing.zero_dates, table_.name};
-  uint64_t target_file_bytes = static_cast<uint64_t>(context_.pipeline().staging.target_file_mb) << 20;
+  uint64_t target_file_bytes = static_cast<uint64_t>(parts_.pipeline->staging.target_file_mb) << 20;
   Progress progress(options_.show_progress, table_.name);
   // Reading (source + planner) runs on its own thread; encoding and
   // publishing happen here, in order, so the cursor logic is unchanged.
-  ExtractPipeline pipeline(source, planner, schema_, read_options, [this] { return CheckStop(); });
+  ExtractPipeline pipeline(source, planner, plan_.schema, read_options, [this] { return CheckStop(); });
   pipeline.Start();
   while (true) {
     SLUICE_ASSIGN_OR_RETURN(ExtractItem item, pipeline.Next());
     if (item.kind == ExtractItem::Kind::kEnd) break;
     if (item.kind == ExtractItem::Kind::kBatch) {
-      SLUICE_RETURN_IF_ERROR(WriteRows(*item.batch, item.rows_kept));
+      // A batch whose rows all wait for a later run (a tie group at the
+      // ceiling) opens no file: a run that reads nothing new stages nothing.
+      if (item.rows_kept > 0) SLUICE_RETURN_IF_ERROR(WriteRows(*item.batch, item.rows_kept));
       Failpoint("extract.after_batch");
       result_.rows_extracted += static_cast<int64_t>(item.rows_kept);
       result_.validation.source_rows += static_cast<int64_t>(item.rows_kept);
@@ -260,20 +230,12 @@ Status TableSync::ReadAll(source::Source& source, cdc::ChunkPlanner& planner) {
 
 Status TableSync::WriteRows(const ColumnBatch& batch, size_t rows) {
   if (!current_file_) {
-    SLUICE_ASSIGN_OR_RETURN(std::string spool, context_.SpoolDirectory());
+    SLUICE_ASSIGN_OR_RETURN(std::string spool, parts_.spool_directory());
     parquet::WriterOptions options;
-    options.compression = ToParquet(context_.pipeline().staging.compression);
+    options.compression = ToParquet(parts_.pipeline->staging.compression);
     std::string path = fmt::format("{}/{}_{}.parquet", spool, KeySafeName(table_.name), file_number_ + 1);
-    SLUICE_ASSIGN_OR_RETURN(current_file_, StagedFileWriter::Create(schema_, options, path));
+    SLUICE_ASSIGN_OR_RETURN(current_file_, StagedFileWriter::Create(plan_.schema, options, path));
     ++file_number_;
-    file_null_counts_.assign(schema_->fields.size(), 0);
-  }
-  if (table_.validation.enable_data_quality_checks) {
-    for (size_t column_idx = 0; column_idx < batch.num_columns(); ++column_idx) {
-      const ColumnVector& column = batch.column(column_idx);
-      if (column.null_count() == 0) continue;
-      for (size_t row = 0; row < rows; ++row) file_null_counts_[column_idx] += column.IsNull(row) ? 1 : 0;
-    }
   }
   return current_file_->Write(batch, rows);
 }
@@ -285,14 +247,15 @@ Status TableSync::CheckDataQuality() const {
   }
   int64_t rows = current_file_->rows();
   if (rows == 0) return Status::Ok();
-  for (size_t column_idx = 0; column_idx < file_null_counts_.size(); ++column_idx) {
-    double percentage = 100.0 * static_cast<double>(file_null_counts_[column_idx]) / static_cast<double>(rows);
+  std::vector<int64_t> null_counts = current_file_->NullCounts();
+  for (size_t column_idx = 0; column_idx < null_counts.size(); ++column_idx) {
+    double percentage = 100.0 * static_cast<double>(null_counts[column_idx]) / static_cast<double>(rows);
     if (percentage > *validation.max_null_percentage) {
       return DataError(
           "table {}: column '{}' is {:.2f}% NULL in the {} rows of the next file, over the limit of {}% "
           "(validation.max_null_percentage); nothing past the last staged file was recorded. Fix the data or "
           "raise the limit",
-          table_.name, schema_->fields[column_idx].name, percentage, rows, *validation.max_null_percentage);
+          table_.name, plan_.schema->fields[column_idx].name, percentage, rows, *validation.max_null_percentage);
     }
   }
   return Status::Ok();
@@ -300,10 +263,10 @@ Status TableSync::CheckDataQuality() const {
 
 Status TableSync::PublishCurrentFile(const Cursor& cursor) {
   SLUICE_RETURN_IF_ERROR(CheckDataQuality());
-  const config::PipelineConfig& pipeline = context_.pipeline();
+  const config::PipelineConfig& pipeline = *parts_.pipeline;
   std::string key =
       DataFileKey(pipeline.staging.partition_strategy, IsFullSync(), table_.name, run_, file_number_);
-  SLUICE_ASSIGN_OR_RETURN(PublishedFile published, current_file_->Publish(context_.store(), key));
+  SLUICE_ASSIGN_OR_RETURN(PublishedFile published, current_file_->Publish(*parts_.store, key));
   current_file_.reset();
   Failpoint("extract.after_put");
   state::StagedFileEntry entry{published.key, published.rows, published.bytes, run_.ExecutionId(), NowIso()};
@@ -319,7 +282,9 @@ Status TableSync::PublishCurrentFile(const Cursor& cursor) {
     watermark.staged_files.push_back(std::move(entry));
     watermark.cursor = cursor;
     // Past its start, the run has re-read its whole window at its own clock.
-    if (cursor != start_cursor_) watermark.lookback = cdc::LookbackAfterRead(spec_, watermark.lookback, ceiling_);
+    if (cursor != plan_.start_cursor) {
+      watermark.lookback = cdc::LookbackAfterRead(plan_.spec, watermark.lookback, plan_.ceiling);
+    }
   }
   result_.files_created += 1;
   result_.bytes_staged += static_cast<int64_t>(published.bytes);
@@ -330,10 +295,10 @@ Status TableSync::PublishCurrentFile(const Cursor& cursor) {
 }
 
 Status TableSync::CheckStop() const {
-  if (StopRequested()) {
+  if (parts_.cancel->cancelled()) {
     return Cancelled("table {}: interrupted; the cursor stays after the last staged file", table_.name);
   }
-  if (NowMicros() > deadline_micros_) {
+  if (parts_.clock->NowMicros() > deadline_micros_) {
     return Cancelled("table {}: the run took longer than timeout_minutes ({}); the cursor stays after the last "
                      "staged file and the next run continues from there",
                      table_.name, table_.processing.timeout_minutes);
@@ -343,7 +308,7 @@ Status TableSync::CheckStop() const {
 
 Status TableSync::SaveWatermark() {
   SLUICE_RETURN_IF_ERROR(lease_->Check());
-  SLUICE_ASSIGN_OR_RETURN(stored_.version, context_.watermarks().Save(stored_.watermark, stored_.version));
+  SLUICE_ASSIGN_OR_RETURN(stored_.version, parts_.watermarks->Save(stored_.watermark, stored_.version));
   return Status::Ok();
 }
 

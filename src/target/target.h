@@ -50,6 +50,7 @@
 // Thread-safety: one thread at a time.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -91,6 +92,11 @@ struct LoadRequest {
   std::optional<ApplyMode> apply;          // set: the files are change files, applied so (mode is not used)
   std::vector<StagedFile> files;  // in staging order (for change files: log order)
   std::string run_id;
+  // Called inside the load's transaction right before it commits; an error
+  // rolls the whole load back (ledger included) and is returned. The run
+  // passes its lease check here, so a run that lost its table's lease
+  // cannot commit a load (fencing). Empty: no check.
+  std::function<Status()> fence;
 };
 
 struct LoadResult {

@@ -89,6 +89,8 @@ class ColumnWriter {
   // dictionary, not compressed yet, count at their uncompressed size times
   // the compression ratio this column's pages have had so far.
   size_t BufferedBytes() const;
+  // NULLs written into the open chunk so far (its open page included).
+  int64_t null_count() const { return chunk_null_count_ + static_cast<int64_t>(page_null_count_); }
 
  protected:
   // Bytes of values encoded into the open page so far.

@@ -75,6 +75,18 @@ class FileWriter::Impl {
 
   uint64_t rows_written() const { return rows_written_; }
 
+  std::vector<int64_t> null_counts() const {
+    std::vector<int64_t> counts;
+    for (size_t column_idx = 0; column_idx < columns_.size(); ++column_idx) {
+      int64_t nulls = columns_[column_idx]->null_count();
+      for (const RowGroupMetaData& row_group : row_groups_) {
+        nulls += row_group.columns[column_idx].statistics.null_count;
+      }
+      counts.push_back(nulls);
+    }
+    return counts;
+  }
+
   uint64_t EstimatedFileBytes() const {
     uint64_t bytes = position_;
     for (const auto& column : columns_) bytes += column->BufferedBytes();
@@ -230,6 +242,7 @@ Status FileWriter::Write(const ColumnBatch& batch, size_t row_offset, size_t row
 }
 
 uint64_t FileWriter::rows_written() const { return impl_->rows_written(); }
+std::vector<int64_t> FileWriter::null_counts() const { return impl_->null_counts(); }
 uint64_t FileWriter::EstimatedFileBytes() const { return impl_->EstimatedFileBytes(); }
 Status FileWriter::Close() { return impl_->Close(); }
 

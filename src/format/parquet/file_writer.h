@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "common/file.h"
 #include "common/status.h"
@@ -49,6 +50,9 @@ class FileWriter {
   Status Write(const ColumnBatch& batch, size_t row_offset, size_t row_count);
 
   uint64_t rows_written() const;
+  // NULLs written so far, per column in schema order (what the footer's
+  // null_count statistics will add up to).
+  std::vector<int64_t> null_counts() const;
   // Bytes already in the sink + encoded bytes buffered for the open row
   // group (its open pages and dictionaries, not compressed yet, counted at
   // the compression ratio each column has had so far).

@@ -450,6 +450,7 @@ Result<LoadResult> RunLoad(Database& database, const TargetSettings& settings, c
   }
   LedgerScope scope{settings.schema, request.pipeline, request.source_table, request.target_table, request.run_id};
   SLUICE_RETURN_IF_ERROR(RecordLoadedFiles(database, scope, entries));
+  if (request.fence) SLUICE_RETURN_IF_ERROR(request.fence());  // the transaction rolls back on return
   SLUICE_RETURN_IF_ERROR(transaction.Commit());
   return result;
 }

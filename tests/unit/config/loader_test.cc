@@ -138,8 +138,14 @@ TEST_F(SpecExampleTest, PipelineLoadsWithItsValues) {
   EXPECT_EQ(totals.cdc_timestamp_column, "updated_at");
 }
 
-TEST_F(SpecExampleTest, SecretsAreRegisteredForRedaction) {
-  ASSERT_TRUE(project_.Load().has_value());
+TEST_F(SpecExampleTest, LoadingRegistersNothingAndTheConfigurationCarriesItsSecrets) {
+  ClearSecretsForTesting();
+  Result<Config> config = project_.Load();
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  EXPECT_EQ(Redact("mysql password Db-s3cret-91"), "mysql password Db-s3cret-91");  // no side effect
+  std::vector<std::string> secrets = SecretsOf(*config);
+  EXPECT_THAT(secrets, ::testing::UnorderedElementsAre("Db-s3cret-91", "Rs-s3cret-42"));
+  for (const std::string& secret : secrets) RegisterSecret(secret);
   EXPECT_EQ(Redact("mysql password Db-s3cret-91, redshift Rs-s3cret-42"), "mysql password ***, redshift ***");
   EXPECT_EQ(Redact("user etl_reader"), "user etl_reader");
 }

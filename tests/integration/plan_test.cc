@@ -1,0 +1,220 @@
+// `sync --dry-run` and `sync` execute one plan (sync/table_plan.h): for
+// every strategy, what the dry run prints (window, first query, load mode,
+// target DDL) is what the run then does, read from the run's own log, and
+// a request the run refuses the dry run refuses with the same exit code.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <sstream>
+
+#include "harness.h"
+
+namespace sluice::testing {
+namespace {
+
+constexpr const char* kTables =
+    "  h: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id}\n"
+    "  t: {cdc_strategy: timestamp_only, cdc_timestamp_column: updated_at}\n"
+    "  i: {cdc_strategy: id_only, cdc_id_column: id}\n"
+    "  fr: {cdc_strategy: full_sync, full_sync_mode: replace}\n"
+    "  fa: {cdc_strategy: full_sync, full_sync_mode: append, primary_key: [id]}\n"
+    "  c:\n    cdc_strategy: custom_sql\n    cdc_timestamp_column: updated_at\n    primary_key: [id]\n"
+    "    custom_sql: SELECT * FROM c WHERE updated_at > {{last_timestamp}} AND updated_at <= "
+    "{{ceiling_timestamp}}\n";
+const std::vector<std::string> kTableNames = {"h", "t", "i", "fr", "fa", "c"};
+
+void CreateAndFill(EmbeddedProject& project, int first, int last) {
+  for (const std::string& table : kTableNames) {
+    if (first == 1) {
+      project.Source("CREATE TABLE " + table + " (id INTEGER PRIMARY KEY, updated_at DATETIME NOT NULL, v TEXT)");
+    }
+    project.Source("INSERT INTO " + table + " WITH RECURSIVE n(i) AS (SELECT " + std::to_string(first) +
+                   " UNION ALL SELECT i + 1 FROM n WHERE i < " + std::to_string(last) +
+                   ") SELECT i, datetime('2025-01-01', '+' || i || ' seconds'), 'v' || i FROM n");
+  }
+}
+
+// One table's plan as the dry run printed it, or as the run did it.
+struct Observed {
+  std::string window;
+  std::string first_query;
+  std::string mode;
+  std::vector<std::string> ddl;
+};
+
+std::string Trim(const std::string& text) {
+  size_t first = text.find_first_not_of(' ');
+  return first == std::string::npos ? "" : text.substr(first);
+}
+
+// Parses the dry run's per-table blocks ("table h (hybrid -> h)").
+std::map<std::string, Observed> ParseDryRun(const std::string& out) {
+  std::map<std::string, Observed> tables;
+  std::istringstream lines(out);
+  std::string line;
+  Observed* current = nullptr;
+  std::string pending;  // a header whose value is on the next line
+  while (std::getline(lines, line)) {
+    if (line.starts_with("table ")) {
+      current = &tables[line.substr(6, line.find(' ', 6) - 6)];
+      continue;
+    }
+    if (current == nullptr) continue;
+    if (line.starts_with("-- ") && !current->first_query.empty()) {
+      current->first_query += "\n" + line;  // Explain's parameter line
+    } else if (!pending.empty()) {
+      if (pending == "query") current->first_query = Trim(line);
+      if (pending == "ddl") current->ddl.push_back(Trim(line));
+      pending.clear();
+    } else if (line.starts_with("  window:  ")) {
+      current->window = line.substr(11);
+    } else if (line == "  first query:") {
+      pending = "query";
+    } else if (line.starts_with("  load:    ")) {
+      current->mode = line.substr(11);
+    } else if (line == "  target DDL:") {
+      pending = "ddl";
+    }
+  }
+  return tables;
+}
+
+// The same from the run's JSON log (--json-logs --debug): "extracting
+// <window>", the first query it read, "applied <ddl>".
+std::map<std::string, Observed> ParseRunLog(const std::string& err) {
+  std::map<std::string, Observed> tables;
+  std::istringstream lines(err);
+  std::string line;
+  while (std::getline(lines, line)) {
+    nlohmann::json entry = nlohmann::json::parse(line, nullptr, false);
+    if (entry.is_discarded() || !entry.contains("msg")) continue;
+    std::string message = entry.at("msg");
+    for (const std::string& table : kTableNames) {
+      std::string prefix = "table " + table + ": ";
+      Observed& observed = tables[table];
+      if (message.starts_with(prefix + "extracting ")) {
+        observed.window = message.substr(prefix.size() + 11);
+      } else if (message.starts_with(prefix + "applied ")) {
+        observed.ddl.push_back(message.substr(prefix.size() + 8));
+      } else if (message.starts_with(table + ": ") && observed.first_query.empty() && !observed.window.empty()) {
+        observed.first_query = message.substr(table.size() + 2);
+      }
+    }
+  }
+  return tables;
+}
+
+void ExpectDryRunMatchesRun(EmbeddedProject& project) {
+  CommandResult plan = project.Sluice({"sync", "-p", "test", "--dry-run"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  CommandResult run = project.Sluice({"--json-logs", "--debug", "sync", "-p", "test"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::map<std::string, Observed> planned = ParseDryRun(plan.out);
+  std::map<std::string, Observed> done = ParseRunLog(run.err);
+  for (const std::string& table : kTableNames) {
+    SCOPED_TRACE("table " + table + "\n" + plan.out);
+    EXPECT_FALSE(planned[table].window.empty());
+    EXPECT_EQ(planned[table].window, done[table].window);
+    EXPECT_FALSE(planned[table].first_query.empty());
+    EXPECT_EQ(planned[table].first_query, done[table].first_query);
+    EXPECT_EQ(planned[table].ddl, done[table].ddl);
+  }
+}
+
+TEST(DryRunPlan, EveryStrategyPrintsTheWindowQueryAndDdlTheRunThenUses) {
+  EmbeddedProject project("plan_strategies");
+  CreateAndFill(project, 1, 300);
+  project.WriteConfig(kTables, "batch_size: 100");
+  ExpectDryRunMatchesRun(project);  // first run: every table is created
+  CreateAndFill(project, 301, 400);
+  ExpectDryRunMatchesRun(project);  // second: a replace swaps its table, the others need no DDL
+  for (const std::string& table : kTableNames) {
+    std::string count = table == "fa" ? "700" : "400";  // an appending full copy keeps both copies
+    EXPECT_EQ(JoinAll(project.TargetRows("SELECT count(*) FROM " + table)), (std::vector<std::string>{count})) << table;
+  }
+}
+
+TEST(DryRunPlan, AReplacingFullCopyIsPlannedAsTheSwapTheRunDoes) {
+  EmbeddedProject project("plan_replace");
+  CreateAndFill(project, 1, 50);
+  project.WriteConfig(
+      "  fr: {cdc_strategy: full_sync, full_sync_mode: replace}\n"
+      "  fa: {cdc_strategy: full_sync, full_sync_mode: append, primary_key: [id]}\n"
+      "  h: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id}\n");
+  ASSERT_EQ(project.Sync().value("status", ""), "success");
+  CommandResult plan = project.Sluice({"sync", "-p", "test", "--dry-run"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  std::map<std::string, Observed> planned = ParseDryRun(plan.out);
+  EXPECT_EQ(planned["fr"].mode, "replace") << plan.out;
+  EXPECT_EQ(planned["fa"].mode, "append") << plan.out;
+  EXPECT_EQ(planned["h"].mode, "merge") << plan.out;
+  ASSERT_EQ(planned["fr"].ddl.size(), 3u) << plan.out;
+  EXPECT_TRUE(planned["fr"].ddl[0].starts_with("CREATE TABLE")) << plan.out;
+  EXPECT_TRUE(planned["fr"].ddl[1].starts_with("DROP TABLE IF EXISTS")) << plan.out;
+  EXPECT_TRUE(planned["fr"].ddl[2].ends_with("RENAME TO \"fr\"")) << plan.out;
+  EXPECT_TRUE(planned["fa"].ddl.empty()) << plan.out;
+}
+
+TEST(DryRunPlan, LimitOnAWholeCopyIsRefusedByTheDryRunAsByTheRun) {
+  EmbeddedProject project("plan_limit");
+  CreateAndFill(project, 1, 20);
+  project.WriteConfig(kTables);
+  for (const char* table : {"fr", "c"}) {
+    CommandResult planned = project.Sluice({"sync", "-p", "test", "-t", table, "--dry-run", "--limit", "10"});
+    CommandResult run = project.Sluice({"sync", "-p", "test", "-t", table, "--limit", "10"});
+    EXPECT_EQ(run.exit_code, 2) << run.err;
+    EXPECT_EQ(planned.exit_code, run.exit_code) << planned.out << planned.err;
+    std::string refusal = std::string("--limit cannot apply to ") + table;
+    EXPECT_NE(run.err.find(refusal), std::string::npos) << run.err;
+    EXPECT_NE(planned.err.find(refusal), std::string::npos) << planned.err;
+  }
+  EXPECT_TRUE(project.StagedObjects().empty());
+  // Incremental tables take --limit in both.
+  CommandResult planned = project.Sluice({"sync", "-p", "test", "-t", "h", "--dry-run", "--limit", "10"});
+  EXPECT_EQ(planned.exit_code, 0) << planned.out << planned.err;
+}
+
+TEST(DryRunPlan, BackupOnlyWithLoadOnlyIsRefusedByBoth) {
+  EmbeddedProject project("plan_exclusive");
+  CreateAndFill(project, 1, 20);
+  project.WriteConfig(kTables);
+  CommandResult planned = project.Sluice({"sync", "-p", "test", "--dry-run", "--backup-only", "--load-only"});
+  CommandResult run = project.Sluice({"sync", "-p", "test", "--backup-only", "--load-only"});
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_EQ(planned.exit_code, run.exit_code) << planned.err;
+  EXPECT_TRUE(project.StagedObjects().empty());
+}
+
+// id_only on a column that is not the primary key: the newest id's rows
+// may still gain company, so they wait for a larger id. The dry run and
+// the run's log say so, and a run that reads nothing new stages nothing.
+TEST(DryRunPlan, IdOnlyOnANonUniqueIdSaysTheNewestIdIsHeldBackAndStagesNoEmptyFile) {
+  EmbeddedProject project("plan_id_only_ties");
+  project.Source("CREATE TABLE e (id INTEGER NOT NULL, v TEXT)");
+  project.Source("INSERT INTO e VALUES (1, 'a'), (2, 'b'), (2, 'c'), (3, 'd'), (3, 'e')");
+  project.WriteConfig("  e: {cdc_strategy: id_only, cdc_id_column: id}\n");
+  const std::string held_back = "the rows with the newest id (3) are held back until a larger id arrives";
+  CommandResult plan = project.Sluice({"sync", "-p", "test", "--dry-run"});
+  EXPECT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_NE(plan.out.find("  warning: table e: "), std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find(held_back), std::string::npos) << plan.out;
+  CommandResult first = project.Sluice({"sync", "-p", "test"});
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.err.find(held_back), std::string::npos) << first.err;
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT id, v FROM e ORDER BY id, v")),
+            (std::vector<std::string>{"1|a", "2|b", "2|c"}));
+  std::vector<std::string> staged = project.StagedObjects();
+
+  nlohmann::json idle = project.Sync();
+  EXPECT_EQ(idle.at("table_results").at("e").at("rows_extracted"), 0) << idle.dump(2);
+  EXPECT_EQ(idle.at("table_results").at("e").at("files_created"), 0) << idle.dump(2);
+  EXPECT_EQ(project.StagedObjects(), staged);
+
+  project.Source("INSERT INTO e VALUES (4, 'f')");
+  ASSERT_EQ(project.Sync().value("status", ""), "success");
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT id, v FROM e ORDER BY id, v")),
+            (std::vector<std::string>{"1|a", "2|b", "2|c", "3|d", "3|e"}));
+}
+
+}  // namespace
+}  // namespace sluice::testing
