@@ -39,8 +39,13 @@ class StagedFileWriter {
   Status Write(const ColumnBatch& batch, size_t rows);
   uint64_t EstimatedBytes() const { return writer_->EstimatedFileBytes(); }
   int64_t rows() const { return static_cast<int64_t>(writer_->rows_written()); }
-  // NULLs written so far per column, as the encoder counted them.
-  std::vector<int64_t> NullCounts() const { return writer_->null_counts(); }
+  // NULLs written so far per column of the table, as the encoder counted
+  // them (not `_seq`, the file's last column, which is never NULL).
+  std::vector<int64_t> NullCounts() const {
+    std::vector<int64_t> counts = writer_->null_counts();
+    counts.pop_back();
+    return counts;
+  }
   // Finishes the file, syncs it and puts it at `key`; removes the spool file.
   Result<PublishedFile> Publish(store::ObjectStore& store, const std::string& key);
 
