@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "store/object_store.h"
+#include "connect/open.h"
 #include "target/target.h"
 #include "types/schema.h"
 
