@@ -9,7 +9,7 @@
 
 #include "cli/cli.h"
 #include "common/redact.h"
-#include "source/source.h"
+#include "connect/open.h"
 #include "store/object_store.h"
 #include "target/target.h"
 

@@ -89,8 +89,4 @@ class Source {
   virtual Result<std::string> ServerVersion() = 0;
 };
 
-// Connects to the configured source. Relative SQLite paths were already
-// resolved by the config loader.
-Result<std::unique_ptr<Source>> OpenSource(const config::SourceConnection& connection);
-
 }  // namespace sluice::source

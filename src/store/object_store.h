@@ -32,7 +32,6 @@
 #include <vector>
 
 #include "common/status.h"
-#include "config/config.h"
 
 namespace sluice::store {
 
@@ -97,7 +96,5 @@ class ObjectStore {
   // "local directory /x/stage", "s3://bucket/prefix" (for logs and `connections test`).
   virtual std::string Describe() const = 0;
 };
-
-Result<std::unique_ptr<ObjectStore>> OpenStore(const config::StoreConfig& config);
 
 }  // namespace sluice::store

@@ -15,6 +15,7 @@
 #include <fmt/ranges.h>
 
 #include "common/file.h"
+#include "connect/open.h"
 #include "common/logging.h"
 #include "store/prefixed_store.h"
 #include "sync/table_plan.h"

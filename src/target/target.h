@@ -57,7 +57,6 @@
 #include <string>
 #include <vector>
 
-#include "config/config.h"
 #include "store/object_store.h"
 #include "types/schema.h"
 
@@ -133,8 +132,5 @@ class Target {
 // kPlanOnly: for --dry-run; the target is only read (LoadedFiles, PlanDdl,
 // CountRows) and nothing is created, not even an empty database file.
 enum class TargetAccess { kReadWrite, kPlanOnly };
-
-Result<std::unique_ptr<Target>> OpenTarget(const config::TargetConnection& connection,
-                                           TargetAccess access = TargetAccess::kReadWrite);
 
 }  // namespace sluice::target

@@ -19,7 +19,7 @@
 
 #include "mysql_client.h"
 #include "mysql_test_util.h"
-#include "source/source.h"
+#include "connect/open.h"
 
 namespace sluice::testing {
 namespace {

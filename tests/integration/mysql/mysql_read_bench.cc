@@ -13,7 +13,7 @@
 #include <cstring>
 #include <string>
 
-#include "source/source.h"
+#include "connect/open.h"
 #include "types/value.h"
 
 namespace {

@@ -6,7 +6,7 @@
 
 #include "mysql_client.h"
 #include "mysql_test_util.h"
-#include "source/source.h"
+#include "connect/open.h"
 #include "types/temporal.h"
 
 namespace sluice::testing {

@@ -11,7 +11,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "source/source.h"
+#include "connect/open.h"
 
 namespace sluice {
 namespace {

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "pg_fixture.h"
-#include "source/source.h"
+#include "connect/open.h"
 #include "source_reading.h"
 
 namespace sluice::testing {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "source/source.h"
+#include "connect/open.h"
 
 namespace sluice::source::testing {
 

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <set>
 
+#include "connect/open.h"
 #include "object_store_conformance.h"
 
 namespace sluice::store {

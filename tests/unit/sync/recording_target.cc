@@ -1,5 +1,7 @@
 #include "recording_target.h"
 
+#include "connect/open.h"
+
 namespace sluice::testing {
 
 Result<target::Target*> RecordingTarget::Inner() {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "store/object_store.h"
+#include "connect/open.h"
 #include "target/target.h"
 #include "types/schema.h"
 
