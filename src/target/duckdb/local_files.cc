@@ -16,10 +16,24 @@ namespace fs = std::filesystem;
 
 bool HasGlobCharacter(const std::string& path) { return path.find_first_of("*?[") != std::string::npos; }
 
+// Streams the object to `path` a piece at a time: a staged file can be
+// 128 MB and is never held in memory whole.
+constexpr size_t kDownloadChunkBytes = 1 << 20;
+
 Status Download(store::ObjectStore& store, const std::string& key, const std::string& path) {
-  SLUICE_ASSIGN_OR_RETURN(store::Object object, store.Get(key));
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<store::ObjectReader> reader, store.OpenRead(key));
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file, OpenWritableFile(path));
-  SLUICE_RETURN_IF_ERROR(file->Append(object.data));
+  std::string chunk(kDownloadChunkBytes, '\0');
+  uint64_t copied = 0;
+  while (true) {
+    SLUICE_ASSIGN_OR_RETURN(size_t read, reader->Read(chunk.data(), chunk.size()));
+    if (read == 0) break;
+    SLUICE_RETURN_IF_ERROR(file->Append(std::string_view(chunk.data(), read)));
+    copied += read;
+  }
+  if (copied != reader->size_bytes()) {
+    return IoError("read {} of the {} bytes of '{}'", copied, reader->size_bytes(), key);
+  }
   return file->Close();
 }
 

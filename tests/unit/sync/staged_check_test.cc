@@ -42,6 +42,18 @@ TEST_F(StagedCheckTest, AFileAsStagedHasNoProblem) {
   EXPECT_EQ(Problem(entry, StagedCheck::kParquet), std::nullopt);
 }
 
+TEST_F(StagedCheckTest, TheDeepCheckReadsOnlyBothEndsNeverTheWholeFile) {
+  std::string big = ParquetShaped();
+  big.insert(4, std::string(1 << 20, 'd'));  // a footer-sized page in the middle
+  state::StagedFileEntry entry = Stage("incremental/big.parquet", big);
+  store::FaultRule whole_reads;
+  whole_reads.operation = store::StoreOperation::kGet;
+  whole_reads.fail_calls = store::FaultRule::kForever;
+  whole_reads.status = Internal("the check read the whole file");
+  store_.InjectFault(whole_reads);
+  EXPECT_EQ(Problem(entry, StagedCheck::kParquet), std::nullopt);
+}
+
 TEST_F(StagedCheckTest, AMissingFileIsMissingFromTheStore) {
   state::StagedFileEntry entry = Entry("incremental/gone.parquet", 16);
   EXPECT_THAT(Problem(entry, StagedCheck::kStore), Optional(std::string("is missing from the store")));

@@ -30,9 +30,9 @@ class DirectoryStore final : public store::ObjectStore {
                                 const store::PutCondition& condition = {}) override;
   Result<store::ObjectInfo> PutFile(const std::string& key, const std::string& local_path) override;
   Result<store::Object> Get(const std::string& key) override;
-  // Through Get (counted there); the target reads whole objects today.
+  // Through Get (counted there).
   Result<store::Object> GetRange(const std::string& key, uint64_t offset, uint64_t length) override;
-  // NotSupported: nothing the target tests drive streams yet.
+  // Reads the file a piece at a time (counted in stream_reads()).
   Result<std::unique_ptr<store::ObjectReader>> OpenRead(const std::string& key) override;
   Result<std::optional<store::ObjectInfo>> Head(const std::string& key) override;
   Result<std::vector<store::ObjectInfo>> List(const std::string& prefix) override;
@@ -42,11 +42,13 @@ class DirectoryStore final : public store::ObjectStore {
 
   std::string PathOf(const std::string& key) const { return root_ + "/" + key; }
   int get_calls() const { return get_calls_; }
+  int stream_reads() const { return stream_reads_; }
 
  private:
   std::string root_;
   bool locate_as_local_;
   int get_calls_ = 0;
+  int stream_reads_ = 0;
 };
 
 // Rows as text, NULL as "NULL".
