@@ -100,7 +100,7 @@ class TableSync {
 
   TableRunParts parts_;
   const config::TableConfig& table_;
-  const SyncOptions& options_;
+  const SyncOptions options_;  // a copy: callers pass temporaries
   RunId run_;
   int64_t deadline_micros_ = 0;
   std::unique_ptr<state::Lease> lease_;
