@@ -79,10 +79,9 @@ Status CheckReportPath(const std::string& path) {
 }
 
 int RunSync(const Cli& cli, const SyncArgs& args) {
-  if (!args.dry_run) {
-    Status report_path = CheckReportPath(args.json_output);
-    if (!report_path.ok()) return ReportError(report_path);
-  }
+  // Also for a dry run, which refuses what the run would refuse.
+  Status report_path = CheckReportPath(args.json_output);
+  if (!report_path.ok()) return ReportError(report_path);
   Result<config::Config> config = cli.LoadConfig(args.pipeline);
   if (!config.has_value()) return ReportError(config.error());
   sync::SyncOptions options;
@@ -92,9 +91,12 @@ int RunSync(const Cli& cli, const SyncArgs& args) {
   if (args.limit > 0) options.limit = args.limit;
   options.show_progress = !cli.global.quiet && sync::Progress::StderrIsTerminal();
   if (args.dry_run) {
-    Status status = sync::DryRun(*config, args.pipeline, options, std::cout);
+    Result<std::vector<Status>> table_failures = sync::DryRun(*config, args.pipeline, options, std::cout);
     std::cout.flush();
-    return status.ok() ? kExitSuccess : ReportError(status);
+    if (!table_failures.has_value()) return ReportError(table_failures.error());
+    // Each failed table as the run reports it, and the run's exit code.
+    for (const Status& failure : *table_failures) std::fprintf(stderr, "error: %s\n", Redact(failure.message()).c_str());
+    return RunExitCode(*table_failures);
   }
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);

@@ -70,21 +70,21 @@ Status DryRunTable(PipelineContext& context, const config::TableConfig& table, c
 
 }  // namespace
 
-Status DryRun(const config::Config& config, const std::string& pipeline, const SyncOptions& options,
-              std::ostream& out) {
+Result<std::vector<Status>> DryRun(const config::Config& config, const std::string& pipeline,
+                                   const SyncOptions& options, std::ostream& out) {
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<PipelineContext> context,
                           PipelineContext::Open(config, pipeline, target::TargetAccess::kPlanOnly));
   SLUICE_ASSIGN_OR_RETURN(std::vector<const config::TableConfig*> tables, SelectTables(context->pipeline(), options));
   out << fmt::format("dry run of pipeline {} (nothing is written)\n", pipeline);
-  Status first_error;
+  std::vector<Status> table_failures;
   for (const config::TableConfig* table : tables) {
     Status status = DryRunTable(*context, *table, options, out);
     if (!status.ok()) {
       out << "  error: " << Redact(status.message()) << "\n";
-      if (first_error.ok()) first_error = status;
+      table_failures.push_back(std::move(status));
     }
   }
-  return first_error;
+  return table_failures;
 }
 
 }  // namespace sluice::sync

@@ -23,8 +23,12 @@ Result<RunReport> RunPipeline(const config::Config& config, const std::string& p
 
 // Prints, per table: strategy, cursor, ceiling, the window, the first
 // query, the target DDL, and the files waiting to load. Reads the source,
-// the watermark and the target's catalog; writes nothing.
-Status DryRun(const config::Config& config, const std::string& pipeline, const SyncOptions& options,
-              std::ostream& out);
+// the watermark and the target's catalog; writes nothing. Errors in the
+// request come back as an error, as from RunPipeline; a table whose plan
+// fails is printed with its error and returned among the table failures,
+// so the dry run exits as the run would (RunExitCode: 1, not the 2 of a
+// refused request, although the error's code may be InvalidArgument).
+Result<std::vector<Status>> DryRun(const config::Config& config, const std::string& pipeline,
+                                   const SyncOptions& options, std::ostream& out);
 
 }  // namespace sluice::sync

@@ -185,6 +185,41 @@ TEST(DryRunPlan, BackupOnlyWithLoadOnlyIsRefusedByBoth) {
   EXPECT_TRUE(project.StagedObjects().empty());
 }
 
+// A table the run would fail (a refused plan: a strategy changed since the
+// cursor was kept, a custom_sql the source rejects, a reserved column name)
+// fails the dry run with the run's exit code: 1, a failed table, not the 2
+// of a refused request, although some of these errors are InvalidArgument.
+TEST(DryRunPlan, ATableTheRunWouldFailFailsTheDryRunWithTheSameExitCode) {
+  EmbeddedProject project("plan_table_failures");
+  project.Source("CREATE TABLE s (id INTEGER PRIMARY KEY, updated_at DATETIME NOT NULL, v TEXT)");
+  project.Source("INSERT INTO s VALUES (1, '2025-01-01 00:00:00', 'a')");
+  project.Source("CREATE TABLE r (id INTEGER PRIMARY KEY, _seq INTEGER)");
+  project.Source("CREATE TABLE q (id INTEGER PRIMARY KEY)");
+  project.WriteConfig("  s: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id}\n");
+  ASSERT_EQ(project.Sluice({"sync", "-p", "test"}).exit_code, 0);
+  project.WriteConfig(
+      "  s: {cdc_strategy: id_only, cdc_id_column: id}\n"
+      "  r: {cdc_strategy: id_only, cdc_id_column: id}\n"
+      "  q: {cdc_strategy: custom_sql, custom_sql: \"selec id from q where id > {{last_id}}\", cdc_id_column: id}\n");
+  for (const char* table : {"s", "r", "q"}) {
+    CommandResult planned = project.Sluice({"sync", "-p", "test", "-t", table, "--dry-run"});
+    CommandResult run = project.Sluice({"sync", "-p", "test", "-t", table});
+    EXPECT_EQ(run.exit_code, 1) << table << ": " << run.err;
+    EXPECT_EQ(planned.exit_code, run.exit_code) << table << ": " << planned.out << planned.err;
+    EXPECT_NE(planned.err.find("error: "), std::string::npos) << planned.err;
+  }
+  // An unwritable report path is a refused request in both.
+  std::vector<std::string> report = {"--json-output", project.dir() + "/missing/report.json"};
+  std::vector<std::string> dry = {"sync", "-p", "test", "-t", "s", "--dry-run"};
+  dry.insert(dry.end(), report.begin(), report.end());
+  std::vector<std::string> real = {"sync", "-p", "test", "-t", "s"};
+  real.insert(real.end(), report.begin(), report.end());
+  CommandResult planned = project.Sluice(dry);
+  CommandResult run = project.Sluice(real);
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_EQ(planned.exit_code, run.exit_code) << planned.err;
+}
+
 // id_only on a column that is not the primary key: the newest id's rows
 // may still gain company, so they wait for a larger id. The dry run and
 // the run's log say so, and a run that reads nothing new stages nothing.
