@@ -85,6 +85,12 @@ class Source {
   virtual Status EndSnapshot() = 0;
   // The server's clock now, for capping a timestamp ceiling.
   virtual Result<SourceClock> Clock() = 0;
+  // Asks the server to stop the statement this source runs now, so that a
+  // reader blocked waiting for it (a query still computing its first row)
+  // returns with an error. The one method callable from another thread
+  // while a reader runs (a run's thread, when its cancel token fires).
+  // Best effort; does nothing when the source cannot.
+  virtual void Interrupt() {}
   // "SQLite 3.40.1", "MariaDB 10.11.6", ...
   virtual Result<std::string> ServerVersion() = 0;
 };

@@ -26,6 +26,11 @@ void ExtractPipeline::Start() { reader_ = std::thread([this] { Run(); }); }
 
 void ExtractPipeline::Run() {
   Status status = ReadAll();
+  // A read the run's thread interrupted fails with the server's error; the
+  // stop is the reason.
+  if (!status.ok() && interrupted_.load()) {
+    if (Status stop = check_stop_(); !stop.ok()) status = stop;
+  }
   std::lock_guard lock(mutex_);
   reader_status_ = status;
   reader_done_ = true;
@@ -94,7 +99,16 @@ Status ExtractPipeline::PushSafePoint(const source::BatchReader& reader, int64_t
 
 Result<ExtractItem> ExtractPipeline::Next() {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return !ready_.empty() || reader_done_; });
+  // The reader polls the stop between batches; while it waits for the
+  // server (a query computing before its first row), this thread notices
+  // the stop instead and has the source interrupt the statement.
+  while (!changed_.wait_for(lock, kStopPollInterval, [&] { return !ready_.empty() || reader_done_; })) {
+    if (interrupted_.load() || check_stop_().ok()) continue;
+    interrupted_ = true;
+    lock.unlock();
+    source_.Interrupt();
+    lock.lock();
+  }
   if (!ready_.empty()) {
     ExtractItem item = std::move(ready_.front());
     ready_.pop_front();

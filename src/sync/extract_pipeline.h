@@ -14,6 +14,8 @@
 // returns kEnd or an error, or the pipeline is destroyed.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -41,8 +43,13 @@ struct ExtractItem {
 class ExtractPipeline {
  public:
   static constexpr size_t kBatchesInFlight = 3;
+  // How often Next() checks the stop while it waits for the reader.
+  static constexpr std::chrono::milliseconds kStopPollInterval{100};
 
-  // `check_stop` is polled by the reader thread between batches.
+  // `check_stop` is polled by the reader thread between batches, and by
+  // the caller's thread in Next() while the reader waits for the source (so
+  // it must be safe to call from both): once it fails there, the source is
+  // asked to Interrupt() its statement and the run ends with its status.
   ExtractPipeline(source::Source& source, cdc::ChunkPlanner& planner, SchemaPtr schema,
                   source::ReadOptions read_options, std::function<Status()> check_stop);
   ~ExtractPipeline();  // stops the reader thread and waits for it
@@ -74,6 +81,7 @@ class ExtractPipeline {
   size_t batches_created_ = 0;
   Status reader_status_;
   bool reader_done_ = false;
+  std::atomic<bool> interrupted_{false};  // Next() had the source interrupt its statement
   bool stopping_ = false;
   std::thread reader_;
 };

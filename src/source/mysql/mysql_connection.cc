@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "common/logging.h"
+
 namespace sluice::source::mysql {
 namespace {
 
@@ -158,6 +160,7 @@ Result<std::shared_ptr<MySqlConnection>> MySqlConnection::Open(const config::Sou
   auto [version, mariadb] = ParseServerVersion(mysql_get_server_info(raw));
   opened->server_version_ = std::move(version);
   opened->is_mariadb_ = mariadb;
+  opened->thread_id_ = mysql_thread_id(opened->mysql_);
   Status session = opened->SetUpSession();
   if (!session.ok()) return session.WithContext(fmt::format("source '{}' ({})", connection.name, endpoint));
   return opened;
@@ -168,11 +171,18 @@ MySqlConnection::~MySqlConnection() {
   mysql_close(mysql_);
 }
 
+void MySqlConnection::Interrupt() const {
+  Result<std::shared_ptr<MySqlConnection>> killer = Open(settings_);
+  Status killed = killer.has_value() ? (*killer)->Execute(fmt::format("KILL QUERY {}", thread_id_),
+                                                          "interrupting the running query")
+                                     : killer.error();
+  if (!killed.ok()) SLUICE_LOG_WARN("could not interrupt the source's query: {}", killed.message());
+}
+
 void MySqlConnection::CancelResult(MYSQL_STMT* statement) {
-  unsigned long thread_id = mysql_thread_id(mysql_);
   Result<std::shared_ptr<MySqlConnection>> killer = Open(settings_);
   Status killed = killer.has_value()
-                      ? (*killer)->Execute(fmt::format("KILL QUERY {}", thread_id), "cancelling the running query")
+                      ? (*killer)->Execute(fmt::format("KILL QUERY {}", thread_id_), "cancelling the running query")
                       : killer.error();
   // Without a second connection, cut this one rather than read the rest of the result.
   if (!killed.ok()) mariadb_cancel(mysql_);

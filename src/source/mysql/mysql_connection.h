@@ -89,6 +89,10 @@ class MySqlConnection {
   // every later call fails saying so.
   // REQUIRES: `statement` has an unfinished result on this connection.
   void CancelResult(MYSQL_STMT* statement);
+  // KILL QUERY for this connection's statement, sent on a second
+  // connection; the statement's reader then fails with the server's
+  // "interrupted" error. Thread-safe: touches nothing a reader uses.
+  void Interrupt() const;
 
   // The Status for the connection's last error: "<context>: <server message>
   // (MySQL error N)", with a code that says what a caller can do.
@@ -106,6 +110,7 @@ class MySqlConnection {
   Status SetUpSession();
 
   MYSQL* mysql_;
+  unsigned long thread_id_ = 0;        // the server's id of this connection, for KILL QUERY
   config::SourceConnection settings_;  // to open the second connection that cancels a query
   std::string endpoint_;
   std::string database_;

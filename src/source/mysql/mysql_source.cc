@@ -62,6 +62,7 @@ class MySqlSource final : public Source {
   Status EndSnapshot() override;
   Result<std::string> ServerVersion() override { return connection_->server_version(); }
   Result<SourceClock> Clock() override;
+  void Interrupt() override { connection_->Interrupt(); }
 
  private:
   // The table as described once per source.

@@ -207,5 +207,43 @@ TEST(MySqlCancelSync, SigintDuringAFullSyncEndsTheRunWithinTwoSecondsAndTheNextR
   EXPECT_EQ(JoinAll(project.TargetRows(kTargetChecksums)), source);
 }
 
+// A query that computes before sending its first row (a sort, a join, or
+// here a SLEEP the server runs once): no batch arrives, so the reader
+// thread cannot poll the stop; the run's thread notices it and has the
+// source KILL QUERY the statement. SIGINT must end the run within moments.
+TEST(MySqlCancelSync, SigintWhileTheServerComputesTheFirstRowEndsTheRunWithinTwoSeconds) {
+  ServerEnv server = MySqlServer();
+  ASSERT_FALSE(server.host.empty());
+  MySqlClient client(server);
+  client.Exec("DROP VIEW IF EXISTS first_row_waits");
+  client.Exec("DROP TABLE IF EXISTS first_row_base");
+  client.Exec("CREATE TABLE first_row_base (id INT PRIMARY KEY, note VARCHAR(20))");
+  // At most 3 x 20 s: without the interrupt the run waits that long, and the test fails rather than hangs.
+  client.Exec("INSERT INTO first_row_base SELECT seq, CONCAT('n', seq) FROM seq_1_to_3");
+  client.Exec("CREATE VIEW first_row_waits AS SELECT b.* FROM first_row_base b WHERE (SELECT SLEEP(20)) = 0");
+  EmbeddedProject project("mysql_cancel_first_row");
+  project.WriteConfig("  first_row_waits: {cdc_strategy: full_sync}\n", "batch_size: 1000", "partition_strategy: table",
+                      server.SourceYaml("mysql", "ssl: {mode: disabled}"));
+  const std::string running =
+      "SELECT COUNT(*) FROM information_schema.processlist WHERE info LIKE 'SELECT%first_row_waits%' AND id <> "
+      "CONNECTION_ID()";
+  int pid = project.StartSluice({"-q", "sync", "-p", "test"});
+  Clock::time_point started = Clock::now();
+  while (client.Scalar(running) != "1" && SecondsSince(started) < 60) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(client.Scalar(running), "1") << "the read never started";
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  Clock::time_point interrupted = Clock::now();
+  ASSERT_EQ(::kill(pid, SIGINT), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_LT(SecondsSince(interrupted), 2.0) << "sluice waited for the server after SIGINT";
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 1) << "an interrupted run is a failed run (SPEC §1)";
+  EXPECT_EQ(client.Scalar(running), "0") << "the query still runs on the server";
+  EXPECT_TRUE(project.StagedObjects().empty()) << "nothing was read, so nothing is staged";
+}
+
 }  // namespace
 }  // namespace sluice::testing
