@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "common/logging.h"
+#include "common/process.h"
 #include "state/names.h"
 #include "types/temporal.h"
 
@@ -21,12 +22,6 @@ std::string HostName() {
   char name[256] = {};
   if (::gethostname(name, sizeof(name) - 1) != 0) return "unknown-host";
   return name;
-}
-
-// True only when `pid` certainly names no process on this host.
-bool ProcessIsGone(int64_t pid) {
-  if (pid <= 0) return false;
-  return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
 }
 
 LeaseOptions Normalized(LeaseOptions options) {

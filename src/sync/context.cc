@@ -15,8 +15,9 @@
 #include <fmt/ranges.h>
 
 #include "common/file.h"
-#include "connect/open.h"
 #include "common/logging.h"
+#include "common/process.h"
+#include "connect/open.h"
 #include "store/prefixed_store.h"
 #include "sync/table_plan.h"
 
@@ -80,7 +81,7 @@ void RemoveAbandonedSpools(const std::filesystem::path& base) {
         info.st_uid != ::geteuid()) {
       continue;
     }
-    if (::kill(owner, 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
+    if (!ProcessIsGone(owner)) continue;  // alive, or not ours to judge
     LockState lock = SpoolLockState(path);
     if (lock == LockState::kHeld) continue;
     if (TouchedSince(path, now - (lock == LockState::kFree ? kUnlockedAfter : kLocklessAfter))) continue;

@@ -119,6 +119,28 @@ TEST_F(LeaseTest, AnExpiredLeaseIsTakenOverWithTheNextEpochAndTheOldHolderLearns
   EXPECT_TRUE((*second)->Check().ok());
 }
 
+// A holder that died but was never reaped (a container whose PID 1 reaps
+// nothing) still answers kill(pid, 0); it holds nothing.
+TEST_F(LeaseTest, ALeaseWhoseHolderIsAZombieIsTakenOverAtOnce) {
+  pid_t zombie = ::fork();
+  if (zombie == 0) ::_exit(0);
+  ASSERT_GT(zombie, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let it die; reaped only below
+  LeaseDocument crashed{.holder_host = "this-host",
+                        .holder_pid = zombie,
+                        .run_id = "crashed",
+                        .epoch = 3,
+                        .renewed_at_micros = now_micros_,
+                        .expires_at_micros = now_micros_ + 300 * kMicrosPerSecond,
+                        .released = false};
+  ASSERT_TRUE(store_.Put("leases/p/t.json", LeaseToJson(crashed)).has_value());
+  Result<std::unique_ptr<Lease>> taken = Acquire("run-b", Options("this-host"));
+  int status = 0;
+  ::waitpid(zombie, &status, 0);
+  ASSERT_TRUE(taken.has_value()) << taken.status().ToString();
+  EXPECT_EQ((*taken)->epoch(), 4);
+}
+
 TEST_F(LeaseTest, ALeaseWhoseProcessOnThisHostIsGoneIsTakenOverAtOnce) {
   LeaseDocument crashed{.holder_host = "this-host",
                         .holder_pid = DeadPid(),
