@@ -133,6 +133,8 @@ TEST_F(MySqlCancelTest, ACancelledReadInsideTheSnapshotLeavesTheSnapshotUsable) 
 // reads a plain table of this size in well under a second): the rest of the
 // result is what a drain would wait for. The test measures the read time.
 constexpr int kFullSyncRows = 250000;
+// How soon after SIGINT the process must have exited.
+constexpr double kStopWithinSeconds = 3.0;
 
 // Per range of 10,000 ids: the row count and an MD5 over every column of
 // every row in id order, the same text on both sides.
@@ -144,7 +146,7 @@ constexpr const char* kTargetChecksums =
     "SELECT id // 10000 AS r, count(*), md5(string_agg(md5(concat_ws('|', id, n, amount, note, "
     "strftime(stamped_at, '%Y-%m-%d %H:%M:%S.%f'))), ',' ORDER BY id)) FROM slow_full_sync GROUP BY r ORDER BY r";
 
-TEST(MySqlCancelSync, SigintDuringAFullSyncEndsTheRunWithinTwoSecondsAndTheNextRunIsExact) {
+TEST(MySqlCancelSync, SigintDuringAFullSyncEndsTheRunWithinMomentsAndTheNextRunIsExact) {
   ServerEnv server = MySqlServer();
   ASSERT_FALSE(server.host.empty());
   MySqlClient client(server);
@@ -180,7 +182,10 @@ TEST(MySqlCancelSync, SigintDuringAFullSyncEndsTheRunWithinTwoSecondsAndTheNextR
   int status = 0;
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
   double exit_seconds = SecondsSince(interrupted);
-  EXPECT_LT(exit_seconds, 2.0) << "sluice read on after SIGINT";
+  // Well under a second on a quiet machine; the run's end still writes the
+  // watermark and releases the lease (fsyncs), which a loaded 2-core CI
+  // machine stretched to 2.1 s once. A drain takes 10 s or more here.
+  EXPECT_LT(exit_seconds, kStopWithinSeconds) << "sluice read on after SIGINT";
   ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
   EXPECT_EQ(WEXITSTATUS(status), 1) << "an interrupted run is a failed run (SPEC §1)";
   EXPECT_EQ(client.Scalar(running), "0") << "the query still runs on the server";
@@ -211,7 +216,7 @@ TEST(MySqlCancelSync, SigintDuringAFullSyncEndsTheRunWithinTwoSecondsAndTheNextR
 // here a SLEEP the server runs once): no batch arrives, so the reader
 // thread cannot poll the stop; the run's thread notices it and has the
 // source KILL QUERY the statement. SIGINT must end the run within moments.
-TEST(MySqlCancelSync, SigintWhileTheServerComputesTheFirstRowEndsTheRunWithinTwoSeconds) {
+TEST(MySqlCancelSync, SigintWhileTheServerComputesTheFirstRowEndsTheRunWithinMoments) {
   ServerEnv server = MySqlServer();
   ASSERT_FALSE(server.host.empty());
   MySqlClient client(server);
@@ -238,7 +243,7 @@ TEST(MySqlCancelSync, SigintWhileTheServerComputesTheFirstRowEndsTheRunWithinTwo
   ASSERT_EQ(::kill(pid, SIGINT), 0);
   int status = 0;
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-  EXPECT_LT(SecondsSince(interrupted), 2.0) << "sluice waited for the server after SIGINT";
+  EXPECT_LT(SecondsSince(interrupted), kStopWithinSeconds) << "sluice waited for the server after SIGINT";
   ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
   EXPECT_EQ(WEXITSTATUS(status), 1) << "an interrupted run is a failed run (SPEC §1)";
   EXPECT_EQ(client.Scalar(running), "0") << "the query still runs on the server";
