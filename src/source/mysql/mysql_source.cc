@@ -104,7 +104,8 @@ Result<RenderedSql> MySqlSource::Render(const SelectQuery& query, const Schema* 
   SqlDialect dialect = MySqlDialect();
   if (query.is_custom()) return RenderSelect(query, dialect);
   SelectQuery resolved = query;
-  std::vector<std::optional<DataType>> key_types(query.key_columns.size());
+  std::vector<std::string> bound_columns = query.BoundColumns();
+  std::vector<std::optional<DataType>> key_types(bound_columns.size());
   if (table != nullptr) {
     resolved.table = table->name.Qualified();
     std::set<std::string> geometry(table->geometry_columns.begin(), table->geometry_columns.end());
@@ -117,7 +118,7 @@ Result<RenderedSql> MySqlSource::Render(const SelectQuery& query, const Schema* 
     if (schema == nullptr) schema = table->schema.get();
   }
   for (size_t key_idx = 0; schema != nullptr && key_idx < key_types.size(); ++key_idx) {
-    if (auto field_idx = schema->FieldIndex(query.key_columns[key_idx])) key_types[key_idx] = schema->fields[*field_idx].type;
+    if (auto field_idx = schema->FieldIndex(bound_columns[key_idx])) key_types[key_idx] = schema->fields[*field_idx].type;
   }
   return RenderSelect(resolved, dialect, key_types);
 }

@@ -134,7 +134,7 @@ Result<postgres::CopyPlan> PostgresSource::PlanCopy(const SelectQuery& query, co
   }
   if (schema != nullptr) SLUICE_RETURN_IF_ERROR(CheckSchemaMatches(*schema, selected, "table " + query.table));
   std::vector<std::optional<DataType>> key_types;
-  for (const std::string& key : query.key_columns) {
+  for (const std::string& key : query.BoundColumns()) {
     const PgColumn* column = table->Find(key);
     if (column == nullptr) return NotFound("table {} has no key column '{}'", query.table, key);
     key_types.emplace_back(column->type.type);

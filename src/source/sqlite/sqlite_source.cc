@@ -151,19 +151,19 @@ Result<SchemaPtr> SqliteSource::DescribeQuery(const SelectQuery& query) {
 }
 
 std::vector<std::optional<DataType>> SqliteSource::KeyTypes(const SelectQuery& query, const Schema* schema) const {
-  std::vector<std::optional<DataType>> types(query.key_columns.size());
   if (query.is_custom()) return {};
+  std::vector<std::string> columns = query.BoundColumns();
+  std::vector<std::optional<DataType>> types(columns.size());
   for (size_t key_idx = 0; key_idx < types.size(); ++key_idx) {
     const Schema* source = schema;
     SchemaPtr table_schema;
-    if (source == nullptr || !source->FieldIndex(query.key_columns[key_idx])) {
+    if (source == nullptr || !source->FieldIndex(columns[key_idx])) {
       auto described = CachedTableSchema(query.table);
       if (!described) continue;  // the read reports the missing table
       table_schema = *described;
       source = table_schema.get();
     }
-    if (auto field_idx = source->FieldIndex(query.key_columns[key_idx]))
-      types[key_idx] = source->fields[*field_idx].type;
+    if (auto field_idx = source->FieldIndex(columns[key_idx])) types[key_idx] = source->fields[*field_idx].type;
   }
   return types;
 }
