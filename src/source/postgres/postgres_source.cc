@@ -49,6 +49,7 @@ class PostgresSource final : public Source {
   Status EndSnapshot() override;
   Result<std::string> ServerVersion() override;
   Result<SourceClock> Clock() override;
+  void Interrupt() override { connection_->Interrupt(); }
 
  private:
   Status CheckIdle() const;
@@ -73,7 +74,7 @@ class PostgresSource final : public Source {
 };
 
 Status PostgresSource::CheckIdle() const {
-  if (connection_->reader_active) return Internal("a postgres reader is still open on this source");
+  if (connection_->reader_active()) return Internal("a postgres reader is still open on this source");
   return Status::Ok();
 }
 
@@ -301,7 +302,7 @@ Status PostgresSource::BeginSnapshot() {
 Status PostgresSource::EndSnapshot() {
   if (connection_->snapshot_lost) {
     connection_->snapshot_lost = false;
-    return Unavailable("postgres at {}: the snapshot ended early because a read was cancelled; run again",
+    return Unavailable("postgres at {}: the snapshot ended early because a read was cancelled or failed; run again",
                        connection_->endpoint());
   }
   if (!connection_->in_snapshot) return Status::Ok();
