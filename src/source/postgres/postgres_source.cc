@@ -9,6 +9,7 @@
 #include "source/postgres/pg_copy_reader.h"
 #include "source/postgres/pg_dialect.h"
 #include "source/postgres/pg_row_reader.h"
+#include "source/result_columns.h"
 #include "source/sql_render.h"
 #include "source/text_values.h"
 
@@ -211,7 +212,9 @@ Result<SchemaPtr> PostgresSource::DescribeQuery(const SelectQuery& query) {
     return postgres::MakeSchema(selected, {});
   }
   SLUICE_ASSIGN_OR_RETURN(PreparedCustom prepared, PrepareCustom(query, /*wrap_casts=*/false));
-  return postgres::MakeSchema(prepared.columns, {});
+  SchemaPtr schema = postgres::MakeSchema(prepared.columns, {});
+  SLUICE_RETURN_IF_ERROR(CheckDistinctColumnNames(*schema, query));
+  return schema;
 }
 
 Result<std::unique_ptr<BatchReader>> PostgresSource::ReadCustom(const SelectQuery& query, SchemaPtr schema,

@@ -251,6 +251,19 @@ TEST_F(PostgresSource, AReadCancelledInsideASnapshotReportsTheLostSnapshot) {
   EXPECT_TRUE(source_->EndSnapshot().ok());
 }
 
+TEST_F(PostgresSource, CustomSqlReturningTwoColumnsOfOneNameIsRefusedNamingTheTable) {
+  std::string table = UniqueName("twin_ids");
+  CreateEvents(table, 3);
+  SelectQuery query;
+  query.table = table;
+  query.custom_sql = "SELECT a.id, b.id FROM " + table + " a JOIN " + table + " b ON b.id = a.id";
+  auto schema = source_->DescribeQuery(query);
+  ASSERT_FALSE(schema.has_value());
+  EXPECT_EQ(schema.error().message(), "table " + table +
+                                          ": the custom SQL returns two columns named 'id'; give one an alias (... AS "
+                                          "another_name)");
+}
+
 TEST_F(PostgresSource, ReadsAreReadOnly) {
   SelectQuery query;
   query.custom_sql = "INSERT INTO " + UniqueName("nowhere") + " VALUES (1) RETURNING 1";
