@@ -38,6 +38,28 @@ TEST(Cli, UsageErrorsExitTwo) {
   EXPECT_TRUE(Contains(missing.err, "--config-dir")) << missing.err;
 }
 
+TEST(Cli, AnUnknownCommandIsNamedWithTheCommandsThereAre) {
+  EmbeddedProject project("unknown_command");
+  CommandResult bogus = project.Sluice({"bogus"});
+  EXPECT_EQ(bogus.exit_code, 2);
+  EXPECT_TRUE(Contains(bogus.err, "error: 'bogus' is not a sluice command; commands: sync, watermark, files, status, "
+                                  "config, connections, schema, verify, demo"))
+      << bogus.err;
+  EXPECT_FALSE(Contains(bogus.err, "A subcommand is required")) << bogus.err;
+  CommandResult typo = project.Sluice({"--quiet", "synk", "-p", "test"});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_TRUE(Contains(typo.err, "error: 'synk' is not a sluice command; close names: sync")) << typo.err;
+  CommandResult nested = project.Sluice({"watermark", "gte", "-p", "test", "-t", "orders"});
+  EXPECT_EQ(nested.exit_code, 2);
+  EXPECT_TRUE(Contains(nested.err, "error: 'gte' is not a sluice watermark command; close names: get")) << nested.err;
+  // No command at all still says one is needed, and help still works.
+  CommandResult none = project.Sluice({});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_TRUE(Contains(none.err, "A subcommand is required")) << none.err;
+  EXPECT_EQ(project.Sluice({"--help"}).exit_code, 0);
+  EXPECT_EQ(project.Sluice({"watermark", "--help"}).exit_code, 0);
+}
+
 TEST(Cli, BadOptionsOfAValidProjectExitTwoNamingTheOptionBeforeAnythingRuns) {
   EmbeddedProject project("bad_options");
   project.Source("CREATE TABLE orders (id INTEGER PRIMARY KEY)");
