@@ -255,6 +255,11 @@ Result<Value> PostgresSource::MaxValue(const std::string& table, const std::stri
   if (!postgres::DecoderFor(key->type)(value, key->type, &decoded, &decode_context)) {
     return decode_context.error.WithContext(context + ": the largest value cannot be the run's ceiling");
   }
+  // numeric as exact text holds NaN and Infinity, which PostgreSQL sorts above every number: no cursor passes them.
+  if (decoded.type().id == TypeId::kDecimal && decoded.type().is_bytes() &&
+      (decoded.Bytes(0) == "NaN" || decoded.Bytes(0) == "Infinity")) {
+    return DataError("{}: the largest value is {}, which cannot be the run's ceiling", context, decoded.Bytes(0));
+  }
   auto ceiling = ValueAt(decoded, 0);
   if (!ceiling) return ceiling.error().WithContext(context);
   return ceiling;
