@@ -2,9 +2,12 @@
 // SPEC §1, and no secret in any output, log line or report.
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
+#include "common/display_width.h"
 #include "harness.h"
 
 namespace sluice::testing {
@@ -113,6 +116,66 @@ TEST(Cli, DemoRefusesADirectoryItDidNotMake) {
   EXPECT_EQ(result.exit_code, 2) << result.err;
   EXPECT_NE(result.err.find("was not made by `sluice demo`"), std::string::npos) << result.err;
   EXPECT_TRUE(std::filesystem::exists(project.dir() + "/config/pipelines/test.yml")) << "the user's config survives";
+}
+
+// Where the words of a printed line start and end, in terminal columns.
+struct WordEdges {
+  std::set<size_t> starts;
+  std::set<size_t> ends;  // the column just past a word's last character
+};
+
+WordEdges EdgesOf(const std::string& line) {
+  WordEdges edges;
+  size_t column = 0;
+  bool in_word = false;
+  for (size_t at = 0; at < line.size();) {
+    size_t length = 1;
+    while (at + length < line.size() && (static_cast<unsigned char>(line[at + length]) & 0xC0) == 0x80) ++length;
+    bool space = line[at] == ' ';
+    if (!space && !in_word) edges.starts.insert(column);
+    if (space && in_word) edges.ends.insert(column);
+    in_word = !space;
+    column += DisplayWidth(std::string_view(line).substr(at, length));
+    at += length;
+  }
+  if (in_word) edges.ends.insert(column);
+  return edges;
+}
+
+TEST(Cli, StatusColumnsLineUpWhateverEachTablesStateAndName) {
+  EmbeddedProject project("status_columns");
+  project.Source("CREATE TABLE orders (id INTEGER PRIMARY KEY, note TEXT)");
+  project.Source("INSERT INTO orders VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+  project.Source("CREATE TABLE \"commandes_été_東京\" (id INTEGER PRIMARY KEY)");
+  project.Source("INSERT INTO \"commandes_été_東京\" VALUES (7)");
+  project.WriteConfig(
+      "  orders: {cdc_strategy: id_only, cdc_id_column: id}\n"
+      "  commandes_été_東京: {cdc_strategy: id_only, cdc_id_column: id}\n"
+      "  broken:\n    cdc_strategy: custom_sql\n    cdc_id_column: id\n"
+      "    custom_sql: SELECT id, id FROM orders WHERE id > {{last_id}}\n"
+      "  a_table_whose_name_is_longer_than_the_column_was: {cdc_strategy: full_sync}\n");
+  project.Sluice({"-q", "sync", "-p", "test", "-t", "orders", "-t", "commandes_été_東京", "-t", "broken"});
+  CommandResult status = project.Sluice({"status"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  std::vector<std::string> lines;
+  std::istringstream text(status.out);
+  for (std::string line; std::getline(text, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 5u) << status.out;
+  const std::string& header = lines[0];
+  for (size_t row = 1; row < lines.size(); ++row) {
+    WordEdges edges = EdgesOf(lines[row]);
+    for (const char* label : {"PIPELINE", "TABLE", "EXTRACT", "LAST SUCCESS", "CURSOR"}) {
+      EXPECT_TRUE(edges.starts.contains(header.find(label))) << label << " is not where row " << row
+                                                              << " has it:\n" << status.out;
+    }
+    for (const char* label : {"ROWS", "FILES"}) {  // numbers are right-aligned
+      EXPECT_TRUE(edges.ends.contains(header.find(label) + std::string(label).size()))
+          << label << " is not where row " << row << " has it:\n" << status.out;
+    }
+  }
+  // The failed table's error is in its column.
+  EXPECT_TRUE(EdgesOf(lines[3]).starts.contains(header.find("LAST ERROR"))) << status.out;
+  EXPECT_TRUE(Contains(lines[3], "two columns named 'id'")) << status.out;
 }
 
 TEST(Cli, VerifyIsNotSupportedYetAndSaysSo) {
