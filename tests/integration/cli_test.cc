@@ -178,6 +178,28 @@ TEST(Cli, StatusColumnsLineUpWhateverEachTablesStateAndName) {
   EXPECT_TRUE(Contains(lines[3], "two columns named 'id'")) << status.out;
 }
 
+// The summary line of each table says what the run did, in the words of what happened.
+TEST(Cli, SyncSummarySaysWhatWasExtractedAndWhatWasLoaded) {
+  EmbeddedProject project("sync_summary");
+  project.Source("CREATE TABLE orders (id INTEGER PRIMARY KEY, note TEXT)");
+  project.Source("INSERT INTO orders VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+  project.WriteConfig("  orders: {cdc_strategy: id_only, cdc_id_column: id}\n");
+  CommandResult backup = project.Sluice({"sync", "-p", "test", "--backup-only"});
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  EXPECT_TRUE(Contains(backup.err, "orders: success, 3 rows extracted into 1 file, nothing loaded (--backup-only)"))
+      << backup.err;
+  // --load-only reads the staged file's rows and loads them; it extracts nothing.
+  CommandResult load = project.Sluice({"sync", "-p", "test", "--load-only"});
+  ASSERT_EQ(load.exit_code, 0) << load.err;
+  EXPECT_TRUE(Contains(load.err, "orders: success, nothing extracted (--load-only), 1 staged file of 3 rows loaded"))
+      << load.err;
+  project.Source("INSERT INTO orders VALUES (4, 'd')");
+  CommandResult both = project.Sluice({"sync", "-p", "test"});
+  ASSERT_EQ(both.exit_code, 0) << both.err;
+  EXPECT_TRUE(Contains(both.err, "orders: success, 1 row extracted into 1 file, 1 staged file of 1 row loaded"))
+      << both.err;
+}
+
 TEST(Cli, VerifyIsNotSupportedYetAndSaysSo) {
   EmbeddedProject project("verify");
   project.WriteConfig("  orders: {cdc_strategy: id_only, cdc_id_column: id}\n");
