@@ -16,7 +16,6 @@
 #include <future>
 #include <thread>
 
-#include "connect/open.h"
 #include "pg_fixture.h"
 #include "source_reading.h"
 
@@ -32,17 +31,8 @@ constexpr double kStopWithinSeconds = 3.0;
 
 bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-class PostgresCancelTest : public ::testing::Test {
+class PostgresCancelTest : public PostgresSourceTest {
  protected:
-  void SetUp() override {
-    server_ = PostgresServer();
-    ASSERT_FALSE(::testing::Test::HasFailure());
-    fixture_ = std::make_unique<PgFixture>(server_);
-    auto opened = source::OpenSource(server_.Connection(config::SourceType::kPostgres));
-    ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
-    source_ = std::move(*opened);
-  }
-
   // Whether the server runs a statement of another session that mentions `marker`, by the time `count` shows.
   bool WaitForRunning(const std::string& marker, const std::string& count, double timeout_seconds = 60) {
     const std::string sql =
@@ -67,10 +57,6 @@ class PostgresCancelTest : public ::testing::Test {
     Status status = read.get();
     return {status, SecondsSince(interrupted)};
   }
-
-  ServerEnv server_;
-  std::unique_ptr<PgFixture> fixture_;
-  std::unique_ptr<source::Source> source_;
 };
 
 // A custom query that sleeps 20 s before its first row (the single-row reader).

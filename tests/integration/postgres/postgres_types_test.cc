@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include "pg_fixture.h"
-#include "connect/open.h"
 #include "source_reading.h"
 
 namespace sluice::testing {
@@ -66,9 +65,8 @@ class PostgresTypes : public ::testing::Test {
     fixture_ = std::make_unique<PgFixture>(server_);
     table_ = UniqueName("all_types");
     fixture_->Exec(AllTypesSql(table_));
-    auto opened = source::OpenSource(server_.Connection(config::SourceType::kPostgres));
-    ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
-    source_ = std::move(*opened);
+    source_ = OpenTestPostgresSource(server_);
+    ASSERT_NE(source_, nullptr);
   }
 
   void ExpectRowsEqual(const std::vector<Cells>& actual, const std::vector<Cells>& expected, const Schema& schema) {
