@@ -128,6 +128,18 @@ void CheckTargetName(const MapReader& reader, const TableConfig& table) {
                             ledger ? "loaded_files" : "a name without '__sluice_'"));
 }
 
+// The table's name is a segment of the store keys of its watermark, lease
+// and staged files (watermarks/<pipeline>/<table>.json), so it holds no '/'.
+void CheckTableName(const MapReader& reader, const TableConfig& table) {
+  if (table.name.find('/') == std::string::npos) return;
+  std::string dotted = table.name;
+  std::ranges::replace(dotted, '/', '.');
+  reader.ReportHere(fmt::format("the table name '{}' contains '/', which cannot be part of the store keys the name "
+                                "becomes (its watermark, lease and staged files); write a schema-qualified name "
+                                "with '.', e.g. {}",
+                                table.name, dotted));
+}
+
 // The table's settings; `*target_name_line` is where target_name was set (0: defaulted).
 TableConfig ReadTable(const MapReader& tables, const YamlEntry& entry, const PipelineConfig& pipeline,
                       int* target_name_line) {
@@ -135,6 +147,7 @@ TableConfig ReadTable(const MapReader& tables, const YamlEntry& entry, const Pip
   TableConfig table;
   table.name = entry.key;
   table.origin = fmt::format("{}:{}", reader.context().file, entry.line);
+  CheckTableName(reader, table);
   table.processing = pipeline.processing;
   table.validation = pipeline.validation;
   bool strategy_known =

@@ -1,10 +1,12 @@
 #include "harness.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -138,6 +140,17 @@ int EmbeddedProject::StartSluice(const std::vector<std::string>& args) {
     ::_exit(127);
   }
   return pid;
+}
+
+void ExpectSigintEndsTheRunWithin(int pid, double max_seconds) {
+  auto interrupted = std::chrono::steady_clock::now();
+  ASSERT_EQ(::kill(pid, SIGINT), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - interrupted).count();
+  EXPECT_LT(seconds, max_seconds) << "sluice went on after SIGINT";
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 1) << "an interrupted run is a failed run (SPEC §1)";
 }
 
 nlohmann::json EmbeddedProject::Sync(const std::vector<std::string>& extra_args, int expected_exit) {

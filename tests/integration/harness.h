@@ -84,6 +84,11 @@ struct ServerEnv {
 ServerEnv MySqlServer();
 ServerEnv PostgresServer();
 
+// Sends SIGINT to the sluice process `pid` (EmbeddedProject::StartSluice)
+// and waits for it to exit: adds a test failure unless it exits within
+// `max_seconds` with status 1 (an interrupted run is a failed run, SPEC §1).
+void ExpectSigintEndsTheRunWithin(int pid, double max_seconds);
+
 // Formats a Row as "a|b|NULL" for readable comparisons.
 std::string Join(const Row& row);
 std::vector<std::string> JoinAll(const std::vector<Row>& rows);

@@ -10,6 +10,7 @@
 #include "source/mysql/mysql_connection.h"
 #include "source/mysql/mysql_reader.h"
 #include "source/mysql/mysql_types.h"
+#include "source/result_columns.h"
 #include "source/sql_render.h"
 #include "source/text_values.h"
 
@@ -142,14 +143,10 @@ Result<SchemaPtr> MySqlSource::DescribeQuery(const SelectQuery& query) {
   if (!metadata) return InvalidArgument("describing the query: the SQL returns no rows (it must be a SELECT)");
   const MYSQL_FIELD* fields = mysql_fetch_fields(metadata.get());
   auto schema = std::make_shared<Schema>();
-  std::set<std::string> seen;
   for (unsigned int column_idx = 0; column_idx < mysql_num_fields(metadata.get()); ++column_idx) {
-    Field field = mysql::FieldFromResultMetadata(fields[column_idx], HasJsonFormat(fields[column_idx]));
-    if (!seen.insert(field.name).second) {
-      return InvalidArgument("the query returns two columns named '{}'; give one an alias", field.name);
-    }
-    schema->fields.push_back(std::move(field));
+    schema->fields.push_back(mysql::FieldFromResultMetadata(fields[column_idx], HasJsonFormat(fields[column_idx])));
   }
+  SLUICE_RETURN_IF_ERROR(CheckDistinctColumnNames(*schema, query));
   return SchemaPtr(std::move(schema));
 }
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 
+#include "source/result_columns.h"
 #include "source/sql_render.h"
 #include "source/sqlite/sqlite_catalog.h"
 #include "source/sqlite/sqlite_dialect.h"
@@ -147,7 +148,9 @@ Result<SchemaPtr> SqliteSource::DescribeQuery(const SelectQuery& query) {
   SLUICE_ASSIGN_OR_RETURN(RenderedSql rendered, RenderSelect(query, dialect_, KeyTypes(query, nullptr)));
   SLUICE_ASSIGN_OR_RETURN(StatementPtr statement, sqlite::Prepare(db_.get(), rendered.sql, "describing the query"));
   if (!sqlite3_stmt_readonly(statement.get())) return InvalidArgument("describing the query: the SQL would write");
-  return sqlite::DescribeStatement(statement.get());
+  SLUICE_ASSIGN_OR_RETURN(SchemaPtr schema, sqlite::DescribeStatement(statement.get()));
+  SLUICE_RETURN_IF_ERROR(CheckDistinctColumnNames(*schema, query));
+  return schema;
 }
 
 std::vector<std::optional<DataType>> SqliteSource::KeyTypes(const SelectQuery& query, const Schema* schema) const {

@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "mysql_client.h"
 
 namespace sluice::testing {
@@ -367,6 +369,71 @@ TEST_F(MySqlSyncTest, IdOnlyReadsARowWhoseTransactionCommittedAfterALaterIdWasSy
   slow.Exec("COMMIT");
   project.Sync();
   EXPECT_EQ(JoinAll(project.TargetRows("SELECT count(*) FROM s_out_of_order_bare")), (std::vector<std::string>{"1001"}));
+}
+
+// ---- watermark set: ids the column can hold ----------------------------
+
+TEST_F(MySqlSyncTest, WatermarkSetRefusesAnIdTheColumnCannotHoldNamingItsTypeAndRange) {
+  for (const char* table : {"wm_big_u", "wm_big", "wm_int"}) client_->Exec(std::string("DROP TABLE IF EXISTS ") + table);
+  client_->Exec("CREATE TABLE wm_big_u (id BIGINT UNSIGNED PRIMARY KEY, note VARCHAR(10))");
+  client_->Exec("CREATE TABLE wm_big (id BIGINT PRIMARY KEY, note VARCHAR(10))");
+  client_->Exec("CREATE TABLE wm_int (id INT PRIMARY KEY, note VARCHAR(10))");
+  for (const char* table : {"wm_big_u", "wm_big", "wm_int"}) {
+    client_->Exec(std::string("INSERT INTO ") + table + " VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+  }
+  EmbeddedProject project("mysql_watermark_range");
+  project.WriteConfig(
+      "  wm_big_u: {cdc_strategy: id_only, cdc_id_column: id}\n"
+      "  wm_big: {cdc_strategy: id_only, cdc_id_column: id}\n"
+      "  wm_int: {cdc_strategy: id_only, cdc_id_column: id}\n",
+      "batch_size: 100", "partition_strategy: table", server_.SourceYaml("mysql", "ssl: {mode: disabled}"));
+  ASSERT_EQ(project.Sync().value("status", ""), "success");  // records each column's type
+
+  struct Refused {
+    const char* table;
+    const char* id;
+    const char* message;
+  };
+  for (const Refused& refused : std::vector<Refused>{
+           {"wm_big_u", "18446744073709551616",
+            "--id: table wm_big_u: id 18446744073709551616 is outside the range of cdc_id_column 'id' (decimal(20,0) "
+            "(bigint(20) unsigned): 0 to 18446744073709551615)"},
+           {"wm_big_u", "-1", "(decimal(20,0) (bigint(20) unsigned): 0 to 18446744073709551615)"},
+           {"wm_big", "9223372036854775808",
+            "--id: table wm_big: id 9223372036854775808 is outside the range of cdc_id_column 'id' (int64 (bigint(20)): "
+            "-9223372036854775808 to 9223372036854775807)"},
+           {"wm_int", "2147483648",
+            "--id: table wm_int: id 2147483648 is outside the range of cdc_id_column 'id' (int32 (int(11)): "
+            "-2147483648 to 2147483647)"},
+       }) {
+    CommandResult result =
+        project.Sluice({"watermark", "set", "-p", "test", "-t", refused.table, "--id", refused.id, "--yes"});
+    EXPECT_EQ(result.exit_code, 2) << refused.table << " " << refused.id << ": " << result.out;
+    EXPECT_THAT(result.err, HasSubstr(refused.message));
+    CommandResult get = project.Sluice({"watermark", "get", "-p", "test", "-t", refused.table});
+    EXPECT_THAT(get.out, HasSubstr("cursor:     timestamp none, id 3")) << "the refused set changed the cursor";
+  }
+
+  // The largest BIGINT UNSIGNED is a value of the column; past the table's maximum, the run says so.
+  CommandResult set = project.Sluice(
+      {"watermark", "set", "-p", "test", "-t", "wm_big_u", "--id", "18446744073709551615", "--yes"});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  CommandResult run = project.Sluice({"sync", "-p", "test", "-t", "wm_big_u"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("table wm_big_u: the cursor (id 18446744073709551615) is ahead of the source: this "
+                                 "run's ceiling, MAX(id) at its start, is 3"));
+
+  // A stored cursor past 2^64 (an older sluice took it) stops the run, saying why, instead of reading nothing.
+  std::string path = project.dir() + "/stage/test/watermarks/test/wm_big_u.json";
+  std::ifstream in(path);
+  nlohmann::json watermark = nlohmann::json::parse(in);
+  in.close();
+  watermark["cursor"]["id"] = "18446744073709551616";
+  std::ofstream(path, std::ios::trunc) << watermark.dump(2);
+  nlohmann::json report = project.Sync({"-t", "wm_big_u"}, 1);
+  EXPECT_THAT(ResultOf(report, "wm_big_u").value("error", ""),
+              HasSubstr("table wm_big_u: the watermark's cursor id 18446744073709551616 is outside the range of "
+                        "cdc_id_column 'id' (decimal(20,0) (bigint(20) unsigned): 0 to 18446744073709551615)"));
 }
 
 TEST_F(MySqlSyncTest, ConnectionsTestReportsTheServerVersion) {

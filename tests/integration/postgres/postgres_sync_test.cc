@@ -159,6 +159,26 @@ TEST_F(PostgresSync, EveryTypeArrivesInDuckDbValueByValue) {
   ExpectTargetEqualsSource(project, table, columns);
 }
 
+// numeric without precision (and past 38 digits) arrives as its exact text,
+// so NaN and ±Infinity arrive as PostgreSQL spells them, like a double's.
+TEST_F(PostgresSync, NaNAndInfinityOfATextNumericArriveAsPostgreSqlSpellsThem) {
+  std::string table = UniqueName("sync_nan");
+  fixture_->Exec("DROP TABLE IF EXISTS " + table + "; CREATE TABLE " + table +
+                 " (id int PRIMARY KEY, any_n numeric, wide numeric(60,20), amount numeric(12,2));"
+                 "INSERT INTO " + table + " VALUES (1, 'NaN', 'NaN', 1), (2, 'Infinity', 1.5, 2), "
+                 "(3, '-Infinity', NULL, NULL), (4, -2.50, -3, 4), (5, NULL, 0, 5);");
+  EmbeddedProject project("pg_nan");
+  Configure(project, "  " + table + ": {cdc_strategy: id_only, cdc_id_column: id}\n");
+  nlohmann::json report = project.Sync();
+  ASSERT_EQ(report.value("status", ""), "success") << report.dump(2);
+  EXPECT_EQ(ResultOf(report, table).at("rows_loaded"), 5);
+  ExpectTargetEqualsSource(project, table,
+                           {{"id::text", "CAST(id AS VARCHAR)"}, {"any_n::text", "any_n"}, {"wide::text", "wide"},
+                            {"amount::text", "CAST(amount AS VARCHAR)"}});
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT typeof(any_n), typeof(wide) FROM " + table + " LIMIT 1")),
+            (std::vector<std::string>{"VARCHAR|VARCHAR"}));
+}
+
 TEST_F(PostgresSync, HybridOverInsertsUpdatesAndTiesEndsWithTargetEqualToSource) {
   std::string table = UniqueName("sync_hybrid");
   fixture_->Exec(For(kCreateOrders, table) + InsertOrders(table, 1, 3000));

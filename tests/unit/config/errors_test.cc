@@ -417,6 +417,20 @@ tables:
                                             "target_name: to another name, e.g. loaded_files)"));
 }
 
+// The table's name is a segment of its store keys (watermarks/<pipeline>/<table>.json, ...).
+TEST_F(ConfigErrorTest, ATableKeyWithASlashIsRefusedNamingIt) {
+  std::string file = File("pipelines/p.yml");
+  EXPECT_THAT(PipelineErrors(R"(pipeline: {name: p, source: app_db, target: warehouse, store: stage}
+tables:
+  shop/orders: {cdc_strategy: full_sync}
+  shop.customers: {cdc_strategy: full_sync}
+)"),
+              ::testing::ElementsAre(file + ":3: tables.shop/orders: the table name 'shop/orders' contains '/', "
+                                            "which cannot be part of the store keys the name becomes (its watermark, "
+                                            "lease and staged files); write a schema-qualified name with '.', e.g. "
+                                            "shop.orders"));
+}
+
 TEST_F(ConfigErrorTest, EachStrategyNeedsItsColumns) {
   std::vector<std::string> lines =
       PipelineErrors(R"(pipeline: {name: p, source: app_db, target: warehouse, store: stage}
