@@ -348,6 +348,33 @@ TEST(DryRunPlan, ATargetOutOfReachFailsOnlyTheTablesThatLoadInTheDryRunAsInTheRu
   EXPECT_EQ(project.StagedObjects().size(), 1u) << "the table with rows staged them although its load failed";
 }
 
+// Text in custom_sql that looks like a placeholder (inside a string literal,
+// a quoted name or a comment) is the query's own: `config validate`, the
+// dry run and the run all take it, only the real placeholder is bound, and
+// the rows arrive (the reviewer's query validated, planned, then failed the
+// sync with a parameter-count mismatch).
+TEST(DryRunPlan, CustomSqlWithPlaceholderLookingTextValidatesPlansAndSyncs) {
+  EmbeddedProject project("plan_custom_text");
+  project.Source("CREATE TABLE c (id INTEGER PRIMARY KEY, note TEXT)");
+  project.Source("INSERT INTO c VALUES (1, 'a'), (2, '{{last_id}}'), (3, 'c')");
+  project.WriteConfig(
+      "  c:\n    cdc_strategy: custom_sql\n    cdc_id_column: id\n    primary_key: [id]\n    custom_sql: |\n"
+      "      SELECT id, note, '{{last_timestamp}}' AS \"{{ceiling_id}}\" FROM c -- after {{ceiling_timestamp}}\n"
+      "      WHERE id > {{last_id}} /* not {{last_ts}} */ AND note <> 'c'\n");
+  CommandResult validated = project.Sluice({"config", "validate"});
+  EXPECT_EQ(validated.exit_code, 0) << validated.out << validated.err;
+  PlanAndRun outcome = PlanThenRun(project, {}, {"c"});
+  EXPECT_EQ(outcome.plan.exit_code, 0) << outcome.plan.out << outcome.plan.err;
+  EXPECT_NE(outcome.plan.out.find("WHERE id > ? /* not {{last_ts}} */"), std::string::npos) << outcome.plan.out;
+  ASSERT_EQ(outcome.run.exit_code, 0) << outcome.run.err;
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT id, note, \"{{ceiling_id}}\" FROM c ORDER BY id")),
+            (std::vector<std::string>{"1|a|{{last_timestamp}}", "2|{{last_id}}|{{last_timestamp}}"}));
+  project.Source("INSERT INTO c VALUES (4, 'd')");
+  ASSERT_EQ(project.Sync().value("status", ""), "success");
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT id FROM c ORDER BY id")),
+            (std::vector<std::string>{"1", "2", "4"}));
+}
+
 // id_only on a column that is not the primary key: the newest id's rows
 // may still gain company, so they wait for a larger id. The dry run and
 // the run's log say so, and a run that reads nothing new stages nothing.
