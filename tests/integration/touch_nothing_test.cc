@@ -160,5 +160,27 @@ TEST(DryRun, AFreshProjectIsLeftExactlyAsItWas) {
   EXPECT_THAT(params_line, ::testing::Not(HasSubstr("T10:00:01")));
 }
 
+// `schema show` only reads: before the first sync there is no warehouse
+// file, and it creates none (the DDL it prints is the first load's); once
+// there is one, it is left as it was.
+TEST(ReadOnlyCommands, SchemaShowCreatesNoWarehouseAndChangesNone) {
+  EmbeddedProject project("schema_show_reads");
+  project.Source("CREATE TABLE orders (id INTEGER PRIMARY KEY, note TEXT)");
+  project.Source("INSERT INTO orders VALUES (1, 'a')");
+  project.WriteConfig("  orders: {cdc_strategy: id_only, cdc_id_column: id}\n");
+  for (bool synced : {false, true}) {
+    SCOPED_TRACE(synced ? "after a sync" : "before any sync");
+    std::map<std::string, std::string> before = Snapshot(project.dir());
+    CommandResult shown = project.Sluice({"schema", "show", "-p", "test", "-t", "orders"});
+    EXPECT_EQ(shown.exit_code, 0) << shown.err;
+    EXPECT_THAT(shown.out, HasSubstr(synced ? "exists and matches: no DDL" : "CREATE TABLE \"main\".\"orders\""));
+    EXPECT_EQ(Snapshot(project.dir()), before) << "schema show changed files";
+    EXPECT_EQ(fs::exists(project.warehouse()), synced);
+    if (!synced) {
+      ASSERT_EQ(project.Sync().value("status", ""), "success");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace sluice::testing
