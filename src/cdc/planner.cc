@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <climits>
-#include <regex>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -27,15 +26,6 @@ std::optional<double> Numeric(const Value& value) {
     case Value::Kind::kDate: return static_cast<double>(value.date_days());
     default: return std::nullopt;
   }
-}
-
-std::vector<std::string> PlaceholdersIn(const std::string& sql) {
-  static const std::regex kPlaceholder(R"(\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\})");
-  std::vector<std::string> names;
-  for (auto it = std::sregex_iterator(sql.begin(), sql.end(), kPlaceholder); it != std::sregex_iterator(); ++it) {
-    names.push_back((*it)[1].str());
-  }
-  return names;
 }
 
 // Primary-key types a first copy pages by: values the cursor stores
@@ -173,18 +163,6 @@ Status ChunkPlanner::Init() {
     case CdcStrategy::kCustomSql:
       mode_ = Mode::kSingleQuery;
       SLUICE_RETURN_IF_ERROR(CheckCustomCeiling());
-      for (const std::string& name : PlaceholdersIn(spec_.custom_sql)) {
-        bool wants_timestamp = name == "last_timestamp" || name == "ceiling_timestamp";
-        bool wants_id = name == "last_id" || name == "ceiling_id";
-        if (wants_timestamp && spec_.timestamp_column.empty()) {
-          return InvalidArgument("table {}: custom_sql uses {{{{{}}}}} but cdc_timestamp_column is not set",
-                                 spec_.table, name);
-        }
-        if (wants_id && spec_.id_column.empty()) {
-          return InvalidArgument("table {}: custom_sql uses {{{{{}}}}} but cdc_id_column is not set", spec_.table,
-                                 name);
-        }
-      }
       break;
   }
   InitKeyOrderCopy();
@@ -353,21 +331,27 @@ SelectQuery ChunkPlanner::RangeQuery() const {
   return query;
 }
 
+// Binds only what a configured cursor column gives a value: configuration
+// validation refuses a placeholder without its column, and a query that
+// uses one anyway fails to render, naming it, rather than get a stand-in.
 SelectQuery ChunkPlanner::CustomQuery() const {
   SelectQuery query;
   query.table = spec_.table;
   query.custom_sql = spec_.custom_sql;
-  Value ceiling_timestamp = ceiling_.timestamp;
-  query.parameters["last_timestamp"] =
-      start_cursor_.timestamp_micros ? TimestampValue(reread_micros_.value_or(*start_cursor_.timestamp_micros))
-                                     : TimestampValue(kMinTimestampMicros);
-  if (ceiling_timestamp.kind() == Value::Kind::kDate) {
-    int64_t micros = *query.parameters["last_timestamp"].AsMicros();
-    query.parameters["last_timestamp"] = Value::Date(static_cast<int32_t>(micros / kMicrosPerDay));
+  if (!spec_.timestamp_column.empty()) {
+    Value last = start_cursor_.timestamp_micros
+                     ? TimestampValue(reread_micros_.value_or(*start_cursor_.timestamp_micros))
+                     : TimestampValue(kMinTimestampMicros);
+    if (ceiling_.timestamp.kind() == Value::Kind::kDate) {
+      last = Value::Date(static_cast<int32_t>(*last.AsMicros() / kMicrosPerDay));
+    }
+    query.parameters["last_timestamp"] = std::move(last);
+    query.parameters["ceiling_timestamp"] = ceiling_.timestamp;
   }
-  query.parameters["last_id"] = start_cursor_.id.is_null() ? Value::Int64(INT64_MIN) : start_cursor_.id;
-  query.parameters["ceiling_timestamp"] = ceiling_timestamp;
-  query.parameters["ceiling_id"] = ceiling_.id;
+  if (!spec_.id_column.empty()) {
+    query.parameters["last_id"] = start_cursor_.id.is_null() ? Value::Int64(INT64_MIN) : start_cursor_.id;
+    query.parameters["ceiling_id"] = ceiling_.id;
+  }
   return query;
 }
 

@@ -167,33 +167,25 @@ Result<RenderedSql> RenderKeyset(const SelectQuery& query, const SqlDialect& dia
   return std::move(builder).Finish();
 }
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
 Result<RenderedSql> RenderCustom(const SelectQuery& query, const SqlDialect& dialect) {
+  Result<PlaceholderScan> scan = ScanPlaceholders(query.custom_sql, dialect.flavor);
+  if (!scan.has_value()) return scan.error().WithContext("custom SQL");
   SqlBuilder builder(dialect);
   std::string_view sql = query.custom_sql;
   size_t position = 0;
-  while (true) {
-    size_t open = sql.find("{{", position);
-    builder.Append(sql.substr(position, open == std::string_view::npos ? std::string_view::npos : open - position));
-    if (open == std::string_view::npos) break;
-    size_t close = sql.find("}}", open + 2);
-    if (close == std::string_view::npos) {
-      return InvalidArgument("custom SQL has an unclosed placeholder at '{}'", sql.substr(open, 40));
-    }
-    std::string_view name = sql.substr(open + 2, close - open - 2);
-    while (!name.empty() && IsSpace(name.front())) name.remove_prefix(1);
-    while (!name.empty() && IsSpace(name.back())) name.remove_suffix(1);
-    auto parameter = query.parameters.find(std::string(name));
+  for (const Placeholder& placeholder : scan->placeholders) {
+    builder.Append(sql.substr(position, placeholder.offset - position));
+    auto parameter = query.parameters.find(placeholder.name);
     if (parameter == query.parameters.end()) {
       std::string known;
       for (const auto& [known_name, value] : query.parameters) known += (known.empty() ? "" : ", ") + known_name;
-      return InvalidArgument("custom SQL uses the unknown placeholder {{{{{}}}}} (known: {})", name,
+      return InvalidArgument("custom SQL uses the unknown placeholder {{{{{}}}}} (known: {})", placeholder.name,
                              known.empty() ? "none" : known);
     }
     builder.AppendParam(parameter->second);
-    position = close + 2;
+    position = placeholder.offset + placeholder.length;
   }
+  builder.Append(sql.substr(position));
   return std::move(builder).Finish();
 }
 

@@ -105,7 +105,7 @@ void TableSync::RecordExtractFailure(const Status& status) {
 }
 
 Status TableSync::Prepare() {
-  PlanInputs inputs{parts_.pipeline, &table_, &stored_.watermark, &options_, parts_.source, nullptr};
+  PlanInputs inputs{parts_.pipeline, &table_, &stored_.watermark, &options_, parts_.source, parts_.target};
   TablePlan plan;  // kept only whole: a failed re-plan leaves the last good plan
   SLUICE_RETURN_IF_ERROR(PlanTableRun(inputs, plan));
   plan_ = std::move(plan);

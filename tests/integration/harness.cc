@@ -165,6 +165,21 @@ nlohmann::json EmbeddedProject::Sync(const std::vector<std::string>& extra_args,
   return nlohmann::json::parse(text);
 }
 
+void EmbeddedProject::HoldLease(const std::string& table, const std::string& run_id, int epoch) const {
+  std::string directory = dir_ + "/stage/test/leases/test";
+  std::filesystem::create_directories(directory);
+  char host[256] = {};
+  ::gethostname(host, sizeof(host) - 1);
+  std::ofstream(directory + "/" + table + ".json") << nlohmann::json{
+      {"holder_host", std::string(host)},
+      {"holder_pid", ::getpid()},
+      {"run_id", run_id},
+      {"epoch", epoch},
+      {"renewed_at", "2099-01-01T00:00:00.000000Z"},
+      {"expires_at", "2099-01-01T00:05:00.000000Z"},
+      {"released", false}}.dump();
+}
+
 std::vector<std::string> EmbeddedProject::StagedObjects() const {
   std::vector<std::string> keys;
   // The store's directory exists from its first write on; files come and go while a run is under way.

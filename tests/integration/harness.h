@@ -58,6 +58,10 @@ class EmbeddedProject {
   nlohmann::json Sync(const std::vector<std::string>& extra_args = {}, int expected_exit = 0);
   // Data files in the store (under stage/).
   std::vector<std::string> StagedObjects() const;
+  // Writes the lease of `table` as a live run holds it: this test process
+  // on this host, run `run_id`, epoch `epoch`, expiring in 2099, so every
+  // sluice command sees the table being synced by another process.
+  void HoldLease(const std::string& table, const std::string& run_id = "sync_other", int epoch = 1) const;
 
  private:
   std::string dir_;

@@ -28,6 +28,7 @@ SqlDialect MySqlDialect() {
   SqlDialect dialect;
   dialect.identifier_quote = '`';
   dialect.placeholder_style = PlaceholderStyle::kQuestionMark;
+  dialect.flavor = SqlFlavor::kMySql;
   return dialect;
 }
 

@@ -49,13 +49,16 @@ Result<std::unique_ptr<DuckDbTarget>> DuckDbTarget::Open(const config::TargetCon
                                                          bool plan_only) {
   SLUICE_RETURN_IF_ERROR(CheckPath(connection));
   std::error_code error;
-  bool exists = std::filesystem::exists(connection.path, error);
+  bool stand_in = connection.path != kInMemory && !std::filesystem::exists(connection.path, error);
   Result<std::unique_ptr<duckdb::Database>> database =
-      plan_only && !exists ? duckdb::Database::Open(":memory:") : duckdb::Database::Open(connection.path, plan_only);
+      stand_in ? duckdb::Database::Open(std::string(kInMemory)) : duckdb::Database::Open(connection.path, plan_only);
   if (!database.has_value()) return database.error().WithContext(Where(connection));
   bool json_available = JsonAvailable(**database);
   std::string schema = connection.schema.empty() ? std::string(kDefaultSchema) : connection.schema;
-  return std::unique_ptr<DuckDbTarget>(new DuckDbTarget(std::move(*database), std::move(schema), json_available));
+  std::unique_ptr<DuckDbTarget> target(new DuckDbTarget(std::move(*database), std::move(schema), json_available));
+  if (stand_in && !plan_only) target->create_on_load_ = connection.path;
+  target->where_ = Where(connection);
+  return target;
 }
 
 DuckDbTarget::DuckDbTarget(std::unique_ptr<duckdb::Database> database, std::string schema, bool json_available)
@@ -78,6 +81,12 @@ Result<std::vector<std::string>> DuckDbTarget::PlanDdl(const LoadRequest& reques
 }
 
 Result<LoadResult> DuckDbTarget::Load(const LoadRequest& request, store::ObjectStore& store) {
+  if (!create_on_load_.empty()) {
+    Result<std::unique_ptr<duckdb::Database>> created = duckdb::Database::Open(create_on_load_);
+    if (!created.has_value()) return created.error().WithContext(where_);
+    database_ = std::move(*created);
+    create_on_load_.clear();
+  }
   return duckdb::RunLoad(*database_, duckdb::TargetSettings{schema_, json_available_}, request, store);
 }
 

@@ -234,6 +234,30 @@ std::vector<std::string> TargetOf(EmbeddedProject& project, const std::string& t
       table)));
 }
 
+// MySQL's own quotes and comments (backticks, backslash escapes, # and "-- "
+// comments) keep text that looks like a placeholder: it reaches the server
+// as written, only the real placeholders are bound, and the rows arrive.
+TEST_F(MySqlSyncTest, CustomSqlPlaceholdersInsideLiteralsAndCommentsAreLeftAsText) {
+  client_->Exec("DROP TABLE IF EXISTS s_text");
+  client_->Exec(For(kCreate, "s_text"));
+  client_->Exec(InsertRows("s_text", 1, 300));
+  EmbeddedProject project("mysql_custom_text");
+  project.WriteConfig(
+      "  s_text:\n    cdc_strategy: custom_sql\n    cdc_timestamp_column: updated_at\n    primary_key: [id]\n"
+      "    custom_sql: |\n"
+      "      SELECT id, updated_at, amount, note FROM s_text # rows after {{last_id}}\n"
+      "      WHERE COALESCE(note, '') <> 'it\\'s {{ceiling_id}}' -- {{last_id}}\n"
+      "        AND `id` > -1 /* {{ceiling_id}} */ AND updated_at > {{last_timestamp}}\n"
+      "        AND updated_at <= {{ceiling_timestamp}}\n",
+      "batch_size: 100", "partition_strategy: table", server_.SourceYaml("mysql", "ssl: {mode: disabled}"));
+  CommandResult validated = project.Sluice({"config", "validate"});
+  EXPECT_EQ(validated.exit_code, 0) << validated.out << validated.err;
+  nlohmann::json report = project.Sync();
+  ASSERT_EQ(report.value("status", ""), "success") << report.dump(2);
+  EXPECT_EQ(ResultOf(report, "s_text").at("rows_extracted"), 300);
+  EXPECT_EQ(TargetOf(project, "s_text"), SourceOf(*client_, "s_text"));
+}
+
 TEST_F(MySqlSyncTest, EveryStrategyOverInsertsUpdatesAndTiesEndsWithTargetEqualToSource) {
   const std::vector<std::string> tables = {"s_h", "s_t", "s_i", "s_f", "s_c"};
   for (const std::string& table : tables) {

@@ -264,6 +264,27 @@ TEST_F(PostgresSync, CustomSqlWithBoundCursorsEndsWithTargetEqualToSource) {
   ExpectTargetEqualsSource(project, table);
 }
 
+// PostgreSQL's own quotes and comments (dollar quotes, E'' strings, nested
+// block comments) keep text that looks like a placeholder: it reaches the
+// server as written, only the real placeholders are bound, and the rows arrive.
+TEST_F(PostgresSync, CustomSqlPlaceholdersInsideLiteralsAndCommentsAreLeftAsText) {
+  std::string table = UniqueName("sync_custom_text");
+  fixture_->Exec(For(kCreateOrders, table) + InsertOrders(table, 1, 300));
+  EmbeddedProject project("pg_custom_text");
+  Configure(project, "  " + table + ":\n    cdc_strategy: custom_sql\n    cdc_timestamp_column: updated_at\n"
+                     "    primary_key: [id]\n    custom_sql: |\n      SELECT id, updated_at, amount, note FROM " + table +
+                     " -- rows after {{last_id}}\n"
+                     "      WHERE coalesce(note, '') <> $q$ {{ceiling_id}} $q$ AND coalesce(note, '') <> E'\\' {{last_id}}'\n"
+                     "        /* outer /* {{ceiling_id}} */ {{last_id}} */ AND updated_at > {{last_timestamp}}\n"
+                     "        AND updated_at <= {{ceiling_timestamp}}\n");
+  CommandResult validated = project.Sluice({"config", "validate"});
+  EXPECT_EQ(validated.exit_code, 0) << validated.out << validated.err;
+  nlohmann::json report = project.Sync();
+  ASSERT_EQ(report.value("status", ""), "success") << report.dump(2);
+  EXPECT_EQ(ResultOf(report, table).at("rows_extracted"), 300);
+  ExpectTargetEqualsSource(project, table);
+}
+
 // The server log (log_statement for one role) counts the statements a run sends.
 class QueryLog {
  public:
