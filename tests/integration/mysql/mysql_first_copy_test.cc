@@ -149,6 +149,14 @@ class MySqlFirstCopyTest : public ::testing::TestWithParam<const char*> {
   // Rows stamped in the source's current second wait for a later run (the
   // ceiling stays below it: their tie group may still grow), so the run
   // that must see the writers' last rows starts after that second.
+  // Each strategy's case has its own table and project: ctest runs them side by side.
+  static std::string Suffix() {
+    return std::string(::testing::UnitTest::GetInstance()->current_test_info()->value_param()).find("hybrid") !=
+                   std::string::npos
+               ? "hybrid"
+               : "timestamp";
+  }
+
   static void WaitPastTheLastWritesSecond() { std::this_thread::sleep_for(std::chrono::milliseconds(1100)); }
 
   ServerEnv server_;
@@ -156,9 +164,9 @@ class MySqlFirstCopyTest : public ::testing::TestWithParam<const char*> {
 };
 
 TEST_P(MySqlFirstCopyTest, ACopyWithWritersRunningHandsOverLosingAndDuplicatingNothing) {
-  const std::string table = "fc_writers";
+  const std::string table = "fc_writers_" + Suffix();
   CreateTable(*client_, table);
-  EmbeddedProject project("mysql_first_copy_writers");
+  EmbeddedProject project("mysql_first_copy_writers_" + Suffix());
   WriteConfig(project, table);
   CommandResult plan = project.Sluice({"sync", "-p", "test", "--dry-run"});
   ASSERT_EQ(plan.exit_code, 0) << plan.err;
@@ -183,9 +191,9 @@ TEST_P(MySqlFirstCopyTest, ACopyWithWritersRunningHandsOverLosingAndDuplicatingN
 }
 
 TEST_P(MySqlFirstCopyTest, ACopyKilledHalfWayResumesUnderItsCeilingAndLosesNothing) {
-  const std::string table = "fc_killed";
+  const std::string table = "fc_killed_" + Suffix();
   CreateTable(*client_, table);
-  EmbeddedProject project("mysql_first_copy_killed");
+  EmbeddedProject project("mysql_first_copy_killed_" + Suffix());
   WriteConfig(project, table);
   Writers writers(server_, table);
   int pid = project.StartSluice({"-q", "sync", "-p", "test"});
