@@ -30,20 +30,7 @@ std::optional<double> Numeric(const Value& value) {
 
 // Primary-key types a first copy pages by: values the cursor stores
 // exactly and every source compares as it orders them.
-bool CopyableKeyType(TypeId type) {
-  switch (type) {
-    case TypeId::kInt8:
-    case TypeId::kInt16:
-    case TypeId::kInt32:
-    case TypeId::kInt64:
-    case TypeId::kUInt8:
-    case TypeId::kUInt16:
-    case TypeId::kUInt32:
-    case TypeId::kUInt64:
-    case TypeId::kString: return true;
-    default: return false;
-  }
-}
+bool CopyableKeyType(TypeId type) { return IsIntegerType(type) || type == TypeId::kString; }
 
 std::string Tuple(const std::vector<std::string>& parts) {
   if (parts.size() == 1) return parts[0];

@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include "mysql_client.h"
+#include "mysql_test_util.h"
 
 namespace sluice::testing {
 namespace {
@@ -25,11 +26,6 @@ namespace {
 using ::testing::HasSubstr;
 
 constexpr int kRows = 120'000;
-
-std::string For(std::string sql, const std::string& table) {
-  for (size_t at; (at = sql.find("{t}")) != std::string::npos;) sql.replace(at, 3, table);
-  return sql;
-}
 
 // kRows rows stamped in the past, with ~100 bytes of incompressible text each, so the copy stages several files.
 void CreateTable(MySqlClient& client, const std::string& table) {
@@ -43,17 +39,6 @@ void CreateTable(MySqlClient& client, const std::string& table) {
                               "FROM seq_1_to_{}",
                               kRows, kRows),
                   table));
-}
-
-std::vector<std::string> SourceOf(MySqlClient& client, const std::string& table) {
-  return JoinAll(client.Rows(
-      For("SELECT id, DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f'), amount, note FROM {t} ORDER BY id", table)));
-}
-
-std::vector<std::string> TargetOf(EmbeddedProject& project, const std::string& table) {
-  return JoinAll(project.TargetRows(For(
-      "SELECT id, strftime(updated_at, '%Y-%m-%d %H:%M:%S.%f'), CAST(amount AS VARCHAR), note FROM {t} ORDER BY id",
-      table)));
 }
 
 // Writers on their own connection while sluice runs: new rows, updates of

@@ -8,17 +8,13 @@
 #include <fstream>
 
 #include "mysql_client.h"
+#include "mysql_test_util.h"
 
 namespace sluice::testing {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-std::string For(std::string sql, const std::string& table) {
-  for (size_t at; (at = sql.find("{t}")) != std::string::npos;) sql.replace(at, 3, table);
-  return sql;
-}
 
 const nlohmann::json& ResultOf(const nlohmann::json& report, const std::string& table) {
   return report.at("table_results").at(table);
@@ -221,17 +217,6 @@ std::string InsertRows(const std::string& table, int first, int last, const std:
                          "FROM seq_{}_to_{}",
                          day, first, last),
              table);
-}
-
-std::vector<std::string> SourceOf(MySqlClient& client, const std::string& table) {
-  return JoinAll(client.Rows(
-      For("SELECT id, DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f'), amount, note FROM {t} ORDER BY id", table)));
-}
-
-std::vector<std::string> TargetOf(EmbeddedProject& project, const std::string& table) {
-  return JoinAll(project.TargetRows(For(
-      "SELECT id, strftime(updated_at, '%Y-%m-%d %H:%M:%S.%f'), CAST(amount AS VARCHAR), note FROM {t} ORDER BY id",
-      table)));
 }
 
 // MySQL's own quotes and comments (backticks, backslash escapes, # and "-- "
