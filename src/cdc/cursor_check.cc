@@ -102,11 +102,8 @@ WholeRange RangeOf(const Field& field) {
     case TypeId::kUInt32: range = RangeOf<uint32_t>(); break;
     case TypeId::kUInt64: range = RangeOf<uint64_t>(); break;
     case TypeId::kDecimal:
-      // precision 0: PostgreSQL's unconstrained numeric, any size.
-      if (field.type.precision > 0) {
-        range.max = std::string(field.type.precision, '9');
-        range.min = "-" + *range.max;
-      }
+      range.max = std::string(field.type.precision, '9');  // MakeTableSpec refuses precision 0 (exact text)
+      range.min = "-" + *range.max;
       break;
     default: break;
   }

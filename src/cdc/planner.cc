@@ -197,8 +197,10 @@ void ChunkPlanner::InitKeyOrderCopy() {
   lower_ = start.copy ? start.copy->after : std::vector<Value>();
   resumed_copy_ = start.copy.has_value();
   upper_ = TimestampValue(*ceiling);
-  CopyProgress progress = start.copy.value_or(CopyProgress{.ceiling_micros = *ceiling,
-                                                            .started_micros = ceiling_.clock_micros});
+  CopyProgress fresh;
+  fresh.ceiling_micros = *ceiling;
+  fresh.started_micros = ceiling_.clock_micros;
+  CopyProgress progress = start.copy.value_or(std::move(fresh));
   cursor_ = Cursor{.copy = std::move(progress)};
   start_cursor_ = cursor_;
 }
@@ -242,7 +244,7 @@ void ChunkPlanner::ContinueInCursorOrder(const CopyProgress& copy) {
   std::optional<int64_t> reread_from;
   if (resumed_copy_ && copy.started_micros) {
     reread_from =
-        LookbackAfterRead(spec_, Lookback{}, Ceiling{.clock_micros = copy.started_micros}).from_timestamp_micros;
+        LookbackAfterRead(spec_, Lookback{}, Ceiling{Value(), Value(), copy.started_micros}).from_timestamp_micros;
   }
   bool reread = reread_from && (!handed.timestamp_micros || *reread_from < *handed.timestamp_micros);
   if (!later_rows && !reread) {

@@ -227,9 +227,10 @@ TEST(CursorCheck, AnIdOutsideTheColumnsRangeIsRefusedNamingTheColumnItsTypeAndTh
   EXPECT_EQ(*IdForColumn(*IdColumnSpec(DataType::Decimal(25, 0), "numeric(25,0)"),
                          Value::Text("0009999999999999999999999999")),
             Value::Text("0009999999999999999999999999"));
-  // PostgreSQL's unconstrained numeric holds any whole number.
-  EXPECT_TRUE(
-      IdForColumn(*IdColumnSpec(DataType::Decimal(0, 0), "numeric"), Value::Text(std::string(60, '9'))).has_value());
+  // PostgreSQL's unconstrained numeric (exact text, any scale) is no id column.
+  Result<TableSpec> unconstrained = IdColumnSpec(DataType::Decimal(0, 0), "numeric");
+  ASSERT_FALSE(unconstrained.has_value());
+  EXPECT_THAT(unconstrained.error().message(), HasSubstr("it must be an integer or string column"));
   // A stored cursor the column cannot hold stops the run before it reads, as `watermark set` refuses it.
   Cursor cursor;
   cursor.id = Value::UInt64(9223372036854775808ULL);
