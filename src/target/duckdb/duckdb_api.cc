@@ -158,12 +158,19 @@ Result<QueryResult> PreparedStatement::Execute() {
 
 // --- Database --------------------------------------------------------------
 
-Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool read_only) {
+Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool read_only,
+                                                 const std::vector<std::pair<std::string, std::string>>& settings) {
   duckdb_config config = nullptr;
   if (duckdb_create_config(&config) == DuckDBError) return Internal("DuckDB: cannot create a configuration");
   // Extensions this build lacks are never fetched from the network.
   duckdb_set_config(config, "autoinstall_known_extensions", "false");
   if (read_only) duckdb_set_config(config, "access_mode", "READ_ONLY");
+  for (const auto& [name, value] : settings) {
+    if (duckdb_set_config(config, name.c_str(), value.c_str()) == DuckDBError) {
+      duckdb_destroy_config(&config);
+      return InvalidArgument("DuckDB refuses {} = '{}' for database '{}'", name, value, path);
+    }
+  }
   std::unique_ptr<Database> database(new Database());
   char* error = nullptr;
   duckdb_state state = duckdb_open_ext(path.c_str(), &database->database_, config, &error);

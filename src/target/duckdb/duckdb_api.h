@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "common/status.h"
 
@@ -93,7 +94,10 @@ class Database {
   // Opens (creating it if missing) the database file `path`; ":memory:" for
   // an in-memory database. Extensions are never downloaded.
   // `read_only` opens an existing file without taking the writer lock or changing it.
-  static Result<std::unique_ptr<Database>> Open(const std::string& path, bool read_only = false);
+  // `settings`: DuckDB configuration options (name, value), e.g. {"memory_limit", "256MiB"};
+  // InvalidArgument naming the option when DuckDB refuses one.
+  static Result<std::unique_ptr<Database>> Open(const std::string& path, bool read_only = false,
+                                                const std::vector<std::pair<std::string, std::string>>& settings = {});
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
   ~Database();
