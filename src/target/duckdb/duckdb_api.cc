@@ -3,11 +3,25 @@
 #include <duckdb.h>
 
 #include <cctype>
+#include <vector>
 
 namespace sluice::target::duckdb {
 
 struct ResultHandle {
   duckdb_result result{};
+};
+
+struct StreamHandle {
+  duckdb_result result{};
+  duckdb_data_chunk chunk = nullptr;
+  uint64_t rows = 0;
+  std::vector<void*> data;          // per column of the current chunk
+  std::vector<uint64_t*> validity;  // per column; null: no NULLs in the chunk
+
+  ~StreamHandle() {
+    if (chunk != nullptr) duckdb_destroy_data_chunk(&chunk);
+    duckdb_destroy_result(&result);
+  }
 };
 
 namespace {
@@ -115,6 +129,47 @@ int64_t QueryResult::Int64(uint64_t column_idx, uint64_t row_idx) const {
   return duckdb_value_int64(&result_->result, column_idx, row_idx);
 }
 
+// --- ResultStream ----------------------------------------------------------
+
+ResultStream::ResultStream() = default;
+ResultStream::ResultStream(ResultStream&& other) noexcept = default;
+ResultStream& ResultStream::operator=(ResultStream&& other) noexcept = default;
+ResultStream::~ResultStream() = default;
+
+Result<bool> ResultStream::NextChunk() {
+  StreamHandle& stream = *stream_;
+  if (stream.chunk != nullptr) duckdb_destroy_data_chunk(&stream.chunk);
+  stream.rows = 0;
+  stream.chunk = duckdb_fetch_chunk(stream.result);
+  if (stream.chunk == nullptr) {
+    if (duckdb_result_error(&stream.result) != nullptr) return ResultError(stream.result);
+    return false;
+  }
+  stream.rows = duckdb_data_chunk_get_size(stream.chunk);
+  for (size_t column_idx = 0; column_idx < stream.data.size(); ++column_idx) {
+    duckdb_vector vector = duckdb_data_chunk_get_vector(stream.chunk, column_idx);
+    stream.data[column_idx] = duckdb_vector_get_data(vector);
+    stream.validity[column_idx] = duckdb_vector_get_validity(vector);
+  }
+  return true;
+}
+
+uint64_t ResultStream::chunk_rows() const { return stream_->rows; }
+
+bool ResultStream::IsNull(uint64_t column_idx, uint64_t row_idx) const {
+  uint64_t* validity = stream_->validity[column_idx];
+  return validity != nullptr && !duckdb_validity_row_is_valid(validity, row_idx);
+}
+
+int64_t ResultStream::Int64(uint64_t column_idx, uint64_t row_idx) const {
+  return static_cast<const int64_t*>(stream_->data[column_idx])[row_idx];
+}
+
+std::string_view ResultStream::Text(uint64_t column_idx, uint64_t row_idx) const {
+  duckdb_string_t* value = static_cast<duckdb_string_t*>(stream_->data[column_idx]) + row_idx;
+  return std::string_view(duckdb_string_t_data(value), duckdb_string_t_length(*value));
+}
+
 // --- PreparedStatement -----------------------------------------------------
 
 PreparedStatement::PreparedStatement(PreparedStatement&& other) noexcept
@@ -203,6 +258,25 @@ Result<QueryResult> Database::Query(std::string_view sql) {
     return ResultError(result.result_->result);
   }
   return result;
+}
+
+Result<ResultStream> Database::Stream(std::string_view sql) {
+  SLUICE_ASSIGN_OR_RETURN(PreparedStatement statement, Prepare(sql));
+  duckdb_pending_result pending = nullptr;
+  if (duckdb_pending_prepared_streaming(statement.statement_, &pending) == DuckDBError) {
+    Status error = Internal("DuckDB {}", FirstLine(duckdb_pending_error(pending)));
+    duckdb_destroy_pending(&pending);
+    return error;
+  }
+  ResultStream stream;
+  stream.stream_ = std::make_unique<StreamHandle>();
+  duckdb_state state = duckdb_execute_pending(pending, &stream.stream_->result);
+  duckdb_destroy_pending(&pending);
+  if (state == DuckDBError) return ResultError(stream.stream_->result);
+  uint64_t columns = duckdb_column_count(&stream.stream_->result);
+  stream.stream_->data.assign(columns, nullptr);
+  stream.stream_->validity.assign(columns, nullptr);
+  return stream;
 }
 
 Result<PreparedStatement> Database::Prepare(std::string_view sql) {

@@ -68,6 +68,34 @@ class QueryResult {
   std::unique_ptr<ResultHandle> result_;
 };
 
+struct StreamHandle;  // a streaming duckdb_result and its current chunk
+
+// A query's result read one chunk (up to 2048 rows) at a time, for scans
+// whose whole result would not fit in memory. Values are those of the
+// current chunk, valid until the next NextChunk().
+class ResultStream {
+ public:
+  ResultStream(ResultStream&& other) noexcept;
+  ResultStream& operator=(ResultStream&& other) noexcept;
+  ResultStream(const ResultStream&) = delete;
+  ResultStream& operator=(const ResultStream&) = delete;
+  ~ResultStream();
+
+  // Moves to the next chunk: false at the end of the result; an error of the query (a bad file) as Status.
+  Result<bool> NextChunk();
+  uint64_t chunk_rows() const;
+  bool IsNull(uint64_t column_idx, uint64_t row_idx) const;
+  // REQUIRES: the column is BIGINT and the value not NULL.
+  int64_t Int64(uint64_t column_idx, uint64_t row_idx) const;
+  // REQUIRES: the column is VARCHAR or BLOB and the value not NULL.
+  std::string_view Text(uint64_t column_idx, uint64_t row_idx) const;
+
+ private:
+  friend class Database;
+  ResultStream();
+  std::unique_ptr<StreamHandle> stream_;
+};
+
 class PreparedStatement {
  public:
   PreparedStatement(PreparedStatement&& other) noexcept;
@@ -103,6 +131,8 @@ class Database {
   ~Database();
 
   Result<QueryResult> Query(std::string_view sql);
+  // Runs `sql` and returns its result to read a chunk at a time.
+  Result<ResultStream> Stream(std::string_view sql);
   Status Execute(std::string_view sql) { return Query(sql).status(); }
   Result<PreparedStatement> Prepare(std::string_view sql);
   // Runs `sql` with `params` bound as $1, $2, ... (text values).
