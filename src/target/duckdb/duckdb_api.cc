@@ -166,8 +166,10 @@ int64_t ResultStream::Int64(uint64_t column_idx, uint64_t row_idx) const {
 }
 
 std::string_view ResultStream::Text(uint64_t column_idx, uint64_t row_idx) const {
-  duckdb_string_t* value = static_cast<duckdb_string_t*>(stream_->data[column_idx]) + row_idx;
-  return std::string_view(duckdb_string_t_data(value), duckdb_string_t_length(*value));
+  // duckdb.h's layout: up to 12 bytes inline, longer ones behind a pointer.
+  const duckdb_string_t& value = static_cast<const duckdb_string_t*>(stream_->data[column_idx])[row_idx];
+  uint32_t length = value.value.inlined.length;
+  return std::string_view(length <= 12 ? value.value.inlined.inlined : value.value.pointer.ptr, length);
 }
 
 // --- PreparedStatement -----------------------------------------------------

@@ -76,17 +76,20 @@ Result<bool> KeysProvablyUnique(Database& database, const std::vector<std::strin
   Key key;
   key.integers.resize(std::ranges::count(is_integer, true));
   key.texts.resize(is_integer.size() - key.integers.size());
-  std::string current_path;
+  // DuckDB gives the rows of a file one copy of its name, so a row whose name sits where the last row's did is
+  // taken for that row's file without comparing the text. Even a wrong guess could not prove repeated keys
+  // unique: two rows with one key fail the proof in one group (not increasing) or in two (ranges overlapping).
+  std::string_view last_path;
   size_t current_file = 0;
   while (true) {
     SLUICE_ASSIGN_OR_RETURN(bool more, rows.NextChunk());
     if (!more) break;
     for (uint64_t row_idx = 0; row_idx < rows.chunk_rows(); ++row_idx) {
       std::string_view path = rows.Text(0, row_idx);
-      if (path != current_path) {
+      if (path.data() != last_path.data() || path.size() != last_path.size()) {
         auto found = file_of_path.find(path);
         if (found == file_of_path.end()) return Internal("DuckDB read a row of an unrequested file {}", path);
-        current_path = path;
+        last_path = path;
         current_file = found->second;
       }
       size_t integer_idx = 0;
