@@ -38,8 +38,8 @@ def log(message):
     print(message, file=sys.stderr, flush=True)
 
 
-def run_timed(argv, stdout=subprocess.DEVNULL, env=None):
-    """Runs argv; returns (seconds, peak RSS in MiB)."""
+def run_measured(argv, stdout=subprocess.DEVNULL, env=None):
+    """Runs argv; returns (wall seconds, CPU seconds: user + system, peak RSS in MiB)."""
     started = time.monotonic()
     process = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(process.pid, 0)
@@ -49,7 +49,13 @@ def run_timed(argv, stdout=subprocess.DEVNULL, env=None):
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise RuntimeError(f"{argv[0]} failed ({code}): {stderr[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024.0
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
+
+
+def run_timed(argv, stdout=subprocess.DEVNULL, env=None):
+    """Runs argv; returns (seconds, peak RSS in MiB)."""
+    seconds, _, peak = run_measured(argv, stdout, env)
+    return seconds, peak
 
 
 class Servers:
