@@ -105,6 +105,11 @@ int64_t PeakMemoryBytes() {
   return 0;
 }
 void ResetPeakMemory() { std::ofstream("/proc/self/clear_refs") << "5"; }
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kPeakMemoryMeasurable = false;
+#else
+constexpr bool kPeakMemoryMeasurable = true;
+#endif
 
 TEST_F(DuckDbLoadTest, LoadsLargerThanTheMemoryLimitStayWithinItInsteadOfSwelling) {
   // 1.2M rows of ~100 bytes (~250 MB as DuckDB holds them): first every key once, then every key twice (in an
@@ -131,12 +136,17 @@ TEST_F(DuckDbLoadTest, LoadsLargerThanTheMemoryLimitStayWithinItInsteadOfSwellin
   ASSERT_TRUE(second.has_value()) << second.error().ToString();
   EXPECT_EQ(first->rows_written, 1200000);
   EXPECT_EQ(second->rows_written, 600000);
-  // The limit plus what DuckDB does not count (~100 MiB); the same loads take ~410 MiB unbounded.
-  EXPECT_LT(peak_bytes, int64_t{320} << 20) << "peak " << (peak_bytes >> 20) << " MiB";
   // Keys below 600000 now hold their second row (the later updated_at), the others their first.
   EXPECT_THAT(Rows("SELECT count(*), count(*) FILTER (WHERE id < 600000 AND status = md5((2 * id + 1)::VARCHAR) || "
                    "md5((2 * id + 2)::VARCHAR) || md5((2 * id + 3)::VARCHAR)) FROM orders"),
               ElementsAre(ElementsAre("1200000", "600000")));
+  if (kPeakMemoryMeasurable) {
+    // The limit plus what DuckDB does not count (~100 MiB); the same loads take ~410 MiB unbounded.
+    EXPECT_LT(peak_bytes, int64_t{320} << 20) << "peak " << (peak_bytes >> 20) << " MiB";
+  } else {
+    GTEST_SKIP() << "the loads succeeded within the limit, but their peak memory (" << (peak_bytes >> 20)
+                 << " MiB) is not checked: AddressSanitizer's allocator pads every block and keeps freed ones";
+  }
 }
 
 TEST_F(DuckDbLoadTest, LoadingTheSameFilesAgainIsANoOp) {
