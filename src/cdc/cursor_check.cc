@@ -1,9 +1,12 @@
 #include "cdc/cursor_check.h"
 
+#include <algorithm>
 #include <charconv>
+#include <limits>
 
 #include <fmt/format.h>
 
+#include "common/spelling.h"
 #include "types/temporal.h"
 
 namespace sluice::cdc {
@@ -42,6 +45,100 @@ std::string CursorText(const Value& value) {
   return value.kind() == Value::Kind::kText ? fmt::format("'{}'", value.text()) : value.ToString();
 }
 
+// A whole number in canonical decimal text: an optional '-', then digits without leading zeros ("0" for zero).
+using WholeText = std::string;
+
+// `value` as canonical whole-number text: integers, and text of digits (a
+// DECIMAL(p,0) wider than 64 bits); nullopt for anything else.
+std::optional<WholeText> AsWholeText(const Value& value) {
+  if (value.kind() == Value::Kind::kInt64 || value.kind() == Value::Kind::kUInt64) return value.ToString();
+  if (value.kind() != Value::Kind::kText || !AllDigits(value.text())) return std::nullopt;
+  std::string_view digits = value.text();
+  bool negative = digits.starts_with('-');
+  if (negative) digits.remove_prefix(1);
+  digits.remove_prefix(std::min(digits.find_first_not_of('0'), digits.size() - 1));
+  return digits == "0" || !negative ? std::string(digits) : "-" + std::string(digits);
+}
+
+std::strong_ordering CompareWhole(std::string_view a, std::string_view b) {
+  bool a_negative = a.starts_with('-');
+  bool b_negative = b.starts_with('-');
+  if (a_negative != b_negative) return a_negative ? std::strong_ordering::less : std::strong_ordering::greater;
+  if (a_negative) {
+    a.remove_prefix(1);
+    b.remove_prefix(1);
+    std::swap(a, b);  // the larger magnitude is the smaller number
+  }
+  if (a.size() != b.size()) return a.size() <=> b.size();
+  return a.compare(b) <=> 0;
+}
+
+// The whole numbers a column holds, as canonical text; nullopt: unbounded.
+struct WholeRange {
+  std::optional<WholeText> min;
+  std::optional<WholeText> max;
+};
+
+template <typename T>
+WholeRange RangeOf() {
+  return {std::to_string(std::numeric_limits<T>::min()), std::to_string(std::numeric_limits<T>::max())};
+}
+
+// The type's range, narrowed where the source's type is narrower than the
+// sluice type it maps to and says so in its spelling: "unsigned" holds no
+// negative number, and MySQL's BIGINT UNSIGNED (a decimal(20,0)) at most
+// 2^64-1. (Other unsigned MySQL integers map to the next wider integer
+// type; a cursor past their maximum is past the source's too, which the
+// run warns about.)
+WholeRange RangeOf(const Field& field) {
+  WholeRange range;
+  switch (field.type.id) {
+    case TypeId::kInt8: range = RangeOf<int8_t>(); break;
+    case TypeId::kInt16: range = RangeOf<int16_t>(); break;
+    case TypeId::kInt32: range = RangeOf<int32_t>(); break;
+    case TypeId::kInt64: range = RangeOf<int64_t>(); break;
+    case TypeId::kUInt8: range = RangeOf<uint8_t>(); break;
+    case TypeId::kUInt16: range = RangeOf<uint16_t>(); break;
+    case TypeId::kUInt32: range = RangeOf<uint32_t>(); break;
+    case TypeId::kUInt64: range = RangeOf<uint64_t>(); break;
+    case TypeId::kDecimal:
+      // precision 0: PostgreSQL's unconstrained numeric, any size.
+      if (field.type.precision > 0) {
+        range.max = std::string(field.type.precision, '9');
+        range.min = "-" + *range.max;
+      }
+      break;
+    default: break;
+  }
+  std::string spelled = AsciiLower(field.source_type);
+  if (spelled.find("unsigned") != std::string::npos) {
+    range.min = "0";
+    if (spelled.starts_with("bigint")) range.max = std::to_string(std::numeric_limits<uint64_t>::max());
+  }
+  return range;
+}
+
+// InvalidArgument unless `id` (canonical) lies in the range of `field`, the id column.
+Status CheckInRange(const TableSpec& spec, const Field& field, const WholeText& id) {
+  WholeRange range = RangeOf(field);
+  bool below = range.min && CompareWhole(id, *range.min) < 0;
+  bool above = range.max && CompareWhole(id, *range.max) > 0;
+  if (!below && !above) return Status::Ok();
+  return InvalidArgument("id {} is outside the range of cdc_id_column '{}' ({}: {} to {})", id, spec.id_column,
+                         ColumnType(field), range.min.value_or("any"), range.max.value_or("any"));
+}
+
+// Orders two ids as the id column does: whole numbers by value, whatever
+// their kind (a DECIMAL(p,0) past 64 bits is text of digits), text as text.
+std::partial_ordering CompareIds(const TableSpec& spec, const Value& a, const Value& b) {
+  std::optional<size_t> index = spec.id_column.empty() ? std::nullopt : spec.schema->FieldIndex(spec.id_column);
+  bool text_column = index && spec.schema->fields[*index].type.id == TypeId::kString;
+  std::optional<WholeText> a_whole = AsWholeText(a);
+  std::optional<WholeText> b_whole = AsWholeText(b);
+  if (text_column || !a_whole || !b_whole) return a <=> b;
+  return CompareWhole(*a_whole, *b_whole);
+}
+
 }  // namespace
 
 Result<Value> IdForColumn(const TableSpec& spec, const Value& id) {
@@ -52,10 +149,17 @@ Result<Value> IdForColumn(const TableSpec& spec, const Value& id) {
   bool integer = IsIntegerType(field.type.id);
   bool whole_decimal = field.type.id == TypeId::kDecimal && field.type.scale == 0;
   if (!integer && !whole_decimal) return id;  // MakeTableSpec refuses other id columns
-  if (id.kind() == Value::Kind::kInt64 || id.kind() == Value::Kind::kUInt64) return id;
-  if (id.kind() == Value::Kind::kText) {
-    if (std::optional<Value> number = ParseInteger(id.text())) return *number;
-    if (whole_decimal && AllDigits(id.text())) return id;  // wider than 64 bits: compared as the column's text
+  std::optional<Value> number;
+  if (id.kind() == Value::Kind::kInt64 || id.kind() == Value::Kind::kUInt64) {
+    number = id;
+  } else if (id.kind() == Value::Kind::kText) {
+    number = ParseInteger(id.text());
+    // Past 64 bits: kept as its digits (a wide DECIMAL(p,0) holds it; the range check refuses it for others).
+    if (!number && AllDigits(id.text())) number = id;
+  }
+  if (number) {
+    SLUICE_RETURN_IF_ERROR(CheckInRange(spec, field, *AsWholeText(*number)));
+    return *number;
   }
   return InvalidArgument("id {} is not a value of cdc_id_column '{}' ({}: a whole number)", CursorText(id),
                          spec.id_column, ColumnType(field));
@@ -100,7 +204,7 @@ std::vector<std::string> CursorAheadWarnings(const TableSpec& spec, const Cursor
     }
   }
   if (!columns.id_column.empty() && !cursor.id.is_null()) {
-    if (ceiling.id.is_null() || (cursor.id <=> ceiling.id) == std::partial_ordering::greater) {
+    if (ceiling.id.is_null() || CompareIds(spec, cursor.id, ceiling.id) == std::partial_ordering::greater) {
       warn(columns.id_column, cursor.id.ToString(), ceiling.id);
     }
   }

@@ -18,8 +18,13 @@ namespace sluice::cdc {
 
 // `id` as the id column compares: text for a string column; an integer
 // for an integer column (text that spells one is converted). InvalidArgument
-// "id 'abc' is not a value of cdc_id_column 'id' (INT64 (bigint))" when it
-// cannot be one. A column the schema does not have (custom_sql) takes any id.
+// "id 'abc' is not a value of cdc_id_column 'id' (int64 (bigint): a whole
+// number)" when it cannot be one, and "id 9223372036854775808 is outside
+// the range of cdc_id_column 'id' (int64 (bigint): -9223372036854775808 to
+// 9223372036854775807)" when the column cannot hold it: the range of its
+// type (decimal(p,0): p digits), with none below 0 when the source spells
+// the type unsigned and at most 2^64-1 for MySQL's BIGINT UNSIGNED. A column
+// the schema does not have (custom_sql) takes any id.
 Result<Value> IdForColumn(const TableSpec& spec, const Value& id);
 
 // The cursor with its id as IdForColumn makes it; the error names the table,

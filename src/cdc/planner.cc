@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <climits>
-#include <regex>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cdc/cursor_check.h"
 #include "cdc/lookback.h"
@@ -28,14 +28,9 @@ std::optional<double> Numeric(const Value& value) {
   }
 }
 
-std::vector<std::string> PlaceholdersIn(const std::string& sql) {
-  static const std::regex kPlaceholder(R"(\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\})");
-  std::vector<std::string> names;
-  for (auto it = std::sregex_iterator(sql.begin(), sql.end(), kPlaceholder); it != std::sregex_iterator(); ++it) {
-    names.push_back((*it)[1].str());
-  }
-  return names;
-}
+// Primary-key types a first copy pages by: values the cursor stores
+// exactly and every source compares as it orders them.
+bool CopyableKeyType(TypeId type) { return IsIntegerType(type) || type == TypeId::kString; }
 
 std::string Tuple(const std::vector<std::string>& parts) {
   if (parts.size() == 1) return parts[0];
@@ -94,7 +89,9 @@ Result<ChunkPlanner> ChunkPlanner::Create(TableSpec spec, Cursor start, Ceiling 
   planner.row_limit_ = row_limit;
   planner.lookback_ = std::move(lookback);
   SLUICE_RETURN_IF_ERROR(planner.Init());
-  planner.warnings_ = CursorAheadWarnings(planner.spec_, planner.start_cursor_, planner.ceiling_);
+  for (std::string& warning : CursorAheadWarnings(planner.spec_, planner.start_cursor_, planner.ceiling_)) {
+    planner.warnings_.push_back(std::move(warning));
+  }
   return planner;
 }
 
@@ -153,20 +150,9 @@ Status ChunkPlanner::Init() {
     case CdcStrategy::kCustomSql:
       mode_ = Mode::kSingleQuery;
       SLUICE_RETURN_IF_ERROR(CheckCustomCeiling());
-      for (const std::string& name : PlaceholdersIn(spec_.custom_sql)) {
-        bool wants_timestamp = name == "last_timestamp" || name == "ceiling_timestamp";
-        bool wants_id = name == "last_id" || name == "ceiling_id";
-        if (wants_timestamp && spec_.timestamp_column.empty()) {
-          return InvalidArgument("table {}: custom_sql uses {{{{{}}}}} but cdc_timestamp_column is not set",
-                                 spec_.table, name);
-        }
-        if (wants_id && spec_.id_column.empty()) {
-          return InvalidArgument("table {}: custom_sql uses {{{{{}}}}} but cdc_id_column is not set", spec_.table,
-                                 name);
-        }
-      }
       break;
   }
+  InitKeyOrderCopy();
   if (mode_ != Mode::kSingleQuery && spec_.strategy != CdcStrategy::kFullSync && upper_ && upper_->is_null()) {
     phase_ = Phase::kDone;  // empty table (or every cursor value NULL): nothing to read
   }
@@ -179,12 +165,119 @@ Status ChunkPlanner::Init() {
   return Status::Ok();
 }
 
+void ChunkPlanner::InitKeyOrderCopy() {
+  bool timestamp_strategy = spec_.strategy == CdcStrategy::kHybrid || spec_.strategy == CdcStrategy::kTimestampOnly;
+  if (!spec_.first_copy_in_key_order && !start_cursor_.copy) return;
+  const Cursor& start = start_cursor_;
+  bool first_run = !start.timestamp_micros && start.id.is_null() && !start.log && !start.snapshot;
+  const Schema& schema = *spec_.schema;
+  bool key_usable = !schema.primary_key.empty();
+  for (const std::string& column : schema.primary_key) {
+    auto index = schema.FieldIndex(column);
+    key_usable = key_usable && index && CopyableKeyType(schema.fields[*index].type.id);
+  }
+  if (!timestamp_strategy || !first_run || !key_usable) {
+    if (start.copy) {
+      // The table's key changed under an unfinished copy: read it again in cursor order.
+      warnings_.push_back(fmt::format(
+          "table {}: the first copy in primary-key order stopped at {} and cannot resume (the primary key is now "
+          "({}), which a copy cannot page by); the table is read again from the start in {} order",
+          spec_.table, ToString(*start.copy), fmt::join(schema.primary_key, ", "), spec_.timestamp_column));
+      start_cursor_ = Cursor();
+      cursor_ = Cursor();
+    }
+    return;
+  }
+  std::optional<int64_t> ceiling = start.copy ? std::optional(start.copy->ceiling_micros) : ceiling_.timestamp.AsMicros();
+  if (!ceiling) return;  // empty table: nothing to copy, and the cursor stays empty
+  mode_ = Mode::kKeyOrderCopy;
+  reread_micros_.reset();  // a copy reads everything up to its ceiling: nothing behind it to re-read
+  reread_id_ = Value();
+  key_columns_ = schema.primary_key;
+  lower_ = start.copy ? start.copy->after : std::vector<Value>();
+  resumed_copy_ = start.copy.has_value();
+  upper_ = TimestampValue(*ceiling);
+  CopyProgress progress = start.copy.value_or(CopyProgress{.ceiling_micros = *ceiling,
+                                                            .started_micros = ceiling_.clock_micros});
+  cursor_ = Cursor{.copy = std::move(progress)};
+  start_cursor_ = cursor_;
+}
+
+Status ChunkPlanner::TrackCopiedMax(const ColumnBatch& batch) {
+  CopyProgress& copy = *cursor_.copy;
+  const ColumnVector& stamps = batch.column(*spec_.schema->FieldIndex(spec_.timestamp_column));
+  bool dates = stamps.type().id == TypeId::kDate;
+  std::optional<size_t> id_index;
+  if (spec_.strategy == CdcStrategy::kHybrid) id_index = spec_.schema->FieldIndex(spec_.id_column);
+  for (size_t row = 0; row < batch.num_rows(); ++row) {
+    if (stamps.IsNull(row)) continue;
+    int64_t micros = dates ? int64_t{stamps.Value<int32_t>(row)} * kMicrosPerDay : stamps.Value<int64_t>(row);
+    const std::optional<int64_t>& max = copy.max_timestamp_micros;
+    if (max && micros < *max) continue;
+    if (!id_index) {
+      copy.max_timestamp_micros = micros;
+      continue;
+    }
+    // Ties on the timestamp are broken by the id, as the keyset orders them.
+    SLUICE_ASSIGN_OR_RETURN(Value id, ValueAt(batch.column(*id_index), row));
+    if (!max || micros > *max || (copy.max_id <=> id) == std::partial_ordering::less) copy.max_id = std::move(id);
+    copy.max_timestamp_micros = micros;
+  }
+  return Status::Ok();
+}
+
+Cursor ChunkPlanner::HandOver(const CopyProgress& copy) const {
+  if (!copy.max_timestamp_micros) return Cursor();  // nothing copied: the next run starts over
+  return Cursor{.timestamp_micros = copy.max_timestamp_micros, .id = copy.max_id};
+}
+
+void ChunkPlanner::ContinueInCursorOrder(const CopyProgress& copy) {
+  const Cursor handed = cursor_;
+  std::optional<int64_t> run_ceiling = ceiling_.timestamp.AsMicros();
+  bool later_rows = run_ceiling && (!handed.timestamp_micros || *run_ceiling > *handed.timestamp_micros);
+  // A copy resumed by a later run can have passed the key of a row whose
+  // transaction committed only after the run that began it stopped: the
+  // lookback window before the copy began is read again, here, as the next
+  // run would have if the copy had not been interrupted.
+  std::optional<int64_t> reread_from;
+  if (resumed_copy_ && copy.started_micros) {
+    reread_from =
+        LookbackAfterRead(spec_, Lookback{}, Ceiling{.clock_micros = copy.started_micros}).from_timestamp_micros;
+  }
+  bool reread = reread_from && (!handed.timestamp_micros || *reread_from < *handed.timestamp_micros);
+  if (!later_rows && !reread) {
+    phase_ = Phase::kDone;
+    return;
+  }
+  bool hybrid = spec_.strategy == CdcStrategy::kHybrid;
+  mode_ = hybrid ? Mode::kUniqueKeyset : Mode::kTieGroups;
+  key_columns_ = hybrid ? std::vector<std::string>{spec_.timestamp_column, spec_.id_column}
+                        : std::vector<std::string>{spec_.timestamp_column};
+  key_indexes_.clear();
+  for (const std::string& column : key_columns_) key_indexes_.push_back(*spec_.schema->FieldIndex(column));
+  // From here the cursor never moves back behind what the copy handed over.
+  start_cursor_ = handed;
+  if (reread) {
+    reread_micros_ = reread_from;
+    lower_ = {TimestampValue(*reread_from)};
+  } else if (handed.timestamp_micros) {
+    lower_ = {TimestampValue(*handed.timestamp_micros)};
+    if (hybrid && !handed.id.is_null()) lower_.push_back(handed.id);
+  } else {
+    lower_.clear();
+  }
+  upper_ = TimestampValue(std::max(run_ceiling.value_or(copy.ceiling_micros), copy.ceiling_micros));
+  last_key_.clear();
+  phase_ = Phase::kRange;
+}
+
 std::optional<int64_t> ChunkPlanner::RemainingRows() const {
   if (!row_limit_) return std::nullopt;
   return std::max<int64_t>(0, *row_limit_ - rows_toward_limit_);
 }
 
 bool ChunkPlanner::PastStart(const std::vector<Value>& key) const {
+  if (mode_ == Mode::kKeyOrderCopy) return true;
   if (spec_.strategy == CdcStrategy::kIdOnly) {
     return start_cursor_.id.is_null() || (key[0] <=> start_cursor_.id) == std::partial_ordering::greater;
   }
@@ -220,25 +313,32 @@ SelectQuery ChunkPlanner::RangeQuery() const {
   SelectQuery query = BaseQuery();
   query.lower = lower_;
   query.upper = upper_;
-  query.limit = query_limit_;
+  if (query_limit_ > 0) query.limit = query_limit_;
+  if (mode_ == Mode::kKeyOrderCopy) query.upper_column = spec_.timestamp_column;
   return query;
 }
 
+// Binds only what a configured cursor column gives a value: configuration
+// validation refuses a placeholder without its column, and a query that
+// uses one anyway fails to render, naming it, rather than get a stand-in.
 SelectQuery ChunkPlanner::CustomQuery() const {
   SelectQuery query;
   query.table = spec_.table;
   query.custom_sql = spec_.custom_sql;
-  Value ceiling_timestamp = ceiling_.timestamp;
-  query.parameters["last_timestamp"] =
-      start_cursor_.timestamp_micros ? TimestampValue(reread_micros_.value_or(*start_cursor_.timestamp_micros))
-                                     : TimestampValue(kMinTimestampMicros);
-  if (ceiling_timestamp.kind() == Value::Kind::kDate) {
-    int64_t micros = *query.parameters["last_timestamp"].AsMicros();
-    query.parameters["last_timestamp"] = Value::Date(static_cast<int32_t>(micros / kMicrosPerDay));
+  if (!spec_.timestamp_column.empty()) {
+    Value last = start_cursor_.timestamp_micros
+                     ? TimestampValue(reread_micros_.value_or(*start_cursor_.timestamp_micros))
+                     : TimestampValue(kMinTimestampMicros);
+    if (ceiling_.timestamp.kind() == Value::Kind::kDate) {
+      last = Value::Date(static_cast<int32_t>(*last.AsMicros() / kMicrosPerDay));
+    }
+    query.parameters["last_timestamp"] = std::move(last);
+    query.parameters["ceiling_timestamp"] = ceiling_.timestamp;
   }
-  query.parameters["last_id"] = start_cursor_.id.is_null() ? Value::Int64(INT64_MIN) : start_cursor_.id;
-  query.parameters["ceiling_timestamp"] = ceiling_timestamp;
-  query.parameters["ceiling_id"] = ceiling_.id;
+  if (!spec_.id_column.empty()) {
+    query.parameters["last_id"] = start_cursor_.id.is_null() ? Value::Int64(INT64_MIN) : start_cursor_.id;
+    query.parameters["ceiling_id"] = ceiling_.id;
+  }
   return query;
 }
 
@@ -261,6 +361,10 @@ std::optional<SelectQuery> ChunkPlanner::NextQuery() {
   if (remaining && *remaining <= 0) {
     phase_ = Phase::kDone;
     return std::nullopt;
+  }
+  if (mode_ == Mode::kKeyOrderCopy) {
+    query_limit_ = remaining.value_or(0);  // one streaming query: no pages
+    return RangeQuery();
   }
   query_limit_ = remaining ? std::min(spec_.batch_size, *remaining) : spec_.batch_size;
   return RangeQuery();
@@ -306,6 +410,13 @@ Result<size_t> ChunkPlanner::AcceptBatch(const ColumnBatch& batch) {
 Result<size_t> ChunkPlanner::AcceptRangeBatch(const ColumnBatch& batch) {
   size_t rows = batch.num_rows();
   SLUICE_ASSIGN_OR_RETURN(std::vector<Value> last, KeyAt(batch, rows - 1));
+  if (mode_ == Mode::kKeyOrderCopy) {
+    // Every batch is a safe point: the copy has staged every key up to this one.
+    SLUICE_RETURN_IF_ERROR(TrackCopiedMax(batch));
+    cursor_.copy->after = last;
+    page_last_key_ = last_key_ = std::move(last);
+    return rows;
+  }
   bool page_full = query_rows_ >= query_limit_;
   if (exclude_ceiling_group_ && upper_ && last[0] == *upper_) {
     // A non-unique id at the ceiling may still gain rows: leave its group
@@ -448,6 +559,18 @@ void ChunkPlanner::FinishQuery() {
     return;
   }
   bool page_full = query_limit_ > 0 && query_rows_ >= query_limit_;
+  if (mode_ == Mode::kKeyOrderCopy) {
+    if (page_full) {
+      phase_ = Phase::kDone;  // stopped by --limit: the copy resumes next run
+      return;
+    }
+    // Every row up to the copy's ceiling is read: the strategy's cursor takes
+    // over there, and reads on to this run's ceiling when a resumed copy's is older.
+    CopyProgress copy = std::move(*cursor_.copy);
+    cursor_ = HandOver(copy);
+    ContinueInCursorOrder(copy);
+    return;
+  }
   if (page_last_key_) {
     lower_ = *page_last_key_;
     SetCursorFromKey(lower_);
@@ -469,6 +592,14 @@ std::string ChunkPlanner::DescribeWindow() const {
     return out;
   }
   if (mode_ == Mode::kSingleQuery) return "the whole table in one streaming query";
+  if (mode_ == Mode::kKeyOrderCopy) {
+    std::vector<std::string> after;
+    for (const Value& value : lower_) after.push_back(value.ToString());
+    return fmt::format("first copy in primary-key order {}{} up to {} <= {}, then {} from there",
+                       Tuple(key_columns_), lower_.empty() ? "" : fmt::format(" after {}", Tuple(after)),
+                       spec_.timestamp_column, upper_ ? upper_->ToString() : "NULL",
+                       spec_.timestamp_column);
+  }
   std::vector<std::string> lower_columns(key_columns_.begin(), key_columns_.begin() + lower_.size());
   std::vector<std::string> lower_values;
   for (const Value& value : lower_) lower_values.push_back(value.ToString());
@@ -484,6 +615,7 @@ std::string ChunkPlanner::DescribeWindow() const {
 
 std::optional<double> ChunkPlanner::Progress() const {
   if (phase_ == Phase::kDone) return 1.0;
+  if (mode_ == Mode::kKeyOrderCopy) return std::nullopt;  // the key's range is not read up front
   if (!upper_ || last_key_.empty()) return std::nullopt;
   std::optional<double> high = Numeric(*upper_);
   std::optional<double> now = Numeric(last_key_[0]);

@@ -25,6 +25,16 @@
 // The re-read bounds come from cdc/lookback.h; the cursor never moves back.
 //   full_sync       the whole table in one streaming query (every batch a
 //                   safe point: its files stay pending until the copy ends).
+//   first copy      hybrid and timestamp_only with no cursor yet: the table
+//                   in primary-key order (what InnoDB and SQLite store it
+//                   in) in one streaming query, `pk > after AND ts <=
+//                   ceiling`; every batch a safe point whose cursor is the
+//                   copy's progress (CopyProgress), resumed under the same
+//                   ceiling; when the query ends, the cursor becomes the
+//                   largest (timestamp[, id]) copied, as a read in cursor
+//                   order would end, and the strategy reads on from there
+//                   in the same run, up to the run's own ceiling when a
+//                   resumed copy's ceiling is older.
 //   custom_sql      the user's query once, with {{last_*}}/{{ceiling_*}} bound.
 //
 // Ties: a key that is not unique (timestamp_only; id_only on a non-key
@@ -110,7 +120,11 @@ class ChunkPlanner {
   // Whether the end of every batch is a safe point too (full_sync: the
   // cursor stays empty and the files are loadable only together), so files
   // can roll inside its one query.
-  bool EveryBatchIsASafePoint() const { return spec_.strategy == config::CdcStrategy::kFullSync; }
+  bool EveryBatchIsASafePoint() const {
+    return spec_.strategy == config::CdcStrategy::kFullSync || mode_ == Mode::kKeyOrderCopy;
+  }
+  // Whether this run copies the table in primary-key order (a first copy).
+  bool CopiesInKeyOrder() const { return mode_ == Mode::kKeyOrderCopy; }
   int64_t rows_accepted() const { return rows_accepted_; }
   // "(2025-11-27T15:30:00.000000Z, 42) < (updated_at, id) and updated_at <= 2025-11-28T…"
   std::string DescribeWindow() const;
@@ -119,11 +133,22 @@ class ChunkPlanner {
   const TableSpec& spec() const { return spec_; }
 
  private:
-  enum class Mode { kUniqueKeyset, kTieGroups, kSingleQuery };
+  enum class Mode { kUniqueKeyset, kTieGroups, kSingleQuery, kKeyOrderCopy };
   enum class Phase { kRange, kGroup, kDone };
 
   ChunkPlanner() = default;
   Status Init();
+  // Sets up a first copy in key order when the strategy, cursor and key allow.
+  void InitKeyOrderCopy();
+  // Records the largest cursor value of a copied batch in the copy's progress.
+  Status TrackCopiedMax(const ColumnBatch& batch);
+  // The strategy's cursor once a copy has read every row up to its ceiling:
+  // the largest value it copied, where a read in cursor order would stand.
+  Cursor HandOver(const CopyProgress& copy) const;
+  // After a copy: the strategy's keyset from the handed-over cursor up to
+  // this run's ceiling, when that is later than the copy's; from the
+  // lookback window before the copy began when a later run resumed it.
+  void ContinueInCursorOrder(const CopyProgress& copy);
   SelectQuery BaseQuery() const;
   SelectQuery RangeQuery() const;
   SelectQuery CustomQuery() const;
@@ -149,6 +174,7 @@ class ChunkPlanner {
   std::vector<Value> lower_;  // exclusive lower bound, a prefix of the key
   std::optional<Value> upper_;
   Value group_key_;           // kGroup: the tie group being read whole
+  bool resumed_copy_ = false;  // the copy continues one an earlier run began
   bool exclude_ceiling_group_ = false;  // id_only on a non-unique column
   bool reached_ceiling_group_ = false;
   int64_t query_limit_ = 0;   // LIMIT of the current range query (0: none)

@@ -3,11 +3,15 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
+
+#include <fmt/format.h>
 
 #include "cli/cli.h"
 #include "common/failpoint.h"
 #include "common/logging.h"
 #include "common/redact.h"
+#include "common/spelling.h"
 #include "config/loader.h"
 #include "sluice/version.h"
 
@@ -43,6 +47,30 @@ Start here:
   sluice sync -p us_dw                 # extract, stage, load every table of a pipeline
   sluice status                        # one line per table: cursor, rows, files waiting
 Run `sluice COMMAND --help` for a command's options and examples.)";
+
+// `sluice bogus`: CLI11 reports "A subcommand is required" before it looks
+// at the stray word. When the deepest command given needs a subcommand and a
+// word is left over, that word is what the user meant as the command: the
+// message names it and the commands of that level.
+std::optional<std::string> UnknownCommand(CLI::App& app) {
+  CLI::App* level = &app;
+  std::string path = "sluice";
+  while (!level->get_subcommands().empty()) {
+    level = level->get_subcommands().front();
+    path += " " + level->get_name();
+  }
+  if (level->get_require_subcommand_min() == 0) return std::nullopt;
+  for (const std::string& word : app.remaining(/*recurse=*/true)) {
+    if (word.starts_with('-')) continue;
+    std::vector<std::string> commands;
+    for (const CLI::App* command : level->get_subcommands([](CLI::App*) { return true; })) {
+      commands.push_back(command->get_name());
+    }
+    return fmt::format("'{}' is not a {} command; {} (`{} --help` says what each does)", word, path,
+                       DescribeAlternatives(word, commands, "commands", "there are none"), path);
+  }
+  return std::nullopt;
+}
 
 std::string DefaultConfigDir() {
   const char* from_env = std::getenv("SLUICE_CONFIG_DIR");
@@ -84,6 +112,10 @@ int Main(int argc, char** argv) {
   } catch (const CLI::Success& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    if (std::optional<std::string> unknown = UnknownCommand(app)) {
+      std::fprintf(stderr, "error: %s\n", unknown->c_str());
+      return kExitUsage;
+    }
     int code = app.exit(e);
     return code == 0 ? kExitSuccess : kExitUsage;
   }

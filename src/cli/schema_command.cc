@@ -26,7 +26,8 @@ void PrintColumnsRow(std::string_view column, std::string_view source_type, std:
 }
 
 int Show(const Cli& cli, const SchemaArgs& args) {
-  Result<OpenedPipeline> opened = OpenPipeline(cli, args.pipeline);
+  // Only reads: the target is opened read-only, and no warehouse file is created.
+  Result<OpenedPipeline> opened = OpenPipeline(cli, args.pipeline, target::TargetAccess::kPlanOnly);
   if (!opened.has_value()) return ReportError(opened.error());
   sync::PipelineContext& context = *opened->context;
   Result<const config::TableConfig*> table = context.FindTable(args.table);

@@ -2,12 +2,16 @@
 // waiting, last error. A table whose watermark cannot be read gets a line
 // with that error (and its remedy) and the others are still shown; the
 // command then exits 1.
+#include <algorithm>
+#include <array>
 #include <cstdio>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/store_commands.h"
+#include "common/display_width.h"
 #include "common/redact.h"
 
 namespace sluice::cli {
@@ -22,16 +26,42 @@ nlohmann::ordered_json NullIfEmpty(const std::string& text) {
   return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
 }
 
+// The text output: a header, then one line per table, each column as wide
+// as its widest cell on screen (names in any script), numbers right-aligned,
+// the last error last and unpadded.
+using StatusLine = std::array<std::string, 8>;
+constexpr StatusLine kHeader = {"PIPELINE", "TABLE",  "EXTRACT", "LAST SUCCESS",
+                                "CURSOR",   "ROWS",   "FILES",   "LAST ERROR"};
+constexpr std::array<bool, 8> kRightAligned = {false, false, false, false, false, true, true, false};
+
+void PrintLines(const std::vector<StatusLine>& lines) {
+  std::array<size_t, 8> widths{};
+  for (const StatusLine& line : lines) {
+    for (size_t column_idx = 0; column_idx < line.size(); ++column_idx) {
+      widths[column_idx] = std::max(widths[column_idx], DisplayWidth(line[column_idx]));
+    }
+  }
+  for (const StatusLine& line : lines) {
+    std::string text;
+    for (size_t column_idx = 0; column_idx + 1 < line.size(); ++column_idx) {
+      const std::string& cell = line[column_idx];
+      text += kRightAligned[column_idx] ? std::string(widths[column_idx] - DisplayWidth(cell), ' ') + cell
+                                        : PadToWidth(cell, widths[column_idx]);
+      text += "  ";
+    }
+    text += line.back();
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    std::printf("%s\n", text.c_str());
+  }
+}
+
 int Show(const Cli& cli, const StatusArgs& args) {
   Result<config::Config> config = cli.LoadConfig(args.pipeline);
   if (!config.has_value()) return ReportError(config.error());
   nlohmann::ordered_json json = nlohmann::ordered_json::array();
   bool any_error = false;
   bool unreadable = false;  // a table's watermark could not be read
-  if (!args.json) {
-    std::printf("%-12s %-32s %-8s %-26s %-38s %12s %6s  %s\n", "PIPELINE", "TABLE", "EXTRACT", "LAST SUCCESS",
-                "CURSOR", "ROWS", "FILES", "LAST ERROR");
-  }
+  std::vector<StatusLine> lines = {kHeader};
   for (const config::PipelineConfig& pipeline : config->pipelines) {
     if (!args.pipeline.empty() && pipeline.name != args.pipeline) continue;
     Result<std::unique_ptr<sync::PipelineContext>> context = sync::PipelineContext::Open(*config, pipeline.name);
@@ -47,8 +77,7 @@ int Show(const Cli& cli, const StatusArgs& args) {
                           {"cursor", nullptr}, {"total_rows", nullptr}, {"files_waiting", nullptr},
                           {"last_error", Redact(stored.error().message())}});
         } else {
-          std::printf("%-12s %-32s %-8s %-26s %-38s %12s %6s  %s\n", pipeline.name.c_str(), table.name.c_str(), "?",
-                      "?", "?", "?", "?", "watermark unreadable (see above)");
+          lines.push_back({pipeline.name, table.name, "?", "?", "?", "?", "?", "watermark unreadable (see above)"});
         }
         continue;
       }
@@ -68,14 +97,17 @@ int Show(const Cli& cli, const StatusArgs& args) {
                         {"last_error", error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(error)}});
         continue;
       }
-      std::printf("%-12s %-32s %-8s %-26s %-38s %12lld %6zu  %s\n", pipeline.name.c_str(), table.name.c_str(),
-                  std::string(ToString(watermark.extract.status)).c_str(),
-                  watermark.extract.last_success_at.empty() ? "-" : watermark.extract.last_success_at.c_str(),
-                  CursorText(watermark.cursor).c_str(), static_cast<long long>(watermark.extract.total_rows),
-                  watermark.staged_files.size(), Redact(error.substr(0, 120)).c_str());
+      lines.push_back({pipeline.name, table.name, std::string(ToString(watermark.extract.status)),
+                       watermark.extract.last_success_at.empty() ? "-" : watermark.extract.last_success_at,
+                       CursorText(watermark.cursor), std::to_string(watermark.extract.total_rows),
+                       std::to_string(watermark.staged_files.size()), Redact(error.substr(0, 120))});
     }
   }
-  if (args.json) std::printf("%s\n", json.dump(2).c_str());
+  if (args.json) {
+    std::printf("%s\n", json.dump(2).c_str());
+  } else {
+    PrintLines(lines);
+  }
   return unreadable ? kExitFailed : kExitSuccess;
 }
 

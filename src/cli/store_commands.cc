@@ -6,11 +6,11 @@
 
 namespace sluice::cli {
 
-Result<OpenedPipeline> OpenPipeline(const Cli& cli, const std::string& pipeline) {
+Result<OpenedPipeline> OpenPipeline(const Cli& cli, const std::string& pipeline, target::TargetAccess target_access) {
   OpenedPipeline opened;
   SLUICE_ASSIGN_OR_RETURN(config::Config config, cli.LoadConfig(pipeline));
   opened.config = std::make_unique<config::Config>(std::move(config));
-  SLUICE_ASSIGN_OR_RETURN(opened.context, sync::PipelineContext::Open(*opened.config, pipeline));
+  SLUICE_ASSIGN_OR_RETURN(opened.context, sync::PipelineContext::Open(*opened.config, pipeline, target_access));
   return opened;
 }
 

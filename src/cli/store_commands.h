@@ -11,12 +11,14 @@
 
 namespace sluice::cli {
 
-// Loads the configuration for `pipeline` and opens its store.
+// Loads the configuration for `pipeline` and opens its store. The target,
+// opened on first use, is only read with kPlanOnly (no file is created).
 struct OpenedPipeline {
   std::unique_ptr<config::Config> config;
   std::unique_ptr<sync::PipelineContext> context;
 };
-Result<OpenedPipeline> OpenPipeline(const Cli& cli, const std::string& pipeline);
+Result<OpenedPipeline> OpenPipeline(const Cli& cli, const std::string& pipeline,
+                                    target::TargetAccess target_access = target::TargetAccess::kReadWrite);
 
 // "1.2 MB", "532 B"
 std::string HumanBytes(uint64_t bytes);

@@ -7,6 +7,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <string_view>
+
+#include <fmt/format.h>
 
 #include "cli/cli.h"
 #include "common/cancel.h"
@@ -32,12 +35,27 @@ CancelToken run_cancel;
 
 void OnStopSignal(int) { run_cancel.Cancel(); }
 
-void PrintSummary(const sync::RunReport& report) {
+// "1 row", "3 files".
+std::string Counted(int64_t count, std::string_view noun) {
+  return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
+}
+
+// "3 rows extracted into 1 file, 1 staged file of 3 rows loaded": the rows
+// the target read from the files it loaded (a merge may write fewer).
+std::string WhatWasDone(const sync::TableResult& result, const sync::SyncOptions& options) {
+  std::string extracted = options.load_only ? "nothing extracted (--load-only)"
+                                            : fmt::format("{} extracted into {}", Counted(result.rows_extracted, "row"),
+                                                          Counted(result.files_created, "file"));
+  std::string loaded = options.backup_only ? "nothing loaded (--backup-only)"
+                                           : fmt::format("{} of {} loaded", Counted(result.files_loaded, "staged file"),
+                                                         Counted(result.rows_loaded, "row"));
+  return extracted + ", " + loaded;
+}
+
+void PrintSummary(const sync::RunReport& report, const sync::SyncOptions& options) {
   for (const auto& [table, result] : report.table_results) {
     if (result.status == sync::TableStatus::kSuccess) {
-      std::fprintf(stderr, "%s: success, %lld rows extracted into %lld files, %lld rows loaded (%.1f s)%s\n",
-                   table.c_str(), static_cast<long long>(result.rows_extracted),
-                   static_cast<long long>(result.files_created), static_cast<long long>(result.rows_loaded),
+      std::fprintf(stderr, "%s: success, %s (%.1f s)%s\n", table.c_str(), WhatWasDone(result, options).c_str(),
                    result.duration_seconds, result.zero_dates_nulled ? ", zero dates turned NULL" : "");
     } else {
       std::fprintf(stderr, "%s: %s: %s\n", table.c_str(), std::string(ToString(result.status)).c_str(),
@@ -102,7 +120,7 @@ int RunSync(const Cli& cli, const SyncArgs& args) {
   std::signal(SIGTERM, OnStopSignal);
   Result<sync::RunReport> report = sync::RunPipeline(*config, args.pipeline, options, run_cancel);
   if (!report.has_value()) return ReportError(report.error());
-  if (!cli.global.quiet) PrintSummary(*report);
+  if (!cli.global.quiet) PrintSummary(*report, options);
   if (!args.json_output.empty()) {
     Status written = WriteJson(args.json_output, report->ToJson());
     if (!written.ok()) return ReportError(written);

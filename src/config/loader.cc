@@ -99,7 +99,8 @@ std::vector<std::string> ListPipelineFiles(const std::string& config_dir, Proble
   return files;
 }
 
-ParsedPipeline LoadPipelineFile(const std::string& file, const Environment& environment) {
+ParsedPipeline LoadPipelineFile(const std::string& file, const Environment& environment,
+                                const Connections& connections) {
   ParsedPipeline parsed;
   parsed.pipeline.file = file;
   Result<std::string> text = ReadFileToString(file);
@@ -109,7 +110,7 @@ ParsedPipeline LoadPipelineFile(const std::string& file, const Environment& envi
     return parsed;
   }
   ReadContext context{file, &environment, &parsed.problems};
-  ReadPipeline(*root, context, &parsed);
+  ReadPipeline(*root, context, connections, &parsed);
   return parsed;
 }
 
@@ -322,7 +323,7 @@ Result<Config> LoadConfig(const std::string& config_dir, const LoadOptions& opti
   ParsedConnections connections = LoadConnectionsFile(connections_file, environment, ProjectDir(config_dir), options.refuse_unbuilt);
   std::vector<ParsedPipeline> pipelines;
   for (const std::string& file : ListPipelineFiles(config_dir, &fatal)) {
-    pipelines.push_back(LoadPipelineFile(file, environment));
+    pipelines.push_back(LoadPipelineFile(file, environment, connections.connections));
     CheckReferences(connections.connections, &pipelines.back());
   }
   CheckUniqueNames(pipelines);

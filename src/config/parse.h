@@ -14,6 +14,7 @@
 #include "config/problems.h"
 #include "config/reader.h"
 #include "config/yaml_tree.h"
+#include "types/sql_placeholders.h"
 
 namespace sluice::config {
 
@@ -60,10 +61,15 @@ struct ParsedPipeline {
   int source_line = 0;
   int target_line = 0;
   int store_line = 0;
+  // How the pipeline's source reads SQL (custom_sql's placeholders are
+  // found as it will see them); unset when the source is not configured.
+  std::optional<SqlFlavor> source_sql;
 };
 
-// Reads one parsed pipeline file into `parsed` (problems to parsed->problems).
-void ReadPipeline(const YamlNode& root, const ReadContext& context, ParsedPipeline* parsed);
+// Reads one parsed pipeline file into `parsed` (problems to parsed->problems);
+// `connections` tells what its source is.
+void ReadPipeline(const YamlNode& root, const ReadContext& context, const Connections& connections,
+                  ParsedPipeline* parsed);
 
 // The keys of the sections a pipeline sets and (processing, validation) a table overrides.
 inline const std::vector<std::string_view> kProcessingKeys = {"batch_size", "timeout_minutes", "zero_dates",

@@ -34,6 +34,15 @@ std::vector<KeyHint> PipelineHints() {
   return hints;
 }
 
+SqlFlavor SqlFlavorOf(SourceType type) {
+  switch (type) {
+    case SourceType::kMySql: return SqlFlavor::kMySql;
+    case SourceType::kPostgres: return SqlFlavor::kPostgres;
+    case SourceType::kSqlite: return SqlFlavor::kSqlite;
+  }
+  return SqlFlavor::kSqlite;
+}
+
 void ReadPipelineSettings(MapReader reader, ParsedPipeline* parsed) {
   PipelineConfig& pipeline = parsed->pipeline;
   if (reader.RequireString("name", &pipeline.name, "name the pipeline, e.g. name: us_dw; sync -p NAME uses it")) {
@@ -87,7 +96,8 @@ bool CheckReference(ParsedPipeline* parsed, const Connections& connections, std:
 
 }  // namespace
 
-void ReadPipeline(const YamlNode& root, const ReadContext& context, ParsedPipeline* parsed) {
+void ReadPipeline(const YamlNode& root, const ReadContext& context, const Connections& connections,
+                  ParsedPipeline* parsed) {
   parsed->pipeline.file = context.file;
   if (root.is_null()) {
     context.problems->Add(context.file, 0, "",
@@ -104,6 +114,8 @@ void ReadPipeline(const YamlNode& root, const ReadContext& context, ParsedPipeli
       top.Child("pipeline", {"name", "source", "target", "store", "processing", "staging", "validation"},
                 PipelineHints()),
       parsed);
+  auto source = connections.sources.find(parsed->pipeline.source);
+  if (source != connections.sources.end()) parsed->source_sql = SqlFlavorOf(source->second.type);
   ReadTables(top, parsed);
 }
 

@@ -1,9 +1,9 @@
 // Reading the `tables:` of a pipeline file: each table's strategy and the
 // pipeline defaults it overrides, and the checks each strategy needs.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
-#include <cctype>
 #include <set>
 
 #include "common/spelling.h"
@@ -36,21 +36,35 @@ void Reject(MapReader& reader, const TableConfig& table, std::string_view key, s
   reader.Report(key, fmt::format("does not apply to cdc_strategy {} ({})", ToString(table.cdc_strategy), remedy));
 }
 
-void CheckPlaceholders(MapReader& reader, const TableConfig& table) {
+// Why a query shows placeholders yet has none: "; {{a}}, {{b}} stand inside
+// a quoted string or a comment, ...", each name once; "" when it shows none.
+std::string InTextNote(const std::vector<std::string>& names) {
+  if (names.empty()) return "";
+  std::vector<std::string> braced;
+  for (const std::string& name : names) {
+    std::string text = fmt::format("{{{{{}}}}}", name);
+    if (std::ranges::find(braced, text) == braced.end()) braced.push_back(std::move(text));
+  }
+  bool one = braced.size() == 1;
+  return fmt::format(
+      "; {} {} inside a quoted string or a comment, where the database reads {} as text: write {} without quotes "
+      "(sluice binds the value)",
+      fmt::join(braced, ", "), one ? "stands" : "stand", one ? "it" : "them", one ? "it" : "them");
+}
+
+// The placeholders of custom_sql, found as the pipeline's source reads the
+// query (types/sql_placeholders.h). Without a known source there is nothing
+// to read it as; the reference itself is reported (CheckReferences).
+void CheckPlaceholders(MapReader& reader, const TableConfig& table, std::optional<SqlFlavor> source_sql) {
+  if (!source_sql) return;
+  Result<PlaceholderScan> scan = ScanPlaceholders(table.custom_sql, *source_sql);
+  if (!scan.has_value()) {
+    reader.Report("custom_sql", scan.error().message());
+    return;
+  }
   std::set<std::string, std::less<>> used;
-  std::string_view sql = table.custom_sql;
-  bool any = false;
-  for (size_t open = sql.find("{{"); open != std::string_view::npos; open = sql.find("{{", open + 2)) {
-    any = true;
-    size_t close = sql.find("}}", open + 2);
-    if (close == std::string_view::npos) {
-      reader.Report("custom_sql",
-                    fmt::format("'{}' is not closed (write {{{{last_timestamp}}}})", sql.substr(open, 30)));
-      return;
-    }
-    std::string_view name = sql.substr(open + 2, close - open - 2);
-    while (!name.empty() && std::isspace(static_cast<unsigned char>(name.front()))) name.remove_prefix(1);
-    while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) name.remove_suffix(1);
+  for (const Placeholder& placeholder : scan->placeholders) {
+    const std::string& name = placeholder.name;
     if (std::ranges::find(kPlaceholders, name) == kPlaceholders.end()) {
       std::optional<std::string_view> closest = ClosestMatch(name, kPlaceholders);
       reader.Report("custom_sql", fmt::format("unknown placeholder {{{{{}}}}} ({}use {{{{last_timestamp}}}}, "
@@ -58,13 +72,14 @@ void CheckPlaceholders(MapReader& reader, const TableConfig& table) {
                                               name, closest ? fmt::format("did you mean {{{{{}}}}}? ", *closest) : ""));
       continue;
     }
-    used.insert(std::string(name));
+    used.insert(name);
   }
-  if (!any) {
+  if (scan->placeholders.empty()) {
     reader.Report("custom_sql",
                   "has no placeholder (put {{last_timestamp}} or {{last_id}} where the cursor goes, "
                   "e.g. WHERE updated_at > {{last_timestamp}}; to copy the whole table every run, use "
-                  "cdc_strategy: full_sync)");
+                  "cdc_strategy: full_sync)" +
+                      InTextNote(scan->in_text));
   }
   if (used.contains("last_timestamp") || used.contains("ceiling_timestamp")) {
     reader.Require("cdc_timestamp_column",
@@ -78,7 +93,7 @@ void CheckPlaceholders(MapReader& reader, const TableConfig& table) {
   }
 }
 
-void CheckStrategy(MapReader& reader, const TableConfig& table) {
+void CheckStrategy(MapReader& reader, const TableConfig& table, std::optional<SqlFlavor> source_sql) {
   constexpr std::string_view kTimestampRemedy = "e.g. cdc_timestamp_column: updated_at, a column set on every change";
   constexpr std::string_view kIdRemedy = "e.g. cdc_id_column: id, a unique increasing column";
   switch (table.cdc_strategy) {
@@ -103,7 +118,7 @@ void CheckStrategy(MapReader& reader, const TableConfig& table) {
     case CdcStrategy::kCustomSql:
       if (reader.Require("custom_sql",
                          "write the query, with {{last_timestamp}} or {{last_id}} where the cursor goes")) {
-        CheckPlaceholders(reader, table);
+        CheckPlaceholders(reader, table, source_sql);
       }
       break;
   }
@@ -128,13 +143,27 @@ void CheckTargetName(const MapReader& reader, const TableConfig& table) {
                             ledger ? "loaded_files" : "a name without '__sluice_'"));
 }
 
+// The table's name is a segment of the store keys of its watermark, lease
+// and staged files (watermarks/<pipeline>/<table>.json), so it holds no '/'.
+void CheckTableName(const MapReader& reader, const TableConfig& table) {
+  if (table.name.find('/') == std::string::npos) return;
+  std::string dotted = table.name;
+  std::ranges::replace(dotted, '/', '.');
+  reader.ReportHere(fmt::format("the table name '{}' contains '/', which cannot be part of the store keys the name "
+                                "becomes (its watermark, lease and staged files); write a schema-qualified name "
+                                "with '.', e.g. {}",
+                                table.name, dotted));
+}
+
 // The table's settings; `*target_name_line` is where target_name was set (0: defaulted).
-TableConfig ReadTable(const MapReader& tables, const YamlEntry& entry, const PipelineConfig& pipeline,
+TableConfig ReadTable(const MapReader& tables, const YamlEntry& entry, const ParsedPipeline& parsed,
                       int* target_name_line) {
+  const PipelineConfig& pipeline = parsed.pipeline;
   MapReader reader = tables.Child(entry, kTableKeys, TableHints());
   TableConfig table;
   table.name = entry.key;
   table.origin = fmt::format("{}:{}", reader.context().file, entry.line);
+  CheckTableName(reader, table);
   table.processing = pipeline.processing;
   table.validation = pipeline.validation;
   bool strategy_known =
@@ -156,7 +185,7 @@ TableConfig ReadTable(const MapReader& tables, const YamlEntry& entry, const Pip
   ReadValidation(reader.Child("validation", kValidationKeys), &table.validation);
   if (table.target_name.empty()) table.target_name = table.name.substr(table.name.rfind('.') + 1);
   CheckTargetName(reader, table);
-  if (strategy_known) CheckStrategy(reader, table);
+  if (strategy_known) CheckStrategy(reader, table, parsed.source_sql);
   return table;
 }
 
@@ -191,7 +220,7 @@ void ReadTables(const MapReader& top, ParsedPipeline* parsed) {
   std::map<std::string, std::pair<std::string, int>> targets;  // lowercase target -> (table, line)
   for (const YamlEntry* entry : tables.Entries()) {
     int target_name_line = 0;
-    pipeline.tables.push_back(ReadTable(tables, *entry, pipeline, &target_name_line));
+    pipeline.tables.push_back(ReadTable(tables, *entry, *parsed, &target_name_line));
     const TableConfig& table = pipeline.tables.back();
     int line = target_name_line > 0 ? target_name_line : entry->line;
     parsed->target_names.push_back(TargetNameOrigin{line, target_name_line == 0});

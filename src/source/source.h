@@ -86,8 +86,10 @@ class Source {
   // The server's clock now, for capping a timestamp ceiling.
   virtual Result<SourceClock> Clock() = 0;
   // Asks the server to stop the statement this source runs now, so that a
-  // reader blocked waiting for it (a query still computing its first row)
-  // returns with an error. The one method callable from another thread
+  // reader blocked waiting for it (a query still computing its first row,
+  // or the rest of a batch) returns with an error: Cancelled where the
+  // source tells its own request from the server's other errors
+  // (PostgreSQL). The one method callable from another thread
   // while a reader runs (a run's thread, when its cancel token fires).
   // Best effort; does nothing when the source cannot.
   virtual void Interrupt() {}

@@ -65,22 +65,23 @@ bool IsTemporal(TypeId id) {
   return id == TypeId::kDate || id == TypeId::kTimestamp || id == TypeId::kTimestampTz || id == TypeId::kTime;
 }
 
-// The type each key column is compared as: given, else that of a value bound against it.
+// The type each bound column (SelectQuery::BoundColumns) is compared as:
+// given, else that of a value bound against it.
 Result<std::vector<std::optional<DataType>>> ResolveKeyTypes(const SelectQuery& query,
                                                              const std::vector<std::optional<DataType>>& given) {
-  if (!given.empty() && given.size() != query.key_columns.size()) {
-    return InvalidArgument("{} key types given for {} key columns", given.size(), query.key_columns.size());
+  std::vector<std::string> columns = query.BoundColumns();
+  if (!given.empty() && given.size() != columns.size()) {
+    return InvalidArgument("{} key types given for {} key columns", given.size(), columns.size());
   }
-  std::vector<std::optional<DataType>> types(query.key_columns.size());
+  std::vector<std::optional<DataType>> types(columns.size());
   for (size_t key_idx = 0; key_idx < types.size(); ++key_idx) {
     std::vector<const Value*> bound;
     if (key_idx < query.lower.size()) bound.push_back(&query.lower[key_idx]);
-    if (key_idx == 0 && query.upper) bound.push_back(&*query.upper);
+    if (key_idx == query.UpperIndex() && query.upper) bound.push_back(&*query.upper);
     if (key_idx == 0 && query.equal_to) bound.push_back(&*query.equal_to);
     for (const Value* value : bound) {
       if (value->is_null()) {
-        return InvalidArgument("key column '{}' is compared with NULL, which matches no row",
-                               query.key_columns[key_idx]);
+        return InvalidArgument("key column '{}' is compared with NULL, which matches no row", columns[key_idx]);
       }
     }
     types[key_idx] = given.empty() ? std::nullopt : given[key_idx];
@@ -89,8 +90,8 @@ Result<std::vector<std::optional<DataType>>> ResolveKeyTypes(const SelectQuery& 
     for (const Value* value : bound) {
       bool numeric = value->kind() == Value::Kind::kInt64 || value->kind() == Value::Kind::kUInt64;
       if (IsTemporal(types[key_idx]->id) && numeric) {
-        return InvalidArgument("key column '{}' is a {} but is compared with the integer {}",
-                               query.key_columns[key_idx], types[key_idx]->ToString(), value->ToString());
+        return InvalidArgument("key column '{}' is a {} but is compared with the integer {}", columns[key_idx],
+                               types[key_idx]->ToString(), value->ToString());
       }
     }
   }
@@ -127,7 +128,7 @@ Result<RenderedSql> RenderKeyset(const SelectQuery& query, const SqlDialect& dia
     return InvalidArgument("query on '{}' has {} lower-bound values for {} key columns", query.table,
                            query.lower.size(), query.key_columns.size());
   }
-  if ((query.upper || query.equal_to) && query.key_columns.empty()) {
+  if (((query.upper && query.upper_column.empty()) || query.equal_to) && query.key_columns.empty()) {
     return InvalidArgument("query on '{}' bounds a key but names no key columns", query.table);
   }
   if (query.limit && *query.limit < 0) return InvalidArgument("query on '{}' has a negative limit", query.table);
@@ -150,7 +151,8 @@ Result<RenderedSql> RenderKeyset(const SelectQuery& query, const SqlDialect& dia
   }
   if (query.upper) {
     builder.Append(joiner);
-    builder.AppendComparison(query.key_columns[0], types[0], " <= ", *query.upper);
+    size_t upper_idx = query.UpperIndex();
+    builder.AppendComparison(query.BoundColumns()[upper_idx], types[upper_idx], " <= ", *query.upper);
     joiner = " AND ";
   }
   if (query.equal_to) {
@@ -165,33 +167,25 @@ Result<RenderedSql> RenderKeyset(const SelectQuery& query, const SqlDialect& dia
   return std::move(builder).Finish();
 }
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
 Result<RenderedSql> RenderCustom(const SelectQuery& query, const SqlDialect& dialect) {
+  Result<PlaceholderScan> scan = ScanPlaceholders(query.custom_sql, dialect.flavor);
+  if (!scan.has_value()) return scan.error().WithContext("custom SQL");
   SqlBuilder builder(dialect);
   std::string_view sql = query.custom_sql;
   size_t position = 0;
-  while (true) {
-    size_t open = sql.find("{{", position);
-    builder.Append(sql.substr(position, open == std::string_view::npos ? std::string_view::npos : open - position));
-    if (open == std::string_view::npos) break;
-    size_t close = sql.find("}}", open + 2);
-    if (close == std::string_view::npos) {
-      return InvalidArgument("custom SQL has an unclosed placeholder at '{}'", sql.substr(open, 40));
-    }
-    std::string_view name = sql.substr(open + 2, close - open - 2);
-    while (!name.empty() && IsSpace(name.front())) name.remove_prefix(1);
-    while (!name.empty() && IsSpace(name.back())) name.remove_suffix(1);
-    auto parameter = query.parameters.find(std::string(name));
+  for (const Placeholder& placeholder : scan->placeholders) {
+    builder.Append(sql.substr(position, placeholder.offset - position));
+    auto parameter = query.parameters.find(placeholder.name);
     if (parameter == query.parameters.end()) {
       std::string known;
       for (const auto& [known_name, value] : query.parameters) known += (known.empty() ? "" : ", ") + known_name;
-      return InvalidArgument("custom SQL uses the unknown placeholder {{{{{}}}}} (known: {})", name,
+      return InvalidArgument("custom SQL uses the unknown placeholder {{{{{}}}}} (known: {})", placeholder.name,
                              known.empty() ? "none" : known);
     }
     builder.AppendParam(parameter->second);
-    position = close + 2;
+    position = placeholder.offset + placeholder.length;
   }
+  builder.Append(sql.substr(position));
   return std::move(builder).Finish();
 }
 

@@ -23,9 +23,9 @@
 //
 // Custom form: each `{{name}}` (whitespace inside the braces allowed) is
 // replaced by one placeholder and binds `parameters[name]`; a name used
-// twice binds twice. A placeholder inside a quoted SQL string literal is
-// still replaced, which leaves a parameter marker inside the literal where
-// the database sees plain text: write placeholders outside quotes.
+// twice binds twice. A `{{...}}` inside a string literal, a quoted name or
+// a comment, as the dialect's `flavor` reads them (types/sql_placeholders.h),
+// is text and is left as it is.
 //
 // Pure functions; thread-safe.
 #pragma once
@@ -39,6 +39,7 @@
 #include "common/status.h"
 #include "types/data_type.h"
 #include "types/select_query.h"
+#include "types/sql_placeholders.h"
 #include "types/value.h"
 
 namespace sluice::source {
@@ -68,6 +69,9 @@ struct SqlDialect {
   // sluice's own cursor and ceiling, never user input, and the hook must
   // quote them safely. Custom SQL is always bound.
   std::function<std::string(std::string_view column, const Value& value)> key_literal;
+  // The quotes and comments the database knows, so that custom SQL's
+  // placeholders are found where the database will see them.
+  SqlFlavor flavor = SqlFlavor::kSqlite;
 };
 
 struct RenderedSql {

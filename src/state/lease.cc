@@ -49,6 +49,23 @@ std::string TakeoverReason(const LeaseDocument& held, int64_t now_micros, const 
   return "";
 }
 
+// The lease document at `key`, or nullopt when there is none.
+Result<std::optional<LeaseDocument>> ReadLease(store::ObjectStore& store, const std::string& key,
+                                               const std::string& table, std::string* version) {
+  Result<store::Object> current = store.Get(key);
+  if (!current.has_value()) {
+    if (current.error().code() == StatusCode::kNotFound) return std::optional<LeaseDocument>();
+    return current.error().WithContext(fmt::format("reading the lease of table {}", table));
+  }
+  Result<LeaseDocument> held = LeaseFromJson(current->data, key);
+  if (!held.has_value()) {
+    return held.error().WithContext(
+        fmt::format("reading the lease of table {} (remove {} if no run of it is active)", table, store.Locate(key)));
+  }
+  if (version != nullptr) *version = current->version;
+  return std::optional<LeaseDocument>(std::move(*held));
+}
+
 store::PutCondition IfVersion(const std::string& version) {
   store::PutCondition condition;
   condition.if_version = version;
@@ -56,6 +73,24 @@ store::PutCondition IfVersion(const std::string& version) {
 }
 
 }  // namespace
+
+std::string DescribeHolder(const LeaseDocument& held) {
+  return fmt::format("pid {} on host {} (run {}) until {}", held.holder_pid, held.holder_host, held.run_id,
+                     FormatTimestampIso(held.expires_at_micros));
+}
+
+Result<std::optional<LeaseDocument>> FindActiveLease(store::ObjectStore& store, const std::string& pipeline,
+                                                     const std::string& table, int64_t now_micros,
+                                                     const std::string& host) {
+  std::string key = LeaseKey(pipeline, table);
+  SLUICE_RETURN_IF_ERROR(internal::ValidateDocumentNames(pipeline, table, key));
+  SLUICE_ASSIGN_OR_RETURN(std::optional<LeaseDocument> held, ReadLease(store, key, table, nullptr));
+  if (!held) return held;
+  std::string reason =
+      TakeoverReason(*held, now_micros != 0 ? now_micros : NowMicros(), host.empty() ? HostName() : host);
+  if (!reason.empty()) return std::optional<LeaseDocument>();
+  return held;
+}
 
 Result<std::unique_ptr<Lease>> Lease::Acquire(store::ObjectStore* store, const std::string& pipeline,
                                               const std::string& table, const std::string& run_id,
@@ -83,30 +118,21 @@ Result<std::unique_ptr<Lease>> Lease::Acquire(store::ObjectStore* store, const s
                        .released = false,
                        .generation = 1};
     store::PutCondition condition;
-    Result<store::Object> current = store->Get(key);
-    if (current.has_value()) {
-      Result<LeaseDocument> held = LeaseFromJson(current->data, key);
-      if (!held.has_value()) {
-        return held.error().WithContext(fmt::format(
-            "reading the lease of table {} (remove {} if no run of it is active)", table, store->Locate(key)));
-      }
+    std::string version;
+    SLUICE_ASSIGN_OR_RETURN(std::optional<LeaseDocument> held, ReadLease(*store, key, table, &version));
+    if (held) {
       std::string reason = TakeoverReason(*held, now, options.host);
       if (reason.empty()) {
-        return LeaseHeld(
-            "table {} of pipeline {} is being synced by pid {} on host {} (run {}) until {}; try again "
-            "later or wait for it to expire",
-            table, pipeline, held->holder_pid, held->holder_host, held->run_id,
-            FormatTimestampIso(held->expires_at_micros));
+        return LeaseHeld("table {} of pipeline {} is being synced by {}; try again later or wait for it to expire",
+                         table, pipeline, DescribeHolder(*held));
       }
       if (!held->released)
         SLUICE_LOG_INFO("table {}: taking over the lease of run {}: {}", table, held->run_id, reason);
       mine.epoch = held->epoch + 1;
       mine.generation = held->generation + 1;
-      condition.if_version = current->version;
-    } else if (current.error().code() == StatusCode::kNotFound) {
-      condition.if_absent = true;
+      condition.if_version = version;
     } else {
-      return current.error().WithContext(fmt::format("reading the lease of table {}", table));
+      condition.if_absent = true;
     }
     Result<store::ObjectInfo> written = store->Put(key, LeaseToJson(mine), condition);
     if (written.has_value()) {

@@ -22,6 +22,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -51,6 +52,17 @@ std::string LeaseKey(const std::string& pipeline, const std::string& table);
 std::string LeaseToJson(const LeaseDocument& document);
 // Unknown fields are ignored (a newer sluice may add some; its leases must still be honoured).
 Result<LeaseDocument> LeaseFromJson(std::string_view json, const std::string& origin);
+
+// "pid 4242 on host etl-1 (run sync_20251128_140000_abc123) until 2025-11-28T14:05:00.000000Z"
+std::string DescribeHolder(const LeaseDocument& held);
+
+// The lease of `table` as a run holds it now (not released, not expired,
+// its process not known to be gone), or nullopt. Only reads the store: for
+// commands that must not take a lease (previews) yet say who works on a
+// table. `now_micros`/`host` as in LeaseOptions (0/empty: the system's).
+Result<std::optional<LeaseDocument>> FindActiveLease(store::ObjectStore& store, const std::string& pipeline,
+                                                     const std::string& table, int64_t now_micros = 0,
+                                                     const std::string& host = "");
 
 struct LeaseOptions {
   int64_t lease_seconds = 300;          // REQUIRES: >= 1

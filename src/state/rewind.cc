@@ -41,6 +41,16 @@ std::vector<StagedFileEntry> ForgetCopy(Watermark& watermark, const std::string&
 }  // namespace
 
 const Cursor& EarlierCursor(const Cursor& a, const Cursor& b) {
+  // A first copy comes before the cursor it hands over to; two copies
+  // compare by how far through the key they are (no key yet: the start).
+  if (a.copy || b.copy) {
+    if (a.empty() || b.empty()) return a.empty() ? a : b;
+    if (!a.copy || !b.copy) return a.copy ? a : b;
+    if (a.copy->after.empty() || b.copy->after.empty()) return a.copy->after.empty() ? a : b;
+    std::partial_ordering order = std::lexicographical_compare_three_way(
+        a.copy->after.begin(), a.copy->after.end(), b.copy->after.begin(), b.copy->after.end());
+    return order == std::partial_ordering::less || order == std::partial_ordering::equivalent ? a : b;
+  }
   std::partial_ordering order = CompareTimestamps(a.timestamp_micros, b.timestamp_micros);
   if (order == std::partial_ordering::equivalent) order = a.id <=> b.id;
   return order == std::partial_ordering::less || order == std::partial_ordering::equivalent ? a : b;

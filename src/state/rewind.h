@@ -29,8 +29,9 @@
 namespace sluice::state {
 
 // Of two cursors, the one that reads more: the earlier position (an empty
-// cursor is the earliest). Positions that cannot be ordered (ids of
-// different kinds) give `b`.
+// cursor is the earliest, then a first copy's progress, by its key, then
+// the keyed cursors it hands over to). Positions that cannot be ordered
+// (ids of different kinds) give `b`.
 const Cursor& EarlierCursor(const Cursor& a, const Cursor& b);
 
 // Forgets staged_files[index] and every staged file after it, and moves the

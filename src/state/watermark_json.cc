@@ -56,6 +56,17 @@ ordered_json CursorToJson(const Cursor& cursor) {
     json["snapshot"] = {{"state", cursor.snapshot->state},
                         {"taken_at", FormatTimestampIso(cursor.snapshot->taken_at_micros)}};
   }
+  if (cursor.copy) {
+    ordered_json after = ordered_json::array();
+    for (const Value& value : cursor.copy->after) after.push_back(CursorIdToJson(value));
+    const std::optional<int64_t>& started = cursor.copy->started_micros;
+    json["copy"] = {{"after", std::move(after)},
+                    {"ceiling", FormatTimestampIso(cursor.copy->ceiling_micros)},
+                    {"started_at", started ? ordered_json(FormatTimestampIso(*started)) : ordered_json(nullptr)}};
+    const std::optional<int64_t>& max = cursor.copy->max_timestamp_micros;
+    json["copy"]["max_timestamp"] = max ? ordered_json(FormatTimestampIso(*max)) : ordered_json(nullptr);
+    json["copy"]["max_id"] = CursorIdToJson(cursor.copy->max_id);
+  }
   return json;
 }
 
@@ -130,18 +141,35 @@ ordered_json SchemaToJson(const std::optional<Schema>& schema) {
   return {{"columns", std::move(columns)}, {"primary_key", schema->primary_key}};
 }
 
-// A cursor id: an integer (beyond INT64_MAX: unsigned), a string or null.
-Result<Value> ParseCursorId(JsonFields& fields, std::string_view name) {
-  SLUICE_ASSIGN_OR_RETURN(const json* id, fields.Value(name));
+// A cursor id: an integer (beyond INT64_MAX: unsigned), a string or null;
+// nullopt for any other JSON type.
+std::optional<Value> CursorIdOf(const json* id) {
   if (id->is_number_unsigned() && id->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
     return Value::UInt64(id->get<uint64_t>());
   }
   if (id->is_number_integer()) return Value::Int64(id->get<int64_t>());
   if (id->is_string()) return Value::Text(id->get<std::string>());
-  if (!id->is_null()) {
+  if (id->is_null()) return Value();
+  return std::nullopt;
+}
+
+Result<Value> ParseCursorId(JsonFields& fields, std::string_view name) {
+  SLUICE_ASSIGN_OR_RETURN(const json* id, fields.Value(name));
+  std::optional<Value> value = CursorIdOf(id);
+  if (!value) {
     return fields.Error(name, fmt::format("expected an integer, a string or null, got {}", JsonTypeName(*id)));
   }
-  return Value();
+  return std::move(*value);
+}
+
+// A timestamp or null (or missing when `presence` allows): nullopt for null.
+Result<std::optional<int64_t>> ParseNullableMicros(JsonFields& fields, std::string_view name,
+                                                   JsonFields::Presence presence) {
+  SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> text, fields.NullableString(name, presence));
+  if (!text) return std::optional<int64_t>();
+  Result<int64_t> micros = ParseTimestamp(*text);
+  if (!micros.has_value()) return fields.Error(name, micros.error().message());
+  return std::optional<int64_t>(*micros);
 }
 
 Result<int64_t> ParseMicros(JsonFields& fields, std::string_view name) {
@@ -184,6 +212,33 @@ Result<SnapshotState> ParseSnapshotState(JsonFields& cursor) {
   return snapshot;
 }
 
+// {"after": [key values], "ceiling": ISO UTC}: a first copy's progress.
+Result<CopyProgress> ParseCopyProgress(JsonFields& cursor) {
+  SLUICE_ASSIGN_OR_RETURN(const json* value, cursor.Value("copy"));
+  SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, cursor.origin(), cursor.PathOf("copy")));
+  CopyProgress copy;
+  SLUICE_ASSIGN_OR_RETURN(const json* after, fields.Value("after"));
+  if (!after->is_array()) {
+    return fields.Error("after", fmt::format("expected an array of primary-key values, got {}", JsonTypeName(*after)));
+  }
+  for (const json& element : *after) {
+    std::optional<Value> key = CursorIdOf(&element);
+    if (!key || key->is_null()) {
+      return fields.Error("after", fmt::format("expected integers or strings, got {}", JsonTypeName(element)));
+    }
+    copy.after.push_back(std::move(*key));
+  }
+  SLUICE_ASSIGN_OR_RETURN(copy.ceiling_micros, ParseMicros(fields, "ceiling"));
+  SLUICE_ASSIGN_OR_RETURN(copy.started_micros, ParseNullableMicros(fields, "started_at", kOptional));
+  SLUICE_ASSIGN_OR_RETURN(copy.max_timestamp_micros, ParseNullableMicros(fields, "max_timestamp", kOptional));
+  SLUICE_ASSIGN_OR_RETURN(const json* max_id, fields.Value("max_id", kOptional));
+  if (max_id != nullptr) {
+    SLUICE_ASSIGN_OR_RETURN(copy.max_id, ParseCursorId(fields, "max_id"));
+  }
+  SLUICE_RETURN_IF_ERROR(fields.RejectUnknownFields());
+  return copy;
+}
+
 // The cursor object in field `name` of `document`. "timestamp" and "id"
 // are required unless the cursor holds a log position or a snapshot.
 Result<Cursor> ParseCursor(JsonFields& document, std::string_view name = "cursor") {
@@ -198,13 +253,12 @@ Result<Cursor> ParseCursor(JsonFields& document, std::string_view name = "cursor
   if (snapshot != nullptr) {
     SLUICE_ASSIGN_OR_RETURN(cursor.snapshot, ParseSnapshotState(fields));
   }
-  JsonFields::Presence keys = cursor.log || cursor.snapshot ? kOptional : JsonFields::kRequired;
-  SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> timestamp, fields.NullableString("timestamp", keys));
-  if (timestamp) {
-    Result<int64_t> micros = ParseTimestamp(*timestamp);
-    if (!micros.has_value()) return fields.Error("timestamp", micros.error().message());
-    cursor.timestamp_micros = *micros;
+  SLUICE_ASSIGN_OR_RETURN(const json* copy, fields.Value("copy", kOptional));
+  if (copy != nullptr) {
+    SLUICE_ASSIGN_OR_RETURN(cursor.copy, ParseCopyProgress(fields));
   }
+  JsonFields::Presence keys = cursor.log || cursor.snapshot ? kOptional : JsonFields::kRequired;
+  SLUICE_ASSIGN_OR_RETURN(cursor.timestamp_micros, ParseNullableMicros(fields, "timestamp", keys));
   SLUICE_ASSIGN_OR_RETURN(const json* id, fields.Value("id", keys));
   if (id != nullptr) {
     SLUICE_ASSIGN_OR_RETURN(cursor.id, ParseCursorId(fields, "id"));

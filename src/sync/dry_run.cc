@@ -27,6 +27,22 @@ std::string_view ModeText(target::LoadMode mode) {
   return "merge";
 }
 
+// "merge (2 staged files waiting, then what the extract stages, if it reads rows)", "none (...)".
+std::string LoadText(const TablePlan& plan, const config::TableConfig& table, const SyncOptions& options) {
+  if (options.backup_only) return "none (--backup-only)";
+  if (!plan.Loads()) {
+    return options.load_only ? "none (--load-only and no staged files)"
+                             : "none (no staged files and nothing new to read)";
+  }
+  std::vector<std::string> what;
+  if (plan.waiting_files > 0) what.push_back(fmt::format("{} staged files waiting", plan.waiting_files));
+  if (plan.extract_stages) {
+    what.push_back(table.cdc_strategy == config::CdcStrategy::kFullSync ? "the copy the extract stages"
+                                                                        : "what the extract stages, if it reads rows");
+  }
+  return fmt::format("{} ({})", ModeText(plan.load_mode), fmt::join(what, ", then "));
+}
+
 void PrintExtract(const TablePlan& plan, source::Source& source, std::ostream& out) {
   for (const std::string& note : plan.ceiling_notes) out << "  ceiling: " << note << "\n";
   for (const std::string& note : plan.null_cursor_notes) out << "  warning: " << note << "\n";
@@ -59,8 +75,16 @@ Status DryRunTable(PipelineContext& context, const config::TableConfig& table, c
     PrintExtract(plan, *source, out);
   }
   SLUICE_RETURN_IF_ERROR(planned);
+  out << fmt::format("  load:    {}\n", LoadText(plan, table, options));
+  if (plan.target_unreachable) {
+    // The run extracts all the same; its load fails with this, and only a load needs the target.
+    if (plan.Loads()) {
+      return plan.target_unreachable->WithContext("the run would stage its rows, but not load them");
+    }
+    out << "  target:  cannot be read now (" << Redact(plan.target_unreachable->message())
+        << "); nothing loads, so the run does not need it\n";
+  }
   if (plan.ddl) {
-    out << fmt::format("  load:    {}\n", ModeText(plan.load_mode));
     if (plan.ddl->empty()) out << "  target:  table exists and matches; no DDL\n";
     for (const std::string& statement : *plan.ddl) out << "  target DDL:\n    " << statement << "\n";
   }

@@ -49,7 +49,9 @@ std::string RunId::FileStem() const {
                      short_id);
 }
 
-std::string RunId::ExecutionId() const { return "sync_" + FileStem(); }
+std::string ExecutionIdOf(std::string_view file_stem) { return "sync_" + std::string(file_stem); }
+
+std::string RunId::ExecutionId() const { return ExecutionIdOf(FileStem()); }
 
 RunId NewRunId(int64_t now_micros) {
   std::random_device device;

@@ -32,6 +32,10 @@ struct RunId {
 
 RunId NewRunId(int64_t now_micros);
 
+// The execution id of the run whose file names carry `file_stem`
+// ("sync_" + stem), e.g. the run_id its lease records.
+std::string ExecutionIdOf(std::string_view file_stem);
+
 // The key of data file `file_number` (1-based) of a table's run.
 std::string DataFileKey(config::PartitionStrategy strategy, bool full_sync, const std::string& table,
                         const RunId& run, int file_number);

@@ -122,6 +122,34 @@ Status PlanExtract(const PlanInputs& inputs, TablePlan& plan) {
   return Status::Ok();
 }
 
+// Whether a target's error is its verdict on the table's rows (they cannot
+// load as configured: a column the source dropped, a type it cannot hold),
+// rather than the target being out of reach for now.
+bool IsVerdictOnTheRows(const Status& error) {
+  switch (error.code()) {
+    case StatusCode::kSchemaMismatch:
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotSupported: return true;
+    default: return false;
+  }
+}
+
+// Asked also when nothing loads: a target that cannot take the source's rows
+// stops the table now, not at whichever later run first reads a row. A
+// target out of reach stops nothing yet: the extract stages, the load fails.
+Status PlanTarget(const PlanInputs& inputs, const target::LoadRequest& request, TablePlan& plan) {
+  Result<target::Target*> target = inputs.target();
+  Result<std::vector<std::string>> ddl =
+      target.has_value() ? (*target)->PlanDdl(request) : Result<std::vector<std::string>>(target.error());
+  if (!ddl.has_value()) {
+    if (IsVerdictOnTheRows(ddl.error())) return ddl.error();
+    plan.target_unreachable = ddl.error();
+    return Status::Ok();
+  }
+  if (plan.Loads()) plan.ddl = std::move(*ddl);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<const config::TableConfig*> FindTable(const config::PipelineConfig& pipeline, const std::string& name) {
@@ -201,11 +229,10 @@ Status PlanTableRun(const PlanInputs& inputs, TablePlan& plan) {
   plan.primary_key = request.primary_key;
   plan.order_columns = request.order_columns;
   if (!inputs.options->load_only) SLUICE_RETURN_IF_ERROR(PlanExtract(inputs, plan));
-  if (inputs.target && !inputs.options->backup_only) {
-    SLUICE_ASSIGN_OR_RETURN(target::Target * target, inputs.target());
-    SLUICE_ASSIGN_OR_RETURN(plan.ddl, target->PlanDdl(request));
-  }
-  return Status::Ok();
+  if (inputs.options->backup_only) return Status::Ok();
+  plan.waiting_files = inputs.watermark->staged_files.size();
+  plan.extract_stages = plan.first_query.has_value();
+  return inputs.target ? PlanTarget(inputs, request, plan) : Status::Ok();
 }
 
 }  // namespace sluice::sync

@@ -3,10 +3,13 @@
 // the two cannot disagree about the strategy, the window, the first query,
 // the load mode or the target DDL.
 //
-// PlanTableRun reads the source (describe, ceiling, counts) and, when given
-// a target, its catalog (the DDL); it writes nothing. The request-level
-// checks (SelectTables) are shared the same way: a request `sync` refuses,
-// `--dry-run` refuses with the same error and exit code.
+// PlanTableRun reads the source (describe, ceiling, counts) and, unless
+// --backup-only, the target's catalog: the DDL a load would run, and
+// whether the target can take the source's rows at all (a column the source
+// dropped stops the table, SPEC §5a, whether or not rows are waiting; a
+// target out of reach does not stop the extract). It writes nothing. The request-level checks (SelectTables) are shared the
+// same way: a request `sync` refuses, `--dry-run` refuses with the same
+// error and exit code.
 //
 // Pure data once built; thread-compatible.
 #pragma once
@@ -71,11 +74,20 @@ struct TablePlan {
   std::string window;                        // planner->DescribeWindow()
   std::optional<SelectQuery> first_query;    // nullopt: nothing to read
 
-  // Load:
+  // Load (never with --backup-only): the files earlier runs left waiting,
+  // then what the extract stages. Nothing waiting and nothing to read (or
+  // --load-only with nothing staged) is no load: no DDL runs.
+  size_t waiting_files = 0;
+  bool extract_stages = false;  // the extract has a query (full_sync: always a file, even empty)
+  bool Loads() const { return waiting_files > 0 || extract_stages; }
   target::LoadMode load_mode = target::LoadMode::kMerge;
   std::vector<std::string> primary_key;
   std::vector<std::string> order_columns;       // "latest" for dedup: the cursor columns
-  std::optional<std::vector<std::string>> ddl;  // when planned against a target: what Load would run now
+  std::optional<std::vector<std::string>> ddl;  // planned against a target and Loads(): what Load would run now
+  // Set when the target could not be asked (an operating error: a DuckDB
+  // file another process holds, a server down). It stops nothing yet: the
+  // extract stages as planned, and a load fails with the target's error.
+  std::optional<Status> target_unreachable;
 };
 
 // What a load of `schema`/`spec` sends the target; every field but the files.
@@ -89,15 +101,16 @@ struct PlanInputs {
   const SyncOptions* options = nullptr;
   // Opened only when needed (not for --load-only over a recorded schema).
   std::function<Result<source::Source*>()> source;
-  // When set (dry runs), the plan's DDL is asked of the target (PlanDdl
-  // reads its catalog). The run leaves it empty: its Load applies the DDL.
+  // Asked for the DDL (PlanDdl reads its catalog), unless --backup-only.
+  // Empty: the target is not checked (unit tests of the extract alone).
   std::function<Result<target::Target*>()> target;
 };
 
 // Fills `plan` step by step: describe (or the recorded schema), spec,
 // strategy check, added columns, ceiling, rows with a NULL cursor, planner,
-// load mode, DDL. On error the fields filled before it stay set, for the
-// dry run to print with the error; a run uses a plan only when it succeeded.
+// load mode, what loads, the target check and DDL. On error the fields
+// filled before it stay set, for the dry run to print with the error; a run
+// uses a plan only when it succeeded.
 Status PlanTableRun(const PlanInputs& inputs, TablePlan& plan);
 
 }  // namespace sluice::sync

@@ -105,7 +105,7 @@ void TableSync::RecordExtractFailure(const Status& status) {
 }
 
 Status TableSync::Prepare() {
-  PlanInputs inputs{parts_.pipeline, &table_, &stored_.watermark, &options_, parts_.source, nullptr};
+  PlanInputs inputs{parts_.pipeline, &table_, &stored_.watermark, &options_, parts_.source, parts_.target};
   TablePlan plan;  // kept only whole: a failed re-plan leaves the last good plan
   SLUICE_RETURN_IF_ERROR(PlanTableRun(inputs, plan));
   plan_ = std::move(plan);
@@ -218,7 +218,9 @@ Status TableSync::ReadAll(source::Source& source, cdc::ChunkPlanner& planner) {
       pipeline.Recycle(std::move(item.batch));
       continue;
     }
-    // A safe point: the cursor covers exactly the rows written so far.
+    // A safe point: the cursor covers exactly the rows written so far. A
+    // stop (Ctrl-C, timeout_minutes) ends the run here, at the last staged file.
+    SLUICE_RETURN_IF_ERROR(CheckStop());
     result_.zero_dates_nulled += item.zero_dates_nulled;
     if (current_file_ && current_file_->EstimatedBytes() >= target_file_bytes) {
       SLUICE_RETURN_IF_ERROR(PublishCurrentFile(item.cursor));

@@ -7,7 +7,9 @@
 //   1. take the table's lease in the store, with the run's clock (another
 //      run: LeaseHeld, exit 75);
 //   2. read the watermark and plan (PlanTableRun): schema, strategy check,
-//      ceiling, window, load mode;
+//      ceiling, window, load mode, and whether the target can take the
+//      source's rows (a column the source dropped fails the table here,
+//      before anything is staged, also when no row changed);
 //   3. load the files an earlier run left waiting, so that a failing
 //      extract cannot hold them back (with the schema they were staged
 //      with, so even a source that cannot be reached does not); a rewind

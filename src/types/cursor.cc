@@ -2,6 +2,11 @@
 
 #include <charconv>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "types/temporal.h"
+
 namespace sluice {
 namespace {
 
@@ -35,11 +40,19 @@ std::string ToString(const LogPosition& position) {
   return text;
 }
 
+std::string ToString(const CopyProgress& copy) {
+  std::vector<std::string> values;
+  for (const Value& value : copy.after) values.push_back(value.ToString());
+  std::string key = values.empty() ? "the start" : values.size() == 1 ? values[0] : fmt::format("({})", fmt::join(values, ", "));
+  return fmt::format("copy after {} up to {}", key, FormatTimestampIso(copy.ceiling_micros));
+}
+
 void PrintTo(const Cursor& cursor, std::ostream* out) {
   *out << "{timestamp_micros: " << (cursor.timestamp_micros ? std::to_string(*cursor.timestamp_micros) : "null")
        << ", id: " << cursor.id.ToString();
   if (cursor.log) *out << ", log: " << ToString(*cursor.log);
   if (cursor.snapshot) *out << ", snapshot: " << cursor.snapshot->state << " at " << cursor.snapshot->taken_at_micros;
+  if (cursor.copy) *out << ", copy: " << ToString(*cursor.copy);
   *out << "}";
 }
 

@@ -5,6 +5,10 @@
 //   custom_sql (whichever its columns give), full_sync (none),
 //   log (a log position; an id too while its first copy pages the table),
 //   snapshot_diff (the snapshot state the next run compares against).
+// A timestamp strategy's first run (hybrid, timestamp_only) copies the
+// table in its primary-key order first: while it does, the cursor holds
+// only `copy` (CopyProgress); when the copy ends it becomes the usual
+// (timestamp, id) at the copy's ceiling.
 //
 // Thread-safety: value types.
 #pragma once
@@ -61,15 +65,43 @@ struct SnapshotState {
   friend bool operator==(const SnapshotState&, const SnapshotState&) = default;
 };
 
+// How far a first copy in primary-key order has come (SPEC §3, "first
+// load"): every row whose cursor column is at most `ceiling_micros` and
+// whose primary key is at most `after` has been staged. `after` holds the
+// key's values in primary-key column order; empty: no row yet. The copy
+// resumes with `key > after AND column <= ceiling`, under the same
+// ceiling however late it resumes, then hands over to the strategy's
+// cursor at the largest value it copied (cdc/planner.h).
+// `started_micros`: the source's clock when the copy began (as
+// Ceiling::clock_micros), which a resumed copy's lookback measures from.
+// JSON: {"after": [42], "ceiling": "2025-11-27T15:30:00.000000Z",
+//        "started_at": "2025-11-27T15:30:01.250000Z" or null,
+//        "max_timestamp": "2025-11-27T15:29:58.000000Z" or null, "max_id": 41 or null}.
+struct CopyProgress {
+  std::vector<Value> after;
+  int64_t ceiling_micros = 0;
+  std::optional<int64_t> started_micros = std::nullopt;
+  // The largest cursor value among the rows copied so far (hybrid: the
+  // largest (timestamp, id)): where a read in cursor order would stand, and
+  // so the cursor the copy hands over. JSON: "max_timestamp", "max_id".
+  std::optional<int64_t> max_timestamp_micros = std::nullopt;
+  Value max_id = Value();
+  friend bool operator==(const CopyProgress&, const CopyProgress&) = default;
+};
+
 struct Cursor {
   // (Initialized so designated initializers may name only the parts a strategy uses.)
   std::optional<int64_t> timestamp_micros = std::nullopt;  // JSON: "2025-11-27T15:30:00.000000Z" or null
   Value id = Value();                                       // JSON: number, string, or null
   std::optional<LogPosition> log = std::nullopt;            // JSON: "log", only when set
   std::optional<SnapshotState> snapshot = std::nullopt;     // JSON: "snapshot", only when set
-  bool empty() const { return !timestamp_micros.has_value() && id.is_null() && !log && !snapshot; }
+  std::optional<CopyProgress> copy = std::nullopt;          // JSON: "copy", only while a first copy runs
+  bool empty() const { return !timestamp_micros.has_value() && id.is_null() && !log && !snapshot && !copy; }
   friend bool operator==(const Cursor&, const Cursor&) = default;
 };
+
+// "copy after 42 up to 2025-11-27T15:30:00.000000Z", "copy after (7, 'b') up to ...".
+std::string ToString(const CopyProgress& copy);
 
 // "binlog.000042:1234 gtid 0-1-987", "binlog.000042:1234", "lsn 0/16B3748".
 std::string ToString(const LogPosition& position);

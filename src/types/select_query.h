@@ -8,7 +8,8 @@
 //   SELECT <columns> FROM <table>
 //   WHERE  (key_columns[0..k)) > lower    -- tuple order over the first k = lower.size()
 //                                         -- key columns; >= when lower_inclusive
-//     AND  key_columns[0] <= upper        -- the run's ceiling, on the first key column
+//     AND  key_columns[0] <= upper        -- the run's ceiling, on the first key column,
+//                                         -- or on upper_column when set
 //     AND  key_columns[0] = equal_to      -- reading one whole tie group
 //   ORDER BY key_columns
 //   LIMIT  limit
@@ -35,7 +36,10 @@ struct SelectQuery {
   std::vector<std::string> key_columns;
   std::vector<Value> lower;          // empty: no lower bound; else values of a prefix of key_columns
   bool lower_inclusive = false;
-  std::optional<Value> upper;        // ceiling on key_columns[0], inclusive
+  std::optional<Value> upper;        // ceiling on upper_column (else key_columns[0]), inclusive
+  // A column outside the key that `upper` bounds: a first copy reads in
+  // primary-key order up to the cursor column's ceiling. "": key_columns[0].
+  std::string upper_column;
   std::optional<Value> equal_to;     // key_columns[0] = value
   std::optional<int64_t> limit;
 
@@ -43,6 +47,14 @@ struct SelectQuery {
   std::map<std::string, Value> parameters;   // placeholder name (without braces) -> value
 
   bool is_custom() const { return !custom_sql.empty(); }
+  // The columns values are compared with: key_columns, then upper_column when set.
+  std::vector<std::string> BoundColumns() const {
+    std::vector<std::string> columns = key_columns;
+    if (!upper_column.empty()) columns.push_back(upper_column);
+    return columns;
+  }
+  // Index in BoundColumns() of the column `upper` bounds.
+  size_t UpperIndex() const { return upper_column.empty() ? 0 : key_columns.size(); }
 };
 
 }  // namespace sluice

@@ -166,21 +166,7 @@ TEST(Lease, ASecondRunWhileTheLeaseIsHeldExits75) {
   EmbeddedProject project("lease");
   CreateOrders(project, 1, 100, "2025-01-01");
   project.WriteConfig(std::string("  orders: ") + kHybrid + "\n");
-  // A live holder on this host: this test process.
-  std::filesystem::create_directories(project.dir() + "/stage/test/leases/test");
-  std::ofstream(project.dir() + "/stage/test/leases/test/orders.json")
-      << nlohmann::json{{"holder_host", [] {
-                           char host[256] = {};
-                           ::gethostname(host, sizeof(host) - 1);
-                           return std::string(host);
-                         }()},
-                        {"holder_pid", ::getpid()},
-                        {"run_id", "sync_other"},
-                        {"epoch", 1},
-                        {"renewed_at", "2099-01-01T00:00:00.000000Z"},
-                        {"expires_at", "2099-01-01T00:05:00.000000Z"},
-                        {"released", false}}
-             .dump();
+  project.HoldLease("orders");  // a live holder on this host: this test process
   CommandResult result = project.Sluice({"sync", "-p", "test"});
   EXPECT_EQ(result.exit_code, 75) << result.err;
   EXPECT_NE(result.err.find("is being synced by pid " + std::to_string(::getpid())), std::string::npos)

@@ -156,14 +156,7 @@ TEST(EmbeddedSyncChecks, WatermarkSetWithATimestampAloneSetsTheCursorWholeAndWai
   EXPECT_EQ(again.at("table_results").at("orders").at("rows_extracted"), 3) << again.dump(2);
 
   // A live run holds the lease: set refuses with 75 and changes nothing.
-  std::filesystem::create_directories(project.dir() + "/stage/test/leases/test");
-  char host[256] = {};
-  ::gethostname(host, sizeof(host) - 1);
-  std::ofstream(project.dir() + "/stage/test/leases/test/orders.json")
-      << nlohmann::json{{"holder_host", std::string(host)}, {"holder_pid", ::getpid()}, {"run_id", "sync_other"},
-                        {"epoch", 99}, {"renewed_at", "2099-01-01T00:00:00.000000Z"},
-                        {"expires_at", "2099-01-01T00:05:00.000000Z"}, {"released", false}}
-             .dump();
+  project.HoldLease("orders", "sync_other", 99);
   CommandResult held = project.Sluice({"watermark", "set", "-p", "test", "-t", "orders", "--id", "1", "--yes"});
   EXPECT_EQ(held.exit_code, 75) << held.err;
   CommandResult reset = project.Sluice({"watermark", "reset", "-p", "test", "-t", "orders", "--yes"});

@@ -1,10 +1,12 @@
 #include "harness.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -140,6 +142,17 @@ int EmbeddedProject::StartSluice(const std::vector<std::string>& args) {
   return pid;
 }
 
+void ExpectSigintEndsTheRunWithin(int pid, double max_seconds) {
+  auto interrupted = std::chrono::steady_clock::now();
+  ASSERT_EQ(::kill(pid, SIGINT), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - interrupted).count();
+  EXPECT_LT(seconds, max_seconds) << "sluice went on after SIGINT";
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 1) << "an interrupted run is a failed run (SPEC §1)";
+}
+
 nlohmann::json EmbeddedProject::Sync(const std::vector<std::string>& extra_args, int expected_exit) {
   std::string report_path = dir_ + "/.report.json";
   std::filesystem::remove(report_path);
@@ -150,6 +163,21 @@ nlohmann::json EmbeddedProject::Sync(const std::vector<std::string>& extra_args,
   std::string text = ReadAll(report_path);
   if (text.empty()) return nlohmann::json();
   return nlohmann::json::parse(text);
+}
+
+void EmbeddedProject::HoldLease(const std::string& table, const std::string& run_id, int epoch) const {
+  std::string directory = dir_ + "/stage/test/leases/test";
+  std::filesystem::create_directories(directory);
+  char host[256] = {};
+  ::gethostname(host, sizeof(host) - 1);
+  std::ofstream(directory + "/" + table + ".json") << nlohmann::json{
+      {"holder_host", std::string(host)},
+      {"holder_pid", ::getpid()},
+      {"run_id", run_id},
+      {"epoch", epoch},
+      {"renewed_at", "2099-01-01T00:00:00.000000Z"},
+      {"expires_at", "2099-01-01T00:05:00.000000Z"},
+      {"released", false}}.dump();
 }
 
 std::vector<std::string> EmbeddedProject::StagedObjects() const {

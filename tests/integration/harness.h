@@ -58,6 +58,10 @@ class EmbeddedProject {
   nlohmann::json Sync(const std::vector<std::string>& extra_args = {}, int expected_exit = 0);
   // Data files in the store (under stage/).
   std::vector<std::string> StagedObjects() const;
+  // Writes the lease of `table` as a live run holds it: this test process
+  // on this host, run `run_id`, epoch `epoch`, expiring in 2099, so every
+  // sluice command sees the table being synced by another process.
+  void HoldLease(const std::string& table, const std::string& run_id = "sync_other", int epoch = 1) const;
 
  private:
   std::string dir_;
@@ -83,6 +87,11 @@ struct ServerEnv {
 // test fails (it is never skipped) with how to start the servers.
 ServerEnv MySqlServer();
 ServerEnv PostgresServer();
+
+// Sends SIGINT to the sluice process `pid` (EmbeddedProject::StartSluice)
+// and waits for it to exit: adds a test failure unless it exits within
+// `max_seconds` with status 1 (an interrupted run is a failed run, SPEC §1).
+void ExpectSigintEndsTheRunWithin(int pid, double max_seconds);
 
 // Formats a Row as "a|b|NULL" for readable comparisons.
 std::string Join(const Row& row);

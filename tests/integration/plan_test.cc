@@ -38,7 +38,7 @@ void CreateAndFill(EmbeddedProject& project, int first, int last) {
 struct Observed {
   std::string window;
   std::string first_query;
-  std::string mode;
+  std::string mode;  // the first word of "load:": merge, append, replace or none
   std::vector<std::string> ddl;
 };
 
@@ -71,7 +71,7 @@ std::map<std::string, Observed> ParseDryRun(const std::string& out) {
     } else if (line == "  first query:") {
       pending = "query";
     } else if (line.starts_with("  load:    ")) {
-      current->mode = line.substr(11);
+      current->mode = line.substr(11, line.find(' ', 11) - 11);
     } else if (line == "  target DDL:") {
       pending = "ddl";
     }
@@ -81,7 +81,8 @@ std::map<std::string, Observed> ParseDryRun(const std::string& out) {
 
 // The same from the run's JSON log (--json-logs --debug): "extracting
 // <window>", the first query it read, "applied <ddl>".
-std::map<std::string, Observed> ParseRunLog(const std::string& err) {
+std::map<std::string, Observed> ParseRunLog(const std::string& err,
+                                            const std::vector<std::string>& table_names = kTableNames) {
   std::map<std::string, Observed> tables;
   std::istringstream lines(err);
   std::string line;
@@ -89,7 +90,7 @@ std::map<std::string, Observed> ParseRunLog(const std::string& err) {
     nlohmann::json entry = nlohmann::json::parse(line, nullptr, false);
     if (entry.is_discarded() || !entry.contains("msg")) continue;
     std::string message = entry.at("msg");
-    for (const std::string& table : kTableNames) {
+    for (const std::string& table : table_names) {
       std::string prefix = "table " + table + ": ";
       Observed& observed = tables[table];
       if (message.starts_with(prefix + "extracting ")) {
@@ -119,6 +120,34 @@ void ExpectDryRunMatchesRun(EmbeddedProject& project) {
     EXPECT_EQ(planned[table].first_query, done[table].first_query);
     EXPECT_EQ(planned[table].ddl, done[table].ddl);
   }
+}
+
+// `sync <args> --dry-run`, then `sync <args>` with the run's JSON log.
+struct PlanAndRun {
+  CommandResult plan;
+  CommandResult run;
+  std::map<std::string, Observed> planned;  // as the dry run printed it
+  std::map<std::string, Observed> done;     // as the run's log tells it
+};
+
+PlanAndRun PlanThenRun(EmbeddedProject& project, const std::vector<std::string>& args,
+                       const std::vector<std::string>& table_names) {
+  std::vector<std::string> dry = {"sync", "-p", "test", "--dry-run"};
+  dry.insert(dry.end(), args.begin(), args.end());
+  std::vector<std::string> real = {"--json-logs", "--debug", "sync", "-p", "test"};
+  real.insert(real.end(), args.begin(), args.end());
+  PlanAndRun outcome;
+  outcome.plan = project.Sluice(dry);
+  outcome.run = project.Sluice(real);
+  outcome.planned = ParseDryRun(outcome.plan.out);
+  outcome.done = ParseRunLog(outcome.run.err, table_names);
+  return outcome;
+}
+
+// The tables of the target (DuckDB's catalog), sorted.
+std::vector<std::string> TargetTables(EmbeddedProject& project) {
+  return JoinAll(project.TargetRows(
+      "SELECT table_name FROM information_schema.tables WHERE table_name NOT LIKE '%sluice%' ORDER BY 1"));
 }
 
 TEST(DryRunPlan, EveryStrategyPrintsTheWindowQueryAndDdlTheRunThenUses) {
@@ -218,6 +247,132 @@ TEST(DryRunPlan, ATableTheRunWouldFailFailsTheDryRunWithTheSameExitCode) {
   CommandResult run = project.Sluice(real);
   EXPECT_EQ(run.exit_code, 2) << run.err;
   EXPECT_EQ(planned.exit_code, run.exit_code) << planned.err;
+}
+
+// --load-only with nothing staged loads nothing: the dry run says so and
+// lists no DDL, and the run creates no table.
+TEST(DryRunPlan, LoadOnlyWithNothingStagedPlansNoLoadAndTheRunCreatesNoTable) {
+  EmbeddedProject project("plan_load_only_nothing");
+  CreateAndFill(project, 1, 20);
+  project.WriteConfig(kTables);
+  PlanAndRun outcome = PlanThenRun(project, {"--load-only"}, kTableNames);
+  ASSERT_EQ(outcome.plan.exit_code, 0) << outcome.plan.out << outcome.plan.err;
+  ASSERT_EQ(outcome.run.exit_code, 0) << outcome.run.err;
+  for (const std::string& table : kTableNames) {
+    SCOPED_TRACE("table " + table + "\n" + outcome.plan.out);
+    EXPECT_EQ(outcome.planned[table].mode, "none");
+    EXPECT_TRUE(outcome.planned[table].ddl.empty());
+    EXPECT_EQ(outcome.planned[table].ddl, outcome.done[table].ddl);
+  }
+  EXPECT_TRUE(TargetTables(project).empty());
+}
+
+// A table with nothing to read (its source table is empty) and nothing
+// staged loads nothing, so its target table is not created, on the first
+// run and on the next; a table with rows beside it is created as planned.
+TEST(DryRunPlan, AnIdleTableWithoutATargetTablePlansNoLoadAndTheRunCreatesNoTable) {
+  EmbeddedProject project("plan_idle");
+  const std::vector<std::string> tables = {"eh", "et", "ei", "s"};
+  for (const std::string& table : tables) {
+    project.Source("CREATE TABLE " + table + " (id INTEGER PRIMARY KEY, updated_at DATETIME NOT NULL, v TEXT)");
+  }
+  project.Source("INSERT INTO s VALUES (1, '2025-01-01 00:00:00', 'a')");
+  project.WriteConfig(
+      "  eh: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id}\n"
+      "  et: {cdc_strategy: timestamp_only, cdc_timestamp_column: updated_at}\n"
+      "  ei: {cdc_strategy: id_only, cdc_id_column: id}\n"
+      "  s: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id}\n");
+  for (int run = 1; run <= 2; ++run) {
+    SCOPED_TRACE("run " + std::to_string(run));
+    PlanAndRun outcome = PlanThenRun(project, {}, tables);
+    ASSERT_EQ(outcome.plan.exit_code, 0) << outcome.plan.out << outcome.plan.err;
+    ASSERT_EQ(outcome.run.exit_code, 0) << outcome.run.err;
+    for (const std::string& table : tables) {
+      EXPECT_EQ(outcome.planned[table].ddl, outcome.done[table].ddl) << table << "\n" << outcome.plan.out;
+      if (table == "s") continue;
+      EXPECT_EQ(outcome.planned[table].mode, "none") << table << "\n" << outcome.plan.out;
+      EXPECT_TRUE(outcome.planned[table].ddl.empty()) << table << "\n" << outcome.plan.out;
+    }
+    EXPECT_EQ(outcome.planned["s"].mode, "merge") << outcome.plan.out;
+    EXPECT_EQ(outcome.planned["s"].ddl.size(), run == 1 ? 1u : 0u) << outcome.plan.out;
+    EXPECT_EQ(TargetTables(project), (std::vector<std::string>{"s"}));
+  }
+}
+
+// A column dropped from the source while the target still has it stops the
+// table (SPEC §5a) in the dry run and in the run alike, also when no row
+// changed: exit 1, naming the table, the column and the remedy.
+TEST(DryRunPlan, AColumnDroppedInTheSourceFailsTheDryRunAndTheRunAlikeWithoutChangedRows) {
+  EmbeddedProject project("plan_dropped_column");
+  project.Source("CREATE TABLE d (id INTEGER PRIMARY KEY, updated_at DATETIME NOT NULL, v TEXT, gone TEXT)");
+  project.Source("INSERT INTO d VALUES (1, '2025-01-01 00:00:00', 'a', 'x')");
+  project.WriteConfig(
+      "  d: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id, lookback_seconds: 0}\n");
+  ASSERT_EQ(project.Sync().value("status", ""), "success");
+  project.Source("ALTER TABLE d DROP COLUMN gone");
+  const std::string problem = "column \"gone\" is in the target but the source no longer has it";
+  for (bool row_changed : {false, true}) {
+    SCOPED_TRACE(row_changed ? "a row changed" : "no row changed");
+    if (row_changed) project.Source("INSERT INTO d VALUES (2, '2025-01-02 00:00:00', 'b')");
+    PlanAndRun outcome = PlanThenRun(project, {}, {"d"});
+    EXPECT_EQ(outcome.run.exit_code, 1) << outcome.run.err;
+    EXPECT_EQ(outcome.plan.exit_code, outcome.run.exit_code) << outcome.plan.out << outcome.plan.err;
+    for (const std::string& said : std::vector<std::string>{outcome.plan.out + outcome.plan.err, outcome.run.err}) {
+      EXPECT_NE(said.find("table main.d"), std::string::npos) << said;
+      EXPECT_NE(said.find(problem), std::string::npos) << said;
+      EXPECT_NE(said.find("ALTER TABLE \"main\".\"d\" DROP COLUMN \"gone\""), std::string::npos) << said;
+    }
+    EXPECT_EQ(JoinAll(project.TargetRows("SELECT id, gone FROM d ORDER BY id")), (std::vector<std::string>{"1|x"}));
+  }
+}
+
+// A target out of reach (its DuckDB file held by another process) stops no
+// extract: a table with rows to load stages them and fails its load, exit 1
+// in the dry run as in the run; a table with nothing to load succeeds in
+// both, the dry run saying the target could not be read.
+TEST(DryRunPlan, ATargetOutOfReachFailsOnlyTheTablesThatLoadInTheDryRunAsInTheRun) {
+  EmbeddedProject project("plan_target_locked");
+  project.Source("CREATE TABLE h (id INTEGER PRIMARY KEY, updated_at DATETIME NOT NULL, v TEXT)");
+  project.Source("CREATE TABLE e (id INTEGER PRIMARY KEY, updated_at DATETIME NOT NULL, v TEXT)");
+  project.Source("INSERT INTO h VALUES (1, '2025-01-01 00:00:00', 'a')");
+  project.WriteConfig(
+      "  h: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id}\n"
+      "  e: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id}\n");
+  HeldDuckDbFile held(project.warehouse());
+  for (const auto& [table, exit_code] : std::vector<std::pair<std::string, int>>{{"e", 0}, {"h", 1}}) {
+    PlanAndRun outcome = PlanThenRun(project, {"-t", table}, {table});
+    EXPECT_EQ(outcome.run.exit_code, exit_code) << table << ": " << outcome.run.err;
+    EXPECT_EQ(outcome.plan.exit_code, outcome.run.exit_code) << table << ": " << outcome.plan.out << outcome.plan.err;
+    EXPECT_NE(outcome.plan.out.find("cannot open DuckDB database"), std::string::npos) << outcome.plan.out;
+  }
+  EXPECT_EQ(project.StagedObjects().size(), 1u) << "the table with rows staged them although its load failed";
+}
+
+// Text in custom_sql that looks like a placeholder (inside a string literal,
+// a quoted name or a comment) is the query's own: `config validate`, the
+// dry run and the run all take it, only the real placeholder is bound, and
+// the rows arrive (the reviewer's query validated, planned, then failed the
+// sync with a parameter-count mismatch).
+TEST(DryRunPlan, CustomSqlWithPlaceholderLookingTextValidatesPlansAndSyncs) {
+  EmbeddedProject project("plan_custom_text");
+  project.Source("CREATE TABLE c (id INTEGER PRIMARY KEY, note TEXT)");
+  project.Source("INSERT INTO c VALUES (1, 'a'), (2, '{{last_id}}'), (3, 'c')");
+  project.WriteConfig(
+      "  c:\n    cdc_strategy: custom_sql\n    cdc_id_column: id\n    primary_key: [id]\n    custom_sql: |\n"
+      "      SELECT id, note, '{{last_timestamp}}' AS \"{{ceiling_id}}\" FROM c -- after {{ceiling_timestamp}}\n"
+      "      WHERE id > {{last_id}} /* not {{last_ts}} */ AND note <> 'c'\n");
+  CommandResult validated = project.Sluice({"config", "validate"});
+  EXPECT_EQ(validated.exit_code, 0) << validated.out << validated.err;
+  PlanAndRun outcome = PlanThenRun(project, {}, {"c"});
+  EXPECT_EQ(outcome.plan.exit_code, 0) << outcome.plan.out << outcome.plan.err;
+  EXPECT_NE(outcome.plan.out.find("WHERE id > ? /* not {{last_ts}} */"), std::string::npos) << outcome.plan.out;
+  ASSERT_EQ(outcome.run.exit_code, 0) << outcome.run.err;
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT id, note, \"{{ceiling_id}}\" FROM c ORDER BY id")),
+            (std::vector<std::string>{"1|a|{{last_timestamp}}", "2|{{last_id}}|{{last_timestamp}}"}));
+  project.Source("INSERT INTO c VALUES (4, 'd')");
+  ASSERT_EQ(project.Sync().value("status", ""), "success");
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT id FROM c ORDER BY id")),
+            (std::vector<std::string>{"1", "2", "4"}));
 }
 
 // id_only on a column that is not the primary key: the newest id's rows

@@ -1,6 +1,5 @@
 // Every failure of a run reaches the watermark and `sluice status`, and
 // `sync` error output never shows a configured secret.
-#include <duckdb.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -33,18 +32,6 @@ nlohmann::json StatusOf(EmbeddedProject& project) {
   return tables.is_array() && !tables.empty() ? tables[0] : nlohmann::json::object();
 }
 
-// Holds a DuckDB database file open (and so locked) in this process.
-class HeldDatabase {
- public:
-  explicit HeldDatabase(const std::string& path) {
-    EXPECT_EQ(duckdb_open(path.c_str(), &database_), DuckDBSuccess) << path;
-  }
-  ~HeldDatabase() { duckdb_close(&database_); }
-
- private:
-  duckdb_database database_ = nullptr;
-};
-
 TEST(RunFailures, ATargetThatCannotBeOpenedIsRecordedAsTheLoadsFailureAndShownByStatus) {
   EmbeddedProject project("target_locked");
   CreateOrders(project, 1, 100);
@@ -52,7 +39,7 @@ TEST(RunFailures, ATargetThatCannotBeOpenedIsRecordedAsTheLoadsFailureAndShownBy
   ASSERT_EQ(project.Sync().value("status", ""), "success");
   CreateOrders(project, 101, 150);
   {
-    HeldDatabase held(project.warehouse());
+    HeldDuckDbFile held(project.warehouse());
     CommandResult run = project.Sluice({"sync", "-p", "test"});
     EXPECT_EQ(run.exit_code, 1) << run.err;
     nlohmann::json status = StatusOf(project);
@@ -76,7 +63,7 @@ TEST(RunFailures, ATargetLockedFromTheFirstRunOnIsRecordedForEveryWayOfLoading) 
   CreateOrders(project, 1, 100);
   project.WriteConfig("  orders: {cdc_strategy: id_only, cdc_id_column: id}\n");
   {
-    HeldDatabase held(project.warehouse());
+    HeldDuckDbFile held(project.warehouse());
     for (const std::vector<std::string>& args :
          {std::vector<std::string>{"sync", "-p", "test"}, std::vector<std::string>{"sync", "-p", "test", "--load-only"},
           std::vector<std::string>{"sync", "-p", "test", "--json-output", "-"}}) {

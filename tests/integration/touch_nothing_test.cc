@@ -160,5 +160,68 @@ TEST(DryRun, AFreshProjectIsLeftExactlyAsItWas) {
   EXPECT_THAT(params_line, ::testing::Not(HasSubstr("T10:00:01")));
 }
 
+// `schema show` only reads: before the first sync there is no warehouse
+// file, and it creates none (the DDL it prints is the first load's); once
+// there is one, it is left as it was.
+TEST(ReadOnlyCommands, SchemaShowCreatesNoWarehouseAndChangesNone) {
+  EmbeddedProject project("schema_show_reads");
+  project.Source("CREATE TABLE orders (id INTEGER PRIMARY KEY, note TEXT)");
+  project.Source("INSERT INTO orders VALUES (1, 'a')");
+  project.WriteConfig("  orders: {cdc_strategy: id_only, cdc_id_column: id}\n");
+  for (bool synced : {false, true}) {
+    SCOPED_TRACE(synced ? "after a sync" : "before any sync");
+    std::map<std::string, std::string> before = Snapshot(project.dir());
+    CommandResult shown = project.Sluice({"schema", "show", "-p", "test", "-t", "orders"});
+    EXPECT_EQ(shown.exit_code, 0) << shown.err;
+    EXPECT_THAT(shown.out, HasSubstr(synced ? "exists and matches: no DDL" : "CREATE TABLE \"main\".\"orders\""));
+    EXPECT_EQ(Snapshot(project.dir()), before) << "schema show changed files";
+    EXPECT_EQ(fs::exists(project.warehouse()), synced);
+    if (!synced) {
+      ASSERT_EQ(project.Sync().value("status", ""), "success");
+    }
+  }
+}
+
+// `files clean` without --force only shows what it would delete: it takes
+// no lease and no store lock, so it runs while a sync holds a table, and
+// changes nothing. The files the running sync is writing (its run's name)
+// are not among those it would delete; --force waits for no one: exit 75.
+TEST(ReadOnlyCommands, AFilesCleanPreviewRunsWhileASyncHoldsATableAndChangesNothing) {
+  EmbeddedProject project("clean_preview");
+  project.Source("CREATE TABLE orders (id INTEGER PRIMARY KEY, note TEXT)");
+  project.Source("CREATE TABLE other (id INTEGER PRIMARY KEY, note TEXT)");
+  project.Source("INSERT INTO orders VALUES (1, 'a')");
+  project.Source("INSERT INTO other VALUES (1, 'a')");
+  project.WriteConfig(
+      "  other: {cdc_strategy: id_only, cdc_id_column: id}\n"
+      "  orders: {cdc_strategy: id_only, cdc_id_column: id}\n");
+  ASSERT_EQ(project.Sync().value("status", ""), "success");
+  std::vector<std::string> loaded = project.StagedObjects();
+  ASSERT_EQ(loaded.size(), 2u);
+  // A file a crashed run left, and one the running sync has just published but not yet recorded.
+  const std::string folder = project.dir() + "/stage/test/incremental/table=orders/year=2025/month=01/day=01/";
+  fs::create_directories(folder);
+  std::ofstream(folder + "orders_20250101_000000_dead00_batch_0001.parquet") << "left by a crash";
+  std::ofstream(folder + "orders_20250102_000000_abc123_batch_0001.parquet") << "being written";
+  project.HoldLease("orders", "sync_20250102_000000_abc123", 7);
+
+  std::map<std::string, std::string> before = Snapshot(project.dir());
+  CommandResult preview = project.Sluice({"files", "clean", "-p", "test"});
+  EXPECT_EQ(preview.exit_code, 2) << preview.out << preview.err;
+  for (const std::string& path : loaded) {
+    std::string key = path.substr(path.find("/stage/test/") + 12);
+    EXPECT_THAT(preview.out, HasSubstr("would delete " + key + " (loaded)"));
+  }
+  EXPECT_THAT(preview.out, HasSubstr("_dead00_batch_0001.parquet (unlisted)"));
+  EXPECT_THAT(preview.out, ::testing::Not(HasSubstr("_abc123_batch_0001.parquet")));
+  EXPECT_THAT(preview.out, HasSubstr("table orders is being synced by pid " + std::to_string(::getpid())));
+  EXPECT_THAT(preview.err, HasSubstr("3 files would be deleted"));
+  EXPECT_EQ(Snapshot(project.dir()), before) << "the preview changed files";
+
+  CommandResult forced = project.Sluice({"files", "clean", "-p", "test", "--force"});
+  EXPECT_EQ(forced.exit_code, 75) << forced.out << forced.err;
+  EXPECT_EQ(Snapshot(project.dir()), before) << "--force changed files while the table was held";
+}
+
 }  // namespace
 }  // namespace sluice::testing

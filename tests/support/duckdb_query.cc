@@ -1,6 +1,7 @@
 #include "support/duckdb_query.h"
 
 #include <duckdb.h>
+#include <gtest/gtest.h>
 
 namespace sluice::testing {
 
@@ -54,5 +55,15 @@ std::string SqlQuote(const std::string& text) {
   }
   return quoted + "'";
 }
+
+struct HeldDuckDbFile::Handle {
+  duckdb_database database = nullptr;
+};
+
+HeldDuckDbFile::HeldDuckDbFile(const std::string& path) : handle_(std::make_unique<Handle>()) {
+  EXPECT_EQ(duckdb_open(path.c_str(), &handle_->database), DuckDBSuccess) << path;
+}
+
+HeldDuckDbFile::~HeldDuckDbFile() { duckdb_close(&handle_->database); }
 
 }  // namespace sluice::testing

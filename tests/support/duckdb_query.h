@@ -3,6 +3,7 @@
 // test can compare what sluice wrote with what it meant to write.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,5 +24,19 @@ Result<QueryResult> QueryDuckDb(const std::string& sql, const std::string& datab
 
 // Single-quotes `text` as a SQL string literal.
 std::string SqlQuote(const std::string& text);
+
+// Holds a DuckDB database file open (and so locked against other
+// processes) for as long as it lives, creating it when missing.
+class HeldDuckDbFile {
+ public:
+  explicit HeldDuckDbFile(const std::string& path);
+  ~HeldDuckDbFile();
+  HeldDuckDbFile(const HeldDuckDbFile&) = delete;
+  HeldDuckDbFile& operator=(const HeldDuckDbFile&) = delete;
+
+ private:
+  struct Handle;
+  std::unique_ptr<Handle> handle_;
+};
 
 }  // namespace sluice::testing

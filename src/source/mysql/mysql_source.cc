@@ -10,6 +10,7 @@
 #include "source/mysql/mysql_connection.h"
 #include "source/mysql/mysql_reader.h"
 #include "source/mysql/mysql_types.h"
+#include "source/result_columns.h"
 #include "source/sql_render.h"
 #include "source/text_values.h"
 
@@ -27,6 +28,7 @@ SqlDialect MySqlDialect() {
   SqlDialect dialect;
   dialect.identifier_quote = '`';
   dialect.placeholder_style = PlaceholderStyle::kQuestionMark;
+  dialect.flavor = SqlFlavor::kMySql;
   return dialect;
 }
 
@@ -104,7 +106,8 @@ Result<RenderedSql> MySqlSource::Render(const SelectQuery& query, const Schema* 
   SqlDialect dialect = MySqlDialect();
   if (query.is_custom()) return RenderSelect(query, dialect);
   SelectQuery resolved = query;
-  std::vector<std::optional<DataType>> key_types(query.key_columns.size());
+  std::vector<std::string> bound_columns = query.BoundColumns();
+  std::vector<std::optional<DataType>> key_types(bound_columns.size());
   if (table != nullptr) {
     resolved.table = table->name.Qualified();
     std::set<std::string> geometry(table->geometry_columns.begin(), table->geometry_columns.end());
@@ -117,7 +120,7 @@ Result<RenderedSql> MySqlSource::Render(const SelectQuery& query, const Schema* 
     if (schema == nullptr) schema = table->schema.get();
   }
   for (size_t key_idx = 0; schema != nullptr && key_idx < key_types.size(); ++key_idx) {
-    if (auto field_idx = schema->FieldIndex(query.key_columns[key_idx])) key_types[key_idx] = schema->fields[*field_idx].type;
+    if (auto field_idx = schema->FieldIndex(bound_columns[key_idx])) key_types[key_idx] = schema->fields[*field_idx].type;
   }
   return RenderSelect(resolved, dialect, key_types);
 }
@@ -141,14 +144,10 @@ Result<SchemaPtr> MySqlSource::DescribeQuery(const SelectQuery& query) {
   if (!metadata) return InvalidArgument("describing the query: the SQL returns no rows (it must be a SELECT)");
   const MYSQL_FIELD* fields = mysql_fetch_fields(metadata.get());
   auto schema = std::make_shared<Schema>();
-  std::set<std::string> seen;
   for (unsigned int column_idx = 0; column_idx < mysql_num_fields(metadata.get()); ++column_idx) {
-    Field field = mysql::FieldFromResultMetadata(fields[column_idx], HasJsonFormat(fields[column_idx]));
-    if (!seen.insert(field.name).second) {
-      return InvalidArgument("the query returns two columns named '{}'; give one an alias", field.name);
-    }
-    schema->fields.push_back(std::move(field));
+    schema->fields.push_back(mysql::FieldFromResultMetadata(fields[column_idx], HasJsonFormat(fields[column_idx])));
   }
+  SLUICE_RETURN_IF_ERROR(CheckDistinctColumnNames(*schema, query));
   return SchemaPtr(std::move(schema));
 }
 

@@ -80,8 +80,9 @@ BoundParams::BoundParams(std::vector<Value> values) : values_(std::move(values))
 Status BoundParams::BindTo(MYSQL_STMT* statement, std::string_view context) {
   unsigned long markers = mysql_stmt_param_count(statement);
   if (markers != values_.size()) {
-    return InvalidArgument("{}: the SQL has {} parameter markers but {} values are bound (a placeholder inside "
-                           "quotes, or a literal '?', does not count as a marker)",
+    return InvalidArgument("{}: the SQL has {} parameter markers but {} values are bound (a '?' written in custom "
+                           "SQL outside quotes is a marker that nothing binds: write the value as a literal, or use "
+                           "a {{{{...}}}} placeholder)",
                            context, markers, values_.size());
   }
   binds_.assign(values_.size(), MYSQL_BIND{});

@@ -187,13 +187,9 @@ Result<std::vector<PgColumn>> DescribeResultColumns(PgConnection& connection, co
   SLUICE_ASSIGN_OR_RETURN(ResultPtr spelled, connection.Query(kFormatTypes, {"{" + oid_list + "}", "{" + typmod_list + "}"},
                                                               false, "describing the query"));
   std::vector<PgColumn> columns;
-  std::set<std::string> seen;
   for (int field = 0; field < count; ++field) {
     PgColumn column;
     column.name = PQfname(description, field);
-    if (!seen.insert(column.name).second) {
-      return InvalidArgument("the query returns two columns named '{}'; give one an alias", column.name);
-    }
     auto mapped = MapPgType(PQftype(description, field), PQfmod(description, field), *types);
     if (!mapped) return mapped.error().WithContext(fmt::format("query column {}", column.name));
     column.type = std::move(*mapped);

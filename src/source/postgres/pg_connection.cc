@@ -104,7 +104,53 @@ Result<std::shared_ptr<PgConnection>> PgConnection::Open(const config::SourceCon
   return opened;
 }
 
-PgConnection::~PgConnection() { PQfinish(conn_); }
+PgConnection::~PgConnection() {
+  if (cancel_ != nullptr) PQfreeCancel(cancel_);
+  PQfinish(conn_);
+}
+
+void PgConnection::ReaderStarted() {
+  reader_active_ = true;
+  std::lock_guard lock(cancel_mutex_);
+  if (cancel_ == nullptr) cancel_ = PQgetCancel(conn_);
+  if (interrupted_) {
+    Status cancelled = CancelLocked();
+    if (!cancelled.ok()) SLUICE_LOG_WARN("{}", cancelled.message());
+  }
+}
+
+void PgConnection::ReaderEnded() {
+  reader_active_ = false;
+  std::lock_guard lock(cancel_mutex_);
+  if (cancel_ != nullptr) PQfreeCancel(cancel_);
+  cancel_ = nullptr;
+}
+
+Status PgConnection::CancelLocked() {
+  if (cancel_ == nullptr) return Status::Ok();
+  char error[256] = {};
+  if (PQcancel(cancel_, error, sizeof(error)) == 0) {
+    return Unavailable("postgres at {}: could not cancel the running statement: {}", endpoint_, TrimmedMessage(error));
+  }
+  return Status::Ok();
+}
+
+Status PgConnection::CancelStatement() {
+  std::lock_guard lock(cancel_mutex_);
+  return CancelLocked();
+}
+
+void PgConnection::Interrupt() {
+  std::lock_guard lock(cancel_mutex_);
+  interrupted_ = true;
+  Status cancelled = CancelLocked();
+  if (!cancelled.ok()) SLUICE_LOG_WARN("{}", cancelled.message());
+}
+
+bool PgConnection::interrupted() const {
+  std::lock_guard lock(cancel_mutex_);
+  return interrupted_;
+}
 
 void PgConnection::LogNotice(void* self, const PGresult* notice) {
   const auto* connection = static_cast<const PgConnection*>(self);
@@ -152,6 +198,10 @@ Status PgConnection::ErrorFrom(const PGresult* result, std::string_view context)
   } else {
     message = TrimmedMessage(PQerrorMessage(conn_));
     if (message.empty()) message = "the server returned no result";
+  }
+  // query_canceled after Interrupt: the caller stopped the read; the server's words would read as a failure.
+  if (state != nullptr && std::string_view(state) == "57014" && interrupted()) {
+    return Cancelled("{}: interrupted (postgres at {} cancelled the statement on request)", context, endpoint_);
   }
   StatusCode code = CodeForSqlState(state ? state : "");
   if (code == StatusCode::kUnavailable) return Status(code, fmt::format("{}: postgres at {}: {}", context, endpoint_, message));

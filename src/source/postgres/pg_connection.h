@@ -15,12 +15,17 @@
 // because of crash of another server process") go to the log, never raw to
 // stderr as libpq's default processor prints them.
 // The connection is shared (std::shared_ptr) by the source and the reader
-// it has open, so a reader may outlive its source. Not thread-safe.
+// it has open, so a reader may outlive its source.
+//
+// Thread-safety: one thread at a time, except Interrupt() and
+// interrupted(), which any thread may call while another reads: they touch
+// only the cancel handle, under its own mutex.
 #pragma once
 
 #include <libpq-fe.h>
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,20 +67,42 @@ class PgConnection {
   // errors InvalidArgument; data exceptions DataError).
   Status ErrorFrom(const PGresult* result, std::string_view context) const;
 
+  // A BatchReader's statement runs from ReaderStarted() (called once it is
+  // sent) to ReaderEnded() (its results read or abandoned); other
+  // statements must wait. ReaderStarted takes the cancel handle
+  // (PQgetCancel) that CancelStatement and Interrupt use; ReaderEnded frees it.
+  void ReaderStarted();
+  void ReaderEnded();
+  bool reader_active() const { return reader_active_; }
+
+  // Asks the server to cancel the reader's statement (PQcancel); a no-op
+  // when no reader runs. Best effort: the statement may end anyway.
+  Status CancelStatement();
+  // Source::Interrupt: cancels the reader's statement, and every reader's
+  // that starts later, as it starts (the caller is stopping; this closes
+  // the gap between its last check and the next statement). The reader then
+  // fails with Cancelled, not with the server's error. Thread-safe.
+  void Interrupt();
+  bool interrupted() const;
+
   // Set while a snapshot transaction (BeginSnapshot) is open.
   bool in_snapshot = false;
-  // Set when a cancelled read aborted the snapshot transaction.
+  // Set when a failed or cancelled read aborted the snapshot transaction.
   bool snapshot_lost = false;
-  // Set while a BatchReader streams a result; other statements must wait.
-  bool reader_active = false;
 
  private:
   PgConnection(PGconn* conn, std::string endpoint) : conn_(conn), endpoint_(std::move(endpoint)) {}
   // libpq's notice receiver; `self` is the PgConnection.
   static void LogNotice(void* self, const PGresult* notice);
+  // PQcancel on the reader's handle. REQUIRES: cancel_mutex_ held.
+  Status CancelLocked();
 
   PGconn* conn_;
   std::string endpoint_;
+  bool reader_active_ = false;
+  mutable std::mutex cancel_mutex_;
+  PGcancel* cancel_ = nullptr;  // guarded by cancel_mutex_; set while a reader runs
+  bool interrupted_ = false;    // guarded by cancel_mutex_
 };
 
 }  // namespace sluice::source::postgres

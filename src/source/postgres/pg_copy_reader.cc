@@ -30,13 +30,20 @@ Result<std::unique_ptr<BatchReader>> PgCopyReader::Start(std::shared_ptr<PgConne
     return Internal("the COPY selects {} columns for a schema of {}", plan.columns.size(), schema->fields.size());
   }
   std::unique_ptr<PgCopyReader> reader(new PgCopyReader(connection, std::move(plan), std::move(schema), options));
-  ResultPtr started(PQexec(connection->get(), reader->plan_.sql.c_str()));
+  if (PQsendQuery(connection->get(), reader->plan_.sql.c_str()) == 0) {
+    reader->finished_ = true;
+    return connection->ErrorFrom(nullptr, reader->context_text_);
+  }
+  // Cancellable from here: the server may plan and run a while before the COPY starts.
+  connection->ReaderStarted();
+  ResultPtr started(PQgetResult(connection->get()));
   if (!started || PQresultStatus(started.get()) != PGRES_COPY_OUT) {
     Status error = connection->ErrorFrom(started.get(), reader->context_text_);
+    started.reset();
     reader->finished_ = true;
-    return error;
+    Status rest = FinishResults(*connection, reader->context_text_);
+    return error.ok() ? rest : error;
   }
-  connection->reader_active = true;
   return std::unique_ptr<BatchReader>(std::move(reader));
 }
 

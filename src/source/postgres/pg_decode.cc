@@ -93,7 +93,11 @@ bool DecodeNumericText(std::string_view value, const PgColumnType& column, Colum
                        DecodeContext* context) {
   auto numeric = ParseNumeric(value);
   if (!numeric) return Fail(context, numeric.error());
-  if (!numeric->SpecialName().empty()) return NotANumber(*numeric, column, context);
+  // Exact text holds NaN and ±Infinity as PostgreSQL spells them, as a double column holds its specials.
+  if (!numeric->SpecialName().empty()) {
+    out->AppendBytes(numeric->SpecialName());
+    return true;
+  }
   context->scratch.clear();
   AppendNumericText(*numeric, &context->scratch);
   if (column.type.precision == 0) {

@@ -6,6 +6,8 @@
 //   float4 / float8            IEEE 754, NaN, ±Infinity and -0 kept
 //   bool                       one byte
 //   numeric                    pg_numeric.h: exact; NaN/±Infinity are a DataError
+//                              for a decimal(p,s), p <= 38, and "NaN", "Infinity",
+//                              "-Infinity" where the column is exact text
 //   date                       int32 days since 2000-01-01
 //   timestamp, timestamptz     int64 µs since 2000-01-01 (timestamptz in UTC)
 //   time                       int64 µs since midnight

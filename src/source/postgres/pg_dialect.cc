@@ -51,6 +51,7 @@ SqlDialect PostgresDialect() {
   SqlDialect dialect;
   dialect.identifier_quote = '"';
   dialect.placeholder_style = PlaceholderStyle::kDollarNumber;
+  dialect.flavor = SqlFlavor::kPostgres;
   return dialect;
 }
 

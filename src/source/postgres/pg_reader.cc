@@ -25,6 +25,21 @@ Status ErrorAtRow(const ReadOptions& options, const Schema& schema, size_t colum
   return cause.WithContext(where);
 }
 
+namespace {
+
+// A statement that failed inside the snapshot transaction aborted it: rolled
+// back here, and EndSnapshot reports the snapshot lost.
+void EndAbortedTransaction(PgConnection& connection) {
+  if (PQtransactionStatus(connection.get()) != PQTRANS_INERROR) return;
+  PQclear(PQexec(connection.get(), "ROLLBACK"));
+  if (connection.in_snapshot) {
+    connection.in_snapshot = false;
+    connection.snapshot_lost = true;
+  }
+}
+
+}  // namespace
+
 Status FinishResults(PgConnection& connection, std::string_view context) {
   Status status;
   while (PGresult* raw = PQgetResult(connection.get())) {
@@ -34,30 +49,20 @@ Status FinishResults(PgConnection& connection, std::string_view context) {
       status = connection.ErrorFrom(raw, context);
     }
   }
-  connection.reader_active = false;
+  EndAbortedTransaction(connection);
+  connection.ReaderEnded();
   return status;
 }
 
 void AbandonResult(PgConnection& connection, bool cancel) {
   PGconn* conn = connection.get();
-  if (cancel) {
-    if (PGcancel* handle = PQgetCancel(conn)) {
-      char error[256];
-      (void)PQcancel(handle, error, sizeof(error));  // best effort: draining below ends the result either way
-      PQfreeCancel(handle);
-    }
-  }
+  // Best effort: draining below ends the result either way.
+  if (cancel) (void)connection.CancelStatement();
   char* buffer = nullptr;
   while (PQgetCopyData(conn, &buffer, 0) > 0) PQfreemem(buffer);
   while (PGresult* result = PQgetResult(conn)) PQclear(result);
-  if (PQtransactionStatus(conn) == PQTRANS_INERROR) {
-    PQclear(PQexec(conn, "ROLLBACK"));
-    if (connection.in_snapshot) {
-      connection.in_snapshot = false;
-      connection.snapshot_lost = true;
-    }
-  }
-  connection.reader_active = false;
+  EndAbortedTransaction(connection);
+  connection.ReaderEnded();
 }
 
 }  // namespace sluice::source::postgres

@@ -8,7 +8,8 @@
 // keyset chunk, which never end a snapshot) or cancelled (PQcancel, then
 // drained: unbounded results). A cancel inside the snapshot transaction
 // aborts it; it is rolled back and the source's EndSnapshot reports that
-// the snapshot was lost. Not thread-safe.
+// the snapshot was lost. A reader whose statement Source::Interrupt
+// cancelled (PgConnection::Interrupt) fails with Cancelled. Not thread-safe.
 #pragma once
 
 #include <string>
@@ -34,10 +35,13 @@ Status ErrorAtRow(const ReadOptions& options, const Schema& schema, size_t colum
                   const Status& cause);
 
 // Reads the results that follow a statement's data (its completion and
-// the end marker). The statement's error, if it failed.
+// the end marker) and ends the reader (PgConnection::ReaderEnded). The
+// statement's error, if it failed (Cancelled after an Interrupt); a failure
+// inside the snapshot transaction aborted it, so it is rolled back and the
+// snapshot reported lost.
 Status FinishResults(PgConnection& connection, std::string_view context);
 
-// Ends an unfinished result as described above; clears reader_active.
+// Ends an unfinished result as described above and ends the reader.
 void AbandonResult(PgConnection& connection, bool cancel);
 
 }  // namespace sluice::source::postgres

@@ -33,7 +33,7 @@ Result<std::unique_ptr<BatchReader>> PgRowReader::Start(std::shared_ptr<PgConnec
     reader->finished_ = true;
     return connection->ErrorFrom(nullptr, reader->context_text_);
   }
-  connection->reader_active = true;
+  connection->ReaderStarted();
   if (PQsetSingleRowMode(conn) == 0) {
     reader->finished_ = true;
     AbandonResult(*connection, /*cancel=*/true);

@@ -9,6 +9,7 @@
 #include "source/postgres/pg_copy_reader.h"
 #include "source/postgres/pg_dialect.h"
 #include "source/postgres/pg_row_reader.h"
+#include "source/result_columns.h"
 #include "source/sql_render.h"
 #include "source/text_values.h"
 
@@ -49,6 +50,7 @@ class PostgresSource final : public Source {
   Status EndSnapshot() override;
   Result<std::string> ServerVersion() override;
   Result<SourceClock> Clock() override;
+  void Interrupt() override { connection_->Interrupt(); }
 
  private:
   Status CheckIdle() const;
@@ -73,7 +75,7 @@ class PostgresSource final : public Source {
 };
 
 Status PostgresSource::CheckIdle() const {
-  if (connection_->reader_active) return Internal("a postgres reader is still open on this source");
+  if (connection_->reader_active()) return Internal("a postgres reader is still open on this source");
   return Status::Ok();
 }
 
@@ -134,7 +136,7 @@ Result<postgres::CopyPlan> PostgresSource::PlanCopy(const SelectQuery& query, co
   }
   if (schema != nullptr) SLUICE_RETURN_IF_ERROR(CheckSchemaMatches(*schema, selected, "table " + query.table));
   std::vector<std::optional<DataType>> key_types;
-  for (const std::string& key : query.key_columns) {
+  for (const std::string& key : query.BoundColumns()) {
     const PgColumn* column = table->Find(key);
     if (column == nullptr) return NotFound("table {} has no key column '{}'", query.table, key);
     key_types.emplace_back(column->type.type);
@@ -210,7 +212,9 @@ Result<SchemaPtr> PostgresSource::DescribeQuery(const SelectQuery& query) {
     return postgres::MakeSchema(selected, {});
   }
   SLUICE_ASSIGN_OR_RETURN(PreparedCustom prepared, PrepareCustom(query, /*wrap_casts=*/false));
-  return postgres::MakeSchema(prepared.columns, {});
+  SchemaPtr schema = postgres::MakeSchema(prepared.columns, {});
+  SLUICE_RETURN_IF_ERROR(CheckDistinctColumnNames(*schema, query));
+  return schema;
 }
 
 Result<std::unique_ptr<BatchReader>> PostgresSource::ReadCustom(const SelectQuery& query, SchemaPtr schema,
@@ -250,6 +254,11 @@ Result<Value> PostgresSource::MaxValue(const std::string& table, const std::stri
   std::string_view value(PQgetvalue(result.get(), 0, 0), static_cast<size_t>(PQgetlength(result.get(), 0, 0)));
   if (!postgres::DecoderFor(key->type)(value, key->type, &decoded, &decode_context)) {
     return decode_context.error.WithContext(context + ": the largest value cannot be the run's ceiling");
+  }
+  // numeric as exact text holds NaN and Infinity, which PostgreSQL sorts above every number: no cursor passes them.
+  if (decoded.type().id == TypeId::kDecimal && decoded.type().is_bytes() &&
+      (decoded.Bytes(0) == "NaN" || decoded.Bytes(0) == "Infinity")) {
+    return DataError("{}: the largest value is {}, which cannot be the run's ceiling", context, decoded.Bytes(0));
   }
   auto ceiling = ValueAt(decoded, 0);
   if (!ceiling) return ceiling.error().WithContext(context);
@@ -301,7 +310,7 @@ Status PostgresSource::BeginSnapshot() {
 Status PostgresSource::EndSnapshot() {
   if (connection_->snapshot_lost) {
     connection_->snapshot_lost = false;
-    return Unavailable("postgres at {}: the snapshot ended early because a read was cancelled; run again",
+    return Unavailable("postgres at {}: the snapshot ended early because a read was cancelled or failed; run again",
                        connection_->endpoint());
   }
   if (!connection_->in_snapshot) return Status::Ok();

@@ -108,16 +108,12 @@ Result<SchemaPtr> DescribeTable(sqlite3* db, const TableName& table) {
 
 Result<SchemaPtr> DescribeStatement(sqlite3_stmt* statement) {
   auto schema = std::make_shared<Schema>();
-  std::set<std::string> seen;
   int column_count = sqlite3_column_count(statement);
   for (int column_idx = 0; column_idx < column_count; ++column_idx) {
     Field field;
     const char* name = sqlite3_column_name(statement, column_idx);
     const char* declared = sqlite3_column_decltype(statement, column_idx);
     field.name = name != nullptr ? name : "";
-    if (!seen.insert(field.name).second) {
-      return InvalidArgument("the query returns two columns named '{}'; give one an alias", field.name);
-    }
     if (declared == nullptr) {
       field.type = DataType::Of(TypeId::kString);
     } else {

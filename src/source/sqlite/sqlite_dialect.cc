@@ -33,6 +33,7 @@ SqlDialect SqliteDialect() {
   dialect.placeholder_style = PlaceholderStyle::kQuestionMark;
   dialect.key_column = SqliteKeyExpression;
   dialect.key_parameter = ParameterExpression;
+  dialect.flavor = SqlFlavor::kSqlite;
   return dialect;
 }
 

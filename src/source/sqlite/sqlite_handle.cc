@@ -65,8 +65,8 @@ Status BindParams(sqlite3* db, sqlite3_stmt* statement, const std::vector<Value>
   int expected = sqlite3_bind_parameter_count(statement);
   if (expected != static_cast<int>(params.size())) {
     return InvalidArgument(
-        "the SQL has {} parameter markers but {} values are bound (a placeholder inside a quoted string, or a '?' "
-        "written in the SQL, does not count as one)",
+        "the SQL has {} parameter markers but {} values are bound (a '?' or ':name' written in custom SQL outside "
+        "quotes is a marker that nothing binds: write the value as a literal, or use a {{{{...}}}} placeholder)",
         expected, params.size());
   }
   text_storage->clear();

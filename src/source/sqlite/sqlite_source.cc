@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 
+#include "source/result_columns.h"
 #include "source/sql_render.h"
 #include "source/sqlite/sqlite_catalog.h"
 #include "source/sqlite/sqlite_dialect.h"
@@ -147,23 +148,25 @@ Result<SchemaPtr> SqliteSource::DescribeQuery(const SelectQuery& query) {
   SLUICE_ASSIGN_OR_RETURN(RenderedSql rendered, RenderSelect(query, dialect_, KeyTypes(query, nullptr)));
   SLUICE_ASSIGN_OR_RETURN(StatementPtr statement, sqlite::Prepare(db_.get(), rendered.sql, "describing the query"));
   if (!sqlite3_stmt_readonly(statement.get())) return InvalidArgument("describing the query: the SQL would write");
-  return sqlite::DescribeStatement(statement.get());
+  SLUICE_ASSIGN_OR_RETURN(SchemaPtr schema, sqlite::DescribeStatement(statement.get()));
+  SLUICE_RETURN_IF_ERROR(CheckDistinctColumnNames(*schema, query));
+  return schema;
 }
 
 std::vector<std::optional<DataType>> SqliteSource::KeyTypes(const SelectQuery& query, const Schema* schema) const {
-  std::vector<std::optional<DataType>> types(query.key_columns.size());
   if (query.is_custom()) return {};
+  std::vector<std::string> columns = query.BoundColumns();
+  std::vector<std::optional<DataType>> types(columns.size());
   for (size_t key_idx = 0; key_idx < types.size(); ++key_idx) {
     const Schema* source = schema;
     SchemaPtr table_schema;
-    if (source == nullptr || !source->FieldIndex(query.key_columns[key_idx])) {
+    if (source == nullptr || !source->FieldIndex(columns[key_idx])) {
       auto described = CachedTableSchema(query.table);
       if (!described) continue;  // the read reports the missing table
       table_schema = *described;
       source = table_schema.get();
     }
-    if (auto field_idx = source->FieldIndex(query.key_columns[key_idx]))
-      types[key_idx] = source->fields[*field_idx].type;
+    if (auto field_idx = source->FieldIndex(columns[key_idx])) types[key_idx] = source->fields[*field_idx].type;
   }
   return types;
 }

@@ -87,15 +87,21 @@ Result<std::unique_ptr<DuckDbTarget>> DuckDbTarget::Open(const config::TargetCon
   SLUICE_RETURN_IF_ERROR(CheckPath(connection));
   SLUICE_RETURN_IF_ERROR(CheckTempDirectory(connection));
   std::error_code error;
-  bool exists = std::filesystem::exists(connection.path, error);
+  bool stand_in = connection.path != kInMemory && !std::filesystem::exists(connection.path, error);
   std::vector<std::pair<std::string, std::string>> settings = DuckDbSettings(connection);
   Result<std::unique_ptr<duckdb::Database>> database =
-      plan_only && !exists ? duckdb::Database::Open(":memory:", false, settings)
-                           : duckdb::Database::Open(connection.path, plan_only, settings);
+      stand_in ? duckdb::Database::Open(std::string(kInMemory), false, settings)
+               : duckdb::Database::Open(connection.path, plan_only, settings);
   if (!database.has_value()) return database.error().WithContext(Where(connection));
   bool json_available = JsonAvailable(**database);
   std::string schema = connection.schema.empty() ? std::string(kDefaultSchema) : connection.schema;
-  return std::unique_ptr<DuckDbTarget>(new DuckDbTarget(std::move(*database), std::move(schema), json_available));
+  std::unique_ptr<DuckDbTarget> target(new DuckDbTarget(std::move(*database), std::move(schema), json_available));
+  if (stand_in && !plan_only) {
+    target->create_on_load_ = connection.path;
+    target->settings_ = std::move(settings);
+  }
+  target->where_ = Where(connection);
+  return target;
 }
 
 DuckDbTarget::DuckDbTarget(std::unique_ptr<duckdb::Database> database, std::string schema, bool json_available)
@@ -118,6 +124,12 @@ Result<std::vector<std::string>> DuckDbTarget::PlanDdl(const LoadRequest& reques
 }
 
 Result<LoadResult> DuckDbTarget::Load(const LoadRequest& request, store::ObjectStore& store) {
+  if (!create_on_load_.empty()) {
+    Result<std::unique_ptr<duckdb::Database>> created = duckdb::Database::Open(create_on_load_, false, settings_);
+    if (!created.has_value()) return created.error().WithContext(where_);
+    database_ = std::move(*created);
+    create_on_load_.clear();
+  }
   return duckdb::RunLoad(*database_, duckdb::TargetSettings{schema_, json_available_}, request, store);
 }
 

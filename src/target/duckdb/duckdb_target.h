@@ -1,10 +1,12 @@
 // DuckDbTarget: a DuckDB database file as the warehouse (`type: duckdb`,
 // SPEC §2), loaded in process through DuckDB's C API.
 //
-// Opening creates the database file when missing (its directory must
-// exist). The target schema (config `schema`, default "main") and the
-// ledger table are created by the first Load, inside its transaction, so
-// PlanDdl, LoadedFiles and CountRows never write.
+// The database file is created by the first Load (its directory must exist
+// when the target is opened): until then an empty in-memory database
+// stands in for it, so a run that loads nothing leaves no file behind. The
+// target schema (config `schema`, default "main") and the ledger table are
+// created by the first Load, inside its transaction, so PlanDdl,
+// LoadedFiles and CountRows never write.
 //
 // Load runs in ONE transaction: DDL (create, add columns, widen), the
 // ledger check, the data change and the ledger rows commit together; on
@@ -25,6 +27,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "config/config.h"
 #include "target/target.h"
@@ -62,6 +66,11 @@ class DuckDbTarget final : public Target {
   DuckDbTarget(std::unique_ptr<duckdb::Database> database, std::string schema, bool json_available);
 
   std::unique_ptr<duckdb::Database> database_;
+  // Set while database_ stands in for a file that does not exist yet: the
+  // file Load creates, and how messages name the target.
+  std::string create_on_load_;
+  std::vector<std::pair<std::string, std::string>> settings_;  // the bounds create_on_load_ opens with
+  std::string where_;
   const std::string schema_;
   const bool json_available_;
 };

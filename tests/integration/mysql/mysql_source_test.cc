@@ -279,6 +279,20 @@ TEST_F(MySqlSourceTest, CustomSqlBindsAParameterWithAQuoteInsteadOfPastingIt) {
   EXPECT_THAT(BatchRows(*batch), ElementsAre("3|x' OR '1'='1"));
 }
 
+TEST_F(MySqlSourceTest, CustomSqlReturningTwoColumnsOfOneNameIsRefusedNamingTheTable) {
+  client_->Exec("DROP TABLE IF EXISTS twin_ids");
+  client_->Exec("CREATE TABLE twin_ids (id INT PRIMARY KEY, other INT)");
+  auto source = Open();
+  ASSERT_NE(source, nullptr);
+  SelectQuery query;
+  query.table = "twin_ids";
+  query.custom_sql = "SELECT a.id, b.id FROM twin_ids a JOIN twin_ids b ON b.id = a.other";
+  auto schema = source->DescribeQuery(query);
+  ASSERT_FALSE(schema.has_value());
+  EXPECT_EQ(schema.error().message(),
+            "table twin_ids: the custom SQL returns two columns named 'id'; give one an alias (... AS another_name)");
+}
+
 TEST_F(MySqlSourceTest, CustomSqlThatWouldWriteIsRefused) {
   client_->Exec("DROP TABLE IF EXISTS guarded");
   client_->Exec("CREATE TABLE guarded (id INT PRIMARY KEY); INSERT INTO guarded VALUES (1)");

@@ -5,18 +5,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "mysql_client.h"
+#include "mysql_test_util.h"
 
 namespace sluice::testing {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-std::string For(std::string sql, const std::string& table) {
-  for (size_t at; (at = sql.find("{t}")) != std::string::npos;) sql.replace(at, 3, table);
-  return sql;
-}
 
 const nlohmann::json& ResultOf(const nlohmann::json& report, const std::string& table) {
   return report.at("table_results").at(table);
@@ -221,15 +219,28 @@ std::string InsertRows(const std::string& table, int first, int last, const std:
              table);
 }
 
-std::vector<std::string> SourceOf(MySqlClient& client, const std::string& table) {
-  return JoinAll(client.Rows(
-      For("SELECT id, DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f'), amount, note FROM {t} ORDER BY id", table)));
-}
-
-std::vector<std::string> TargetOf(EmbeddedProject& project, const std::string& table) {
-  return JoinAll(project.TargetRows(For(
-      "SELECT id, strftime(updated_at, '%Y-%m-%d %H:%M:%S.%f'), CAST(amount AS VARCHAR), note FROM {t} ORDER BY id",
-      table)));
+// MySQL's own quotes and comments (backticks, backslash escapes, # and "-- "
+// comments) keep text that looks like a placeholder: it reaches the server
+// as written, only the real placeholders are bound, and the rows arrive.
+TEST_F(MySqlSyncTest, CustomSqlPlaceholdersInsideLiteralsAndCommentsAreLeftAsText) {
+  client_->Exec("DROP TABLE IF EXISTS s_text");
+  client_->Exec(For(kCreate, "s_text"));
+  client_->Exec(InsertRows("s_text", 1, 300));
+  EmbeddedProject project("mysql_custom_text");
+  project.WriteConfig(
+      "  s_text:\n    cdc_strategy: custom_sql\n    cdc_timestamp_column: updated_at\n    primary_key: [id]\n"
+      "    custom_sql: |\n"
+      "      SELECT id, updated_at, amount, note FROM s_text # rows after {{last_id}}\n"
+      "      WHERE COALESCE(note, '') <> 'it\\'s {{ceiling_id}}' -- {{last_id}}\n"
+      "        AND `id` > -1 /* {{ceiling_id}} */ AND updated_at > {{last_timestamp}}\n"
+      "        AND updated_at <= {{ceiling_timestamp}}\n",
+      "batch_size: 100", "partition_strategy: table", server_.SourceYaml("mysql", "ssl: {mode: disabled}"));
+  CommandResult validated = project.Sluice({"config", "validate"});
+  EXPECT_EQ(validated.exit_code, 0) << validated.out << validated.err;
+  nlohmann::json report = project.Sync();
+  ASSERT_EQ(report.value("status", ""), "success") << report.dump(2);
+  EXPECT_EQ(ResultOf(report, "s_text").at("rows_extracted"), 300);
+  EXPECT_EQ(TargetOf(project, "s_text"), SourceOf(*client_, "s_text"));
 }
 
 TEST_F(MySqlSyncTest, EveryStrategyOverInsertsUpdatesAndTiesEndsWithTargetEqualToSource) {
@@ -367,6 +378,71 @@ TEST_F(MySqlSyncTest, IdOnlyReadsARowWhoseTransactionCommittedAfterALaterIdWasSy
   slow.Exec("COMMIT");
   project.Sync();
   EXPECT_EQ(JoinAll(project.TargetRows("SELECT count(*) FROM s_out_of_order_bare")), (std::vector<std::string>{"1001"}));
+}
+
+// ---- watermark set: ids the column can hold ----------------------------
+
+TEST_F(MySqlSyncTest, WatermarkSetRefusesAnIdTheColumnCannotHoldNamingItsTypeAndRange) {
+  for (const char* table : {"wm_big_u", "wm_big", "wm_int"}) client_->Exec(std::string("DROP TABLE IF EXISTS ") + table);
+  client_->Exec("CREATE TABLE wm_big_u (id BIGINT UNSIGNED PRIMARY KEY, note VARCHAR(10))");
+  client_->Exec("CREATE TABLE wm_big (id BIGINT PRIMARY KEY, note VARCHAR(10))");
+  client_->Exec("CREATE TABLE wm_int (id INT PRIMARY KEY, note VARCHAR(10))");
+  for (const char* table : {"wm_big_u", "wm_big", "wm_int"}) {
+    client_->Exec(std::string("INSERT INTO ") + table + " VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+  }
+  EmbeddedProject project("mysql_watermark_range");
+  project.WriteConfig(
+      "  wm_big_u: {cdc_strategy: id_only, cdc_id_column: id}\n"
+      "  wm_big: {cdc_strategy: id_only, cdc_id_column: id}\n"
+      "  wm_int: {cdc_strategy: id_only, cdc_id_column: id}\n",
+      "batch_size: 100", "partition_strategy: table", server_.SourceYaml("mysql", "ssl: {mode: disabled}"));
+  ASSERT_EQ(project.Sync().value("status", ""), "success");  // records each column's type
+
+  struct Refused {
+    const char* table;
+    const char* id;
+    const char* message;
+  };
+  for (const Refused& refused : std::vector<Refused>{
+           {"wm_big_u", "18446744073709551616",
+            "--id: table wm_big_u: id 18446744073709551616 is outside the range of cdc_id_column 'id' (decimal(20,0) "
+            "(bigint(20) unsigned): 0 to 18446744073709551615)"},
+           {"wm_big_u", "-1", "(decimal(20,0) (bigint(20) unsigned): 0 to 18446744073709551615)"},
+           {"wm_big", "9223372036854775808",
+            "--id: table wm_big: id 9223372036854775808 is outside the range of cdc_id_column 'id' (int64 (bigint(20)): "
+            "-9223372036854775808 to 9223372036854775807)"},
+           {"wm_int", "2147483648",
+            "--id: table wm_int: id 2147483648 is outside the range of cdc_id_column 'id' (int32 (int(11)): "
+            "-2147483648 to 2147483647)"},
+       }) {
+    CommandResult result =
+        project.Sluice({"watermark", "set", "-p", "test", "-t", refused.table, "--id", refused.id, "--yes"});
+    EXPECT_EQ(result.exit_code, 2) << refused.table << " " << refused.id << ": " << result.out;
+    EXPECT_THAT(result.err, HasSubstr(refused.message));
+    CommandResult get = project.Sluice({"watermark", "get", "-p", "test", "-t", refused.table});
+    EXPECT_THAT(get.out, HasSubstr("cursor:     timestamp none, id 3")) << "the refused set changed the cursor";
+  }
+
+  // The largest BIGINT UNSIGNED is a value of the column; past the table's maximum, the run says so.
+  CommandResult set = project.Sluice(
+      {"watermark", "set", "-p", "test", "-t", "wm_big_u", "--id", "18446744073709551615", "--yes"});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  CommandResult run = project.Sluice({"sync", "-p", "test", "-t", "wm_big_u"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("table wm_big_u: the cursor (id 18446744073709551615) is ahead of the source: this "
+                                 "run's ceiling, MAX(id) at its start, is 3"));
+
+  // A stored cursor past 2^64 (an older sluice took it) stops the run, saying why, instead of reading nothing.
+  std::string path = project.dir() + "/stage/test/watermarks/test/wm_big_u.json";
+  std::ifstream in(path);
+  nlohmann::json watermark = nlohmann::json::parse(in);
+  in.close();
+  watermark["cursor"]["id"] = "18446744073709551616";
+  std::ofstream(path, std::ios::trunc) << watermark.dump(2);
+  nlohmann::json report = project.Sync({"-t", "wm_big_u"}, 1);
+  EXPECT_THAT(ResultOf(report, "wm_big_u").value("error", ""),
+              HasSubstr("table wm_big_u: the watermark's cursor id 18446744073709551616 is outside the range of "
+                        "cdc_id_column 'id' (decimal(20,0) (bigint(20) unsigned): 0 to 18446744073709551615)"));
 }
 
 TEST_F(MySqlSyncTest, ConnectionsTestReportsTheServerVersion) {

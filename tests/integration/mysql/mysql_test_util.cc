@@ -107,4 +107,20 @@ Result<ColumnBatch> ReadAll(source::Source& source, const SelectQuery& query, Sc
   return all;
 }
 
+std::string For(std::string sql, const std::string& table) {
+  for (size_t at; (at = sql.find("{t}")) != std::string::npos;) sql.replace(at, 3, table);
+  return sql;
+}
+
+std::vector<std::string> SourceOf(MySqlClient& client, const std::string& table) {
+  return JoinAll(client.Rows(
+      For("SELECT id, DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f'), amount, note FROM {t} ORDER BY id", table)));
+}
+
+std::vector<std::string> TargetOf(EmbeddedProject& project, const std::string& table) {
+  return JoinAll(project.TargetRows(For(
+      "SELECT id, strftime(updated_at, '%Y-%m-%d %H:%M:%S.%f'), CAST(amount AS VARCHAR), note FROM {t} ORDER BY id",
+      table)));
+}
+
 }  // namespace sluice::testing

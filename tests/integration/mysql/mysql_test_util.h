@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "harness.h"
+#include "mysql_client.h"
 #include "source/source.h"
 #include "types/column_batch.h"
 
@@ -25,5 +27,13 @@ SelectQuery WholeTable(const std::string& table, const Schema& schema, std::vect
 Result<ColumnBatch> ReadAll(source::Source& source, const SelectQuery& query, SchemaPtr schema,
                             const source::ReadOptions& options = {}, source::ReadStats* stats = nullptr,
                             size_t chunk_rows = 1000);
+
+// `sql` with each "{t}" replaced by `table`.
+std::string For(std::string sql, const std::string& table);
+// The sync tests' orders-shaped tables (id, updated_at, amount, note), every
+// column as text in one form on both sides, ordered by id: in MariaDB, and
+// in the project's DuckDB warehouse.
+std::vector<std::string> SourceOf(MySqlClient& client, const std::string& table);
+std::vector<std::string> TargetOf(EmbeddedProject& project, const std::string& table);
 
 }  // namespace sluice::testing

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include "pg_fixture.h"
-#include "connect/open.h"
 #include "source_reading.h"
 #include "types/temporal.h"
 
@@ -13,17 +12,8 @@ namespace {
 
 using Cells = std::vector<std::string>;
 
-class PostgresSource : public ::testing::Test {
+class PostgresSource : public PostgresSourceTest {
  protected:
-  void SetUp() override {
-    server_ = PostgresServer();
-    ASSERT_FALSE(::testing::Test::HasFailure());
-    fixture_ = std::make_unique<PgFixture>(server_);
-    auto opened = source::OpenSource(server_.Connection(config::SourceType::kPostgres));
-    ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
-    source_ = std::move(*opened);
-  }
-
   // Creates `table` (id bigint key, updated_at timestamptz, note text) with `rows` rows,
   // 7 rows per second from 2025-01-01.
   void CreateEvents(const std::string& table, int rows) {
@@ -44,10 +34,6 @@ class PostgresSource : public ::testing::Test {
     for (const Cells& row : read.rows) values.push_back(row[column]);
     return values;
   }
-
-  ServerEnv server_;
-  std::unique_ptr<PgFixture> fixture_;
-  std::unique_ptr<source::Source> source_;
 };
 
 TEST_F(PostgresSource, ServerVersionNamesPostgreSql) {
@@ -213,8 +199,9 @@ TEST_F(PostgresSource, ReaderDroppedMidCopyLeavesTheConnectionUsable) {
     ASSERT_TRUE(read.status.ok()) << read.status.ToString();
     EXPECT_EQ(read.rows.size(), 10u);
   }
+  // Nothing of this test still runs on the server (other tests' sluice sessions may, in parallel).
   EXPECT_EQ(fixture_->Value("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'sluice' AND "
-                            "state <> 'idle'"),
+                            "state <> 'idle' AND query LIKE '%" + table + "%'"),
             "0");
 }
 
@@ -249,6 +236,19 @@ TEST_F(PostgresSource, AReadCancelledInsideASnapshotReportsTheLostSnapshot) {
   EXPECT_EQ(ReadAllRows(*source_, WholeTable(table, *schema), schema, {}, 50000).rows.size(), 400000u);
   EXPECT_TRUE(source_->BeginSnapshot().ok());
   EXPECT_TRUE(source_->EndSnapshot().ok());
+}
+
+TEST_F(PostgresSource, CustomSqlReturningTwoColumnsOfOneNameIsRefusedNamingTheTable) {
+  std::string table = UniqueName("twin_ids");
+  CreateEvents(table, 3);
+  SelectQuery query;
+  query.table = table;
+  query.custom_sql = "SELECT a.id, b.id FROM " + table + " a JOIN " + table + " b ON b.id = a.id";
+  auto schema = source_->DescribeQuery(query);
+  ASSERT_FALSE(schema.has_value());
+  EXPECT_EQ(schema.error().message(), "table " + table +
+                                          ": the custom SQL returns two columns named 'id'; give one an alias (... AS "
+                                          "another_name)");
 }
 
 TEST_F(PostgresSource, ReadsAreReadOnly) {

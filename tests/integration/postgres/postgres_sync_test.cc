@@ -159,6 +159,26 @@ TEST_F(PostgresSync, EveryTypeArrivesInDuckDbValueByValue) {
   ExpectTargetEqualsSource(project, table, columns);
 }
 
+// numeric without precision (and past 38 digits) arrives as its exact text,
+// so NaN and ±Infinity arrive as PostgreSQL spells them, like a double's.
+TEST_F(PostgresSync, NaNAndInfinityOfATextNumericArriveAsPostgreSqlSpellsThem) {
+  std::string table = UniqueName("sync_nan");
+  fixture_->Exec("DROP TABLE IF EXISTS " + table + "; CREATE TABLE " + table +
+                 " (id int PRIMARY KEY, any_n numeric, wide numeric(60,20), amount numeric(12,2));"
+                 "INSERT INTO " + table + " VALUES (1, 'NaN', 'NaN', 1), (2, 'Infinity', 1.5, 2), "
+                 "(3, '-Infinity', NULL, NULL), (4, -2.50, -3, 4), (5, NULL, 0, 5);");
+  EmbeddedProject project("pg_nan");
+  Configure(project, "  " + table + ": {cdc_strategy: id_only, cdc_id_column: id}\n");
+  nlohmann::json report = project.Sync();
+  ASSERT_EQ(report.value("status", ""), "success") << report.dump(2);
+  EXPECT_EQ(ResultOf(report, table).at("rows_loaded"), 5);
+  ExpectTargetEqualsSource(project, table,
+                           {{"id::text", "CAST(id AS VARCHAR)"}, {"any_n::text", "any_n"}, {"wide::text", "wide"},
+                            {"amount::text", "CAST(amount AS VARCHAR)"}});
+  EXPECT_EQ(JoinAll(project.TargetRows("SELECT typeof(any_n), typeof(wide) FROM " + table + " LIMIT 1")),
+            (std::vector<std::string>{"VARCHAR|VARCHAR"}));
+}
+
 TEST_F(PostgresSync, HybridOverInsertsUpdatesAndTiesEndsWithTargetEqualToSource) {
   std::string table = UniqueName("sync_hybrid");
   fixture_->Exec(For(kCreateOrders, table) + InsertOrders(table, 1, 3000));
@@ -241,6 +261,27 @@ TEST_F(PostgresSync, CustomSqlWithBoundCursorsEndsWithTargetEqualToSource) {
                  InsertOrders(table, 1201, 1300, "2025-05-01"));
   nlohmann::json second = project.Sync();
   EXPECT_EQ(ResultOf(second, table).at("rows_extracted"), 39 + 100);
+  ExpectTargetEqualsSource(project, table);
+}
+
+// PostgreSQL's own quotes and comments (dollar quotes, E'' strings, nested
+// block comments) keep text that looks like a placeholder: it reaches the
+// server as written, only the real placeholders are bound, and the rows arrive.
+TEST_F(PostgresSync, CustomSqlPlaceholdersInsideLiteralsAndCommentsAreLeftAsText) {
+  std::string table = UniqueName("sync_custom_text");
+  fixture_->Exec(For(kCreateOrders, table) + InsertOrders(table, 1, 300));
+  EmbeddedProject project("pg_custom_text");
+  Configure(project, "  " + table + ":\n    cdc_strategy: custom_sql\n    cdc_timestamp_column: updated_at\n"
+                     "    primary_key: [id]\n    custom_sql: |\n      SELECT id, updated_at, amount, note FROM " + table +
+                     " -- rows after {{last_id}}\n"
+                     "      WHERE coalesce(note, '') <> $q$ {{ceiling_id}} $q$ AND coalesce(note, '') <> E'\\' {{last_id}}'\n"
+                     "        /* outer /* {{ceiling_id}} */ {{last_id}} */ AND updated_at > {{last_timestamp}}\n"
+                     "        AND updated_at <= {{ceiling_timestamp}}\n");
+  CommandResult validated = project.Sluice({"config", "validate"});
+  EXPECT_EQ(validated.exit_code, 0) << validated.out << validated.err;
+  nlohmann::json report = project.Sync();
+  ASSERT_EQ(report.value("status", ""), "success") << report.dump(2);
+  EXPECT_EQ(ResultOf(report, table).at("rows_extracted"), 300);
   ExpectTargetEqualsSource(project, table);
 }
 

@@ -1,11 +1,23 @@
 #include "source_reading.h"
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "connect/open.h"
 
 #include "types/decimal.h"
 #include "types/temporal.h"
 
 namespace sluice::testing {
+
+std::unique_ptr<source::Source> OpenTestPostgresSource(const ServerEnv& server) {
+  auto opened = source::OpenSource(server.Connection(config::SourceType::kPostgres));
+  if (!opened.has_value()) {
+    ADD_FAILURE() << opened.error().ToString();
+    return nullptr;
+  }
+  return std::move(*opened);
+}
 
 std::string CellText(const ColumnVector& column, size_t row) {
   if (column.IsNull(row)) return "NULL";

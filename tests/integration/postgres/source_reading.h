@@ -5,9 +5,36 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "harness.h"
+#include "pg_fixture.h"
 #include "source/source.h"
 
 namespace sluice::testing {
+
+// The PostgreSQL source of the private test server, opened through
+// sluice's own connect library; nullptr (and a test failure) when it cannot be.
+std::unique_ptr<source::Source> OpenTestPostgresSource(const ServerEnv& server);
+
+// A test of the PostgreSQL source: the private server, a libpq fixture to
+// make tables with, and the source, opened for each test.
+class PostgresSourceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = PostgresServer();
+    ASSERT_FALSE(::testing::Test::HasFailure());
+    fixture_ = std::make_unique<PgFixture>(server_);
+    source_ = OpenTestPostgresSource(server_);
+    ASSERT_NE(source_, nullptr);
+  }
+
+  ServerEnv server_;
+  std::unique_ptr<PgFixture> fixture_;
+  std::unique_ptr<source::Source> source_;
+};
 
 // A cell as text: integers and exact decimals as digits, floats as fmt
 // prints them ("nan", "-inf", "-0", "3.4028235e+38"), booleans true/false,

@@ -50,7 +50,10 @@ bool FakeTable::Matches(const FakeRow& row, const SelectQuery& query) const {
     }
     if (order < 0 || (order == 0 && !query.lower_inclusive)) return false;
   }
-  if (query.upper && query.upper.value() < Get(row, query.key_columns[0])) return false;
+  if (query.upper) {
+    Value bounded = Get(row, query.upper_column.empty() ? query.key_columns[0] : query.upper_column);
+    if (bounded.is_null() || query.upper.value() < bounded) return false;
+  }
   if (query.equal_to && !(Get(row, query.key_columns[0]) == *query.equal_to)) return false;
   return true;
 }

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <set>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "fake_table.h"
@@ -198,7 +200,9 @@ TEST(TimestampOnlyStrategy, LookbackRereadsTheWindowButTheCursorNeverMovesBack) 
 TEST(HybridStrategy, KeysetOnTimestampAndIdReadsTiesOnce) {
   FakeTable table;
   for (int64_t id = 1; id <= 100; ++id) table.Insert({Seconds(id / 10), id, 0});
-  RunResult run = RunSync(table, Spec(table, CdcStrategy::kHybrid, 7), {});
+  TableSpec spec = Spec(table, CdcStrategy::kHybrid, 7);
+  spec.first_copy_in_key_order = false;  // the keyset itself, as later runs read
+  RunResult run = RunSync(table, spec, {});
   EXPECT_EQ(run.ids, Range(1, 100));
   EXPECT_EQ(run.cursor.timestamp_micros, Seconds(10));
   EXPECT_EQ(run.cursor.id, Value::Int64(100));
@@ -283,12 +287,213 @@ TEST(HybridStrategy, LimitSmallerThanTheLookbackWindowStillMakesProgress) {
   FakeTable table;
   for (int64_t id = 1; id <= 100; ++id) table.Insert({Seconds(id), id, 0});
   TableSpec spec = Spec(table, CdcStrategy::kHybrid, 5);
+  spec.first_copy_in_key_order = false;  // the keyset's own lookback re-read
   RunResult first = RunSync(table, spec, {}, 50);
   spec.lookback_seconds = 40;  // 40 rows behind the cursor are re-read every run
   Cursor cursor = first.cursor;
   for (int run = 0; run < 10 && cursor.id != Value::Int64(100); ++run) cursor = RunSync(table, spec, cursor, 10).cursor;
   EXPECT_EQ(cursor.id, Value::Int64(100));
 }
+
+// First copy in primary-key order (hybrid and timestamp_only, no cursor yet).
+
+// Rows whose timestamps run against their ids: a cursor-order read would
+// visit them backwards through the primary key.
+FakeTable ShuffledTable(int64_t rows) {
+  FakeTable table;
+  for (int64_t id = 1; id <= rows; ++id) table.Insert({Seconds((rows - id) % 17 + 1), id, 0});
+  return table;
+}
+
+class FirstCopyTest : public ::testing::TestWithParam<CdcStrategy> {
+ protected:
+  // The cursor a finished copy hands over: the largest (timestamp, id)
+  // copied for hybrid, the largest timestamp for timestamp_only.
+  Cursor HandedOver(int64_t max_micros, int64_t max_id_at_max) const {
+    Cursor cursor{.timestamp_micros = max_micros};
+    if (GetParam() == CdcStrategy::kHybrid) cursor.id = Value::Int64(max_id_at_max);
+    return cursor;
+  }
+};
+
+TEST_P(FirstCopyTest, AFirstRunCopiesInPrimaryKeyOrderInOneQueryThenHandsOverAtTheCeiling) {
+  FakeTable table = ShuffledTable(100);
+  TableSpec spec = Spec(table, GetParam(), 7);
+  RunResult first = RunSync(table, spec, {});
+  EXPECT_EQ(first.ids, Range(1, 100));  // key order, not timestamp order
+  EXPECT_EQ(first.queries, 1);
+  EXPECT_EQ(first.cursor, HandedOver(Seconds(17), 84));  // the largest id stamped 17 s: (100 - 84) % 17 + 1
+  EXPECT_TRUE(RunSync(table, spec, first.cursor).ids.empty());
+  table.Update(40, Seconds(18));
+  table.Insert({Seconds(18), 101, 0});
+  EXPECT_EQ(Sorted(RunSync(table, spec, first.cursor).ids), (std::vector<int64_t>{40, 101}));
+}
+
+TEST_P(FirstCopyTest, TheCopyHandsOverWhereItsRowsEndNotAtACeilingAboveThem) {
+  FakeTable table;
+  for (int64_t id = 1; id <= 10; ++id) table.Insert({Seconds(id), id, 0});
+  TableSpec spec = Spec(table, GetParam(), 4);
+  // A ceiling above every row (capped below the clock, with a row stamped in the future held back).
+  Ceiling ceiling{.timestamp = Value::Timestamp(Seconds(100))};
+  Result<ChunkPlanner> planner = ChunkPlanner::Create(spec, Cursor(), ceiling);
+  ASSERT_TRUE(planner.has_value()) << planner.status().ToString();
+  while (auto query = planner->NextQuery()) {
+    for (const ColumnBatch& batch : table.Execute(*query, planner->MaxRowsPerBatch())) {
+      ASSERT_TRUE(planner->AcceptBatch(batch).has_value());
+    }
+    planner->FinishQuery();
+  }
+  EXPECT_EQ(planner->cursor(), HandedOver(Seconds(10), 10));
+  // A writer whose clock is behind stamps a row between the last row and that ceiling: it is read.
+  table.Update(3, Seconds(50));
+  EXPECT_EQ(RunSync(table, spec, planner->cursor()).ids, std::vector<int64_t>{3});
+}
+
+TEST_P(FirstCopyTest, RowsChangedWhileTheCopyRunsAreReadByTheNextRun) {
+  FakeTable table = ShuffledTable(60);
+  TableSpec spec = Spec(table, GetParam(), 5);
+  RunResult first = RunSync(table, spec, {}, std::nullopt, [&] {
+    table.Update(3, Seconds(30));       // moved past the ceiling before the copy reached it
+    table.Insert({Seconds(30), 61, 0});
+  });
+  std::vector<int64_t> expected = Range(1, 60);
+  expected.erase(expected.begin() + 2);
+  EXPECT_EQ(first.ids, expected);
+  EXPECT_EQ(Sorted(RunSync(table, spec, first.cursor).ids), (std::vector<int64_t>{3, 61}));
+}
+
+TEST_P(FirstCopyTest, EveryBatchIsASafePointWhoseCursorIsTheCopysProgress) {
+  FakeTable table = ShuffledTable(20);
+  TableSpec spec = Spec(table, GetParam(), 6);
+  Ceiling ceiling{.timestamp = table.Max("updated_at")};
+  Result<ChunkPlanner> planner = ChunkPlanner::Create(spec, Cursor(), ceiling);
+  ASSERT_TRUE(planner.has_value()) << planner.status().ToString();
+  EXPECT_TRUE(planner->CopiesInKeyOrder());
+  EXPECT_TRUE(planner->EveryBatchIsASafePoint());
+  std::optional<SelectQuery> query = planner->NextQuery();
+  ASSERT_TRUE(query.has_value());
+  EXPECT_EQ(query->key_columns, std::vector<std::string>{"id"});
+  EXPECT_EQ(query->upper_column, "updated_at");
+  EXPECT_FALSE(query->limit.has_value());
+  std::vector<Value> afters;
+  for (const ColumnBatch& batch : table.Execute(*query, planner->MaxRowsPerBatch())) {
+    ASSERT_TRUE(planner->AcceptBatch(batch).has_value());
+    ASSERT_TRUE(planner->cursor().copy.has_value());
+    EXPECT_EQ(planner->cursor().copy->ceiling_micros, Seconds(17));
+    afters.push_back(planner->cursor().copy->after.at(0));
+  }
+  EXPECT_EQ(afters, (std::vector<Value>{Value::Int64(6), Value::Int64(12), Value::Int64(18), Value::Int64(20)}));
+  planner->FinishQuery();
+  EXPECT_EQ(planner->cursor(), HandedOver(Seconds(17), 4));
+}
+
+TEST_P(FirstCopyTest, AnInterruptedCopyResumesAfterItsLastKeyUnderItsOwnCeilingThenReadsOnToTheRunsCeiling) {
+  FakeTable table = ShuffledTable(50);  // updated_at = (50 - id) % 17 + 1 seconds
+  auto stamp = [](int64_t id) { return (50 - id) % 17 + 1; };
+  TableSpec spec = Spec(table, GetParam(), 8);
+  // Where an earlier run stopped, with the ceiling it read then (Seconds(10)).
+  Cursor stopped{.copy = CopyProgress{.after = {Value::Int64(30)}, .ceiling_micros = Seconds(10)}};
+  table.Insert({Seconds(5), 51, 0});  // committed since; past the copy's key, inside its ceiling
+  RunResult resumed = RunSync(table, spec, stopped);
+  std::vector<int64_t> copied;
+  for (int64_t id = 31; id <= 50; ++id) {
+    if (stamp(id) <= 10) copied.push_back(id);
+  }
+  copied.push_back(51);
+  ASSERT_GE(resumed.ids.size(), copied.size());
+  EXPECT_EQ(std::vector<int64_t>(resumed.ids.begin(), resumed.ids.begin() + copied.size()), copied);
+  // Then, in cursor order, everything above the copy's ceiling up to this run's (Seconds(17)).
+  std::vector<int64_t> later(resumed.ids.begin() + copied.size(), resumed.ids.end());
+  std::vector<int64_t> expected_later;
+  for (int64_t id = 1; id <= 50; ++id) {
+    if (stamp(id) > 10) expected_later.push_back(id);
+  }
+  EXPECT_EQ(Sorted(later), expected_later);
+  for (size_t idx = 1; idx < later.size(); ++idx) EXPECT_LE(stamp(later[idx - 1]), stamp(later[idx]));
+  EXPECT_EQ(resumed.cursor.timestamp_micros, Seconds(17));
+  EXPECT_FALSE(resumed.cursor.copy.has_value());
+  EXPECT_TRUE(RunSync(table, spec, resumed.cursor).ids.empty());
+  std::vector<int64_t> all;  // what the stopped run copied: keys up to 30 within its ceiling
+  for (int64_t id = 1; id <= 30; ++id) {
+    if (stamp(id) <= 10) all.push_back(id);
+  }
+  all.insert(all.end(), resumed.ids.begin(), resumed.ids.end());
+  std::set<int64_t> distinct(all.begin(), all.end());
+  EXPECT_EQ(std::vector<int64_t>(distinct.begin(), distinct.end()), Range(1, 51));
+}
+
+TEST_P(FirstCopyTest, AResumedCopyRereadsTheLookbackWindowBehindItsCeilingForCommitsItsFirstRunMissed) {
+  FakeTable table;
+  for (int64_t id = 1; id <= 40; ++id) table.Insert({Seconds(id * 10), id, 0});  // 10 s apart, up to 400 s
+  TableSpec spec = Spec(table, GetParam(), 100);
+  spec.lookback_seconds = 60;
+  // The first run copied keys up to 20 under a ceiling of 300 s, then stopped;
+  // id 5 committed late (stamped 280 s, inside the lookback), after the copy had passed it.
+  table.Insert({Seconds(280), 5, 0});
+  Cursor stopped{.copy = CopyProgress{.after = {Value::Int64(20)}, .ceiling_micros = Seconds(300),
+                                      .started_micros = Seconds(300)}};
+  RunResult resumed = RunSync(table, spec, stopped);
+  std::vector<int64_t> ids = Sorted(resumed.ids);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), 5), 1) << "the late commit behind the copy is read";
+  std::vector<int64_t> expected = Range(21, 40);                     // the rest of the copy, then later rows
+  for (int64_t id : {5, 24, 25, 26, 27, 28, 29, 30}) expected.push_back(id);  // ts in [240 s, 300 s], again
+  EXPECT_EQ(ids, Sorted(expected));
+  EXPECT_EQ(resumed.cursor.timestamp_micros, Seconds(400));
+  // Without a lookback, or when the copy began long after its rows were written, there is nothing to re-read.
+  spec.lookback_seconds = 0;
+  EXPECT_EQ(Sorted(RunSync(table, spec, stopped).ids), Range(21, 40));
+  spec.lookback_seconds = 60;
+  stopped.copy->started_micros = Seconds(361);
+  EXPECT_EQ(Sorted(RunSync(table, spec, stopped).ids), Range(21, 40));
+}
+
+TEST_P(FirstCopyTest, LimitedRunsOfACopyAddUpToTheWholeTable) {
+  FakeTable table = ShuffledTable(200);
+  TableSpec spec = Spec(table, GetParam(), 16);
+  Cursor cursor;
+  std::vector<int64_t> all;
+  for (int run = 0; run < 20; ++run) {
+    RunResult result = RunSync(table, spec, cursor, 37);
+    if (result.ids.empty()) break;
+    EXPECT_LE(result.ids.size(), 37u);
+    all.insert(all.end(), result.ids.begin(), result.ids.end());
+    cursor = result.cursor;
+    if (run == 0) table.Insert({Seconds(100), 201, 0});  // after the copy's ceiling: read once it hands over
+  }
+  EXPECT_EQ(Sorted(all), Range(1, 201));
+  EXPECT_EQ(cursor.timestamp_micros, Seconds(100));
+}
+
+TEST_P(FirstCopyTest, WithoutAUsablePrimaryKeyTheFirstRunReadsInCursorOrder) {
+  FakeTable table = ShuffledTable(30);
+  TableSpec spec = Spec(table, GetParam(), 100);
+  auto keyless = std::make_shared<Schema>(*table.schema());
+  keyless->primary_key.clear();
+  spec.schema = keyless;
+  RunResult run = RunSync(table, spec, {});
+  EXPECT_NE(run.ids, Range(1, 30));
+  EXPECT_EQ(Sorted(run.ids), Range(1, 30));
+  EXPECT_TRUE(run.cursor.timestamp_micros.has_value());
+  EXPECT_FALSE(run.cursor.copy.has_value());
+  // A copy that cannot resume (the key changed under it) starts over, with a warning.
+  Cursor stopped{.copy = CopyProgress{.after = {Value::Int64(10)}, .ceiling_micros = Seconds(10)}};
+  Result<ChunkPlanner> planner = ChunkPlanner::Create(spec, stopped, Ceiling{.timestamp = table.Max("updated_at")});
+  ASSERT_TRUE(planner.has_value()) << planner.status().ToString();
+  EXPECT_FALSE(planner->CopiesInKeyOrder());
+  ASSERT_EQ(planner->warnings().size(), 1u);
+  EXPECT_THAT(planner->warnings()[0], ::testing::HasSubstr("cannot resume"));
+  EXPECT_EQ(Sorted(RunSync(table, spec, stopped).ids), Range(1, 30));
+}
+
+TEST_P(FirstCopyTest, AnEmptyTableCopiesNothingAndKeepsTheCursorEmpty) {
+  FakeTable table;
+  RunResult run = RunSync(table, Spec(table, GetParam(), 10), {});
+  EXPECT_EQ(run.queries, 0);
+  EXPECT_TRUE(run.cursor.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Strategies, FirstCopyTest,
+                         ::testing::Values(CdcStrategy::kTimestampOnly, CdcStrategy::kHybrid));
 
 TEST(FullSyncStrategy, ReadsTheWholeTableInOneStreamingQueryIgnoringAnyCursor) {
   FakeTable table;
@@ -377,14 +582,21 @@ TEST(CustomSqlStrategy, TheCursorNeverMovesBack) {
   EXPECT_EQ(planner->cursor().timestamp_micros, Seconds(1000));
 }
 
-TEST(CustomSqlStrategy, PlaceholderWithoutItsColumnIsAnError) {
+// A placeholder is bound only from a configured cursor column; a query
+// using one without it (configuration validation refuses such a config)
+// fails to render, naming it, instead of reading with a stand-in value.
+TEST(CustomSqlStrategy, OnlyPlaceholdersOfConfiguredColumnsAreBound) {
   FakeTable table;
   TableSpec spec = Spec(table, CdcStrategy::kCustomSql, 10);
+  spec.timestamp_column = "updated_at";
   spec.custom_sql = "SELECT * FROM t WHERE id > {{last_id}}";
-  auto planner = ChunkPlanner::Create(spec, {}, {});
-  ASSERT_FALSE(planner.has_value());
-  EXPECT_NE(planner.error().message().find("{{last_id}} but cdc_id_column is not set"), std::string::npos)
-      << planner.error().message();
+  auto planner = ChunkPlanner::Create(spec, {}, Ceiling{Value::Timestamp(Seconds(2000)), Value::Int64(77), {}});
+  ASSERT_TRUE(planner.has_value()) << planner.status().ToString();
+  std::optional<SelectQuery> query = planner->NextQuery();
+  ASSERT_TRUE(query.has_value());
+  std::vector<std::string> bound;
+  for (const auto& [name, value] : query->parameters) bound.push_back(name);
+  EXPECT_EQ(bound, (std::vector<std::string>{"ceiling_timestamp", "last_timestamp"}));
 }
 
 TEST(TableSpecTest, CursorColumnsMustExistAndHaveUsableTypes) {

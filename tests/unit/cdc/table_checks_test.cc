@@ -166,7 +166,7 @@ TEST(CursorCheck, AnIdIsComparedAsItsColumnCompares) {
   Result<TableSpec> spec = MakeTableSpec(Table(CdcStrategy::kIdOnly), Orders());
   ASSERT_TRUE(spec.has_value());
   EXPECT_EQ(*IdForColumn(*spec, Value::Text("42")), Value::Int64(42));
-  EXPECT_EQ(*IdForColumn(*spec, Value::Text("18446744073709551615")), Value::UInt64(18446744073709551615ULL));
+  EXPECT_EQ(*IdForColumn(*spec, Value::Text("9223372036854775807")), Value::Int64(9223372036854775807LL));
   EXPECT_EQ(*IdForColumn(*spec, Value::Int64(-3)), Value::Int64(-3));
   EXPECT_FALSE(IdForColumn(*spec, Value::Text("4.5")).has_value());
   EXPECT_FALSE(IdForColumn(*spec, Value::Text("99999999999999999999999")).has_value());
@@ -178,6 +178,90 @@ TEST(CursorCheck, AnIdIsComparedAsItsColumnCompares) {
   ASSERT_TRUE(text_spec.has_value());
   EXPECT_EQ(*IdForColumn(*text_spec, Value::Int64(7)), Value::Text("7"));
   EXPECT_EQ(*IdForColumn(*text_spec, Value::Text("abc")), Value::Text("abc"));
+}
+
+// An id column of `type`, spelled `source_type` by its source.
+Result<TableSpec> IdColumnSpec(DataType type, std::string source_type) {
+  Field id{"id", type, false, std::move(source_type), 0};
+  return MakeTableSpec(Table(CdcStrategy::kIdOnly), MakeSchema({id}));
+}
+
+TEST(CursorCheck, AnIdOutsideTheColumnsRangeIsRefusedNamingTheColumnItsTypeAndTheRange) {
+  struct Case {
+    DataType type;
+    std::string source_type;
+    std::string id;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {DataType::Of(TypeId::kInt64), "bigint", "9223372036854775808",
+       "id 9223372036854775808 is outside the range of cdc_id_column 'id' (int64 (bigint): -9223372036854775808 to "
+       "9223372036854775807)"},
+      {DataType::Of(TypeId::kInt64), "bigint", "-9223372036854775809", "(int64 (bigint): -9223372036854775808 to"},
+      {DataType::Of(TypeId::kInt32), "int(11)", "2147483648",
+       "id 2147483648 is outside the range of cdc_id_column 'id' (int32 (int(11)): -2147483648 to 2147483647)"},
+      {DataType::Of(TypeId::kInt16), "smallint", "-32769", "(int16 (smallint): -32768 to 32767)"},
+      {DataType::Decimal(20, 0), "bigint(20) unsigned", "18446744073709551616",
+       "id 18446744073709551616 is outside the range of cdc_id_column 'id' (decimal(20,0) (bigint(20) unsigned): 0 "
+       "to 18446744073709551615)"},
+      {DataType::Decimal(20, 0), "bigint unsigned", "-1",
+       "(decimal(20,0) (bigint unsigned): 0 to 18446744073709551615)"},
+      {DataType::Of(TypeId::kInt64), "int(10) unsigned", "-5", "(int64 (int(10) unsigned): 0 to 9223372036854775807)"},
+      {DataType::Decimal(25, 0), "numeric(25,0)", "10000000000000000000000000",
+       "(decimal(25,0) (numeric(25,0)): -9999999999999999999999999 to 9999999999999999999999999)"},
+  };
+  for (const Case& test : cases) {
+    Result<TableSpec> spec = IdColumnSpec(test.type, test.source_type);
+    ASSERT_TRUE(spec.has_value()) << spec.error().ToString();
+    Result<Value> id = IdForColumn(*spec, Value::Text(test.id));
+    ASSERT_FALSE(id.has_value()) << test.source_type << " took " << test.id;
+    EXPECT_EQ(id.error().code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(id.error().message(), HasSubstr(test.message));
+  }
+  // The ends of each range are values of the column.
+  EXPECT_EQ(
+      *IdForColumn(*IdColumnSpec(DataType::Decimal(20, 0), "bigint(20) unsigned"), Value::Text("18446744073709551615")),
+      Value::UInt64(18446744073709551615ULL));
+  EXPECT_EQ(*IdForColumn(*IdColumnSpec(DataType::Of(TypeId::kInt32), "int"), Value::Text("-2147483648")),
+            Value::Int64(-2147483648LL));
+  EXPECT_EQ(*IdForColumn(*IdColumnSpec(DataType::Decimal(25, 0), "numeric(25,0)"),
+                         Value::Text("0009999999999999999999999999")),
+            Value::Text("0009999999999999999999999999"));
+  // PostgreSQL's unconstrained numeric holds any whole number.
+  EXPECT_TRUE(
+      IdForColumn(*IdColumnSpec(DataType::Decimal(0, 0), "numeric"), Value::Text(std::string(60, '9'))).has_value());
+  // A stored cursor the column cannot hold stops the run before it reads, as `watermark set` refuses it.
+  Cursor cursor;
+  cursor.id = Value::UInt64(9223372036854775808ULL);
+  Result<ChunkPlanner> planner = ChunkPlanner::Create(*IdColumnSpec(DataType::Of(TypeId::kInt64), "bigint"), cursor,
+                                                      Ceiling{Value(), Value::Int64(100), std::nullopt});
+  ASSERT_FALSE(planner.has_value());
+  EXPECT_THAT(planner.error().message(), HasSubstr("table shop.orders: the watermark's cursor id "
+                                                   "9223372036854775808 is outside the range of cdc_id_column 'id'"));
+}
+
+TEST(CursorCheck, AWholeNumberCursorAheadOfTheSourceIsWarnedWhateverItsSize) {
+  // PostgreSQL numeric(30,0): ids past 64 bits are held as their digits; they compare by value.
+  Result<TableSpec> spec = IdColumnSpec(DataType::Decimal(30, 0), "numeric(30,0)");
+  ASSERT_TRUE(spec.has_value()) << spec.error().ToString();
+  Cursor cursor;
+  cursor.id = Value::Text("100000000000000000000000");
+  std::vector<std::string> warnings =
+      CursorAheadWarnings(*spec, cursor, Ceiling{Value(), Value::Int64(20), std::nullopt});
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_THAT(warnings[0], HasSubstr("the cursor (id 100000000000000000000000) is ahead of the source: this run's "
+                                     "ceiling, MAX(id) at its start, is 20"));
+  // Digits compare by value, not as text ("9..." sorts after "1..." as text).
+  cursor.id = Value::Text("99999999999999999999");
+  EXPECT_THAT(CursorAheadWarnings(*spec, cursor, Ceiling{Value(), Value::Text("100000000000000000000"), std::nullopt}),
+              IsEmpty());
+  EXPECT_THAT(CursorAheadWarnings(*spec, cursor, Ceiling{Value(), Value::Text("9999999999999999999"), std::nullopt}),
+              ::testing::SizeIs(1));
+  // MySQL's BIGINT UNSIGNED: a cursor at its maximum, past the table's.
+  Result<TableSpec> unsigned_spec = IdColumnSpec(DataType::Decimal(20, 0), "bigint(20) unsigned");
+  cursor.id = Value::UInt64(18446744073709551615ULL);
+  EXPECT_THAT(CursorAheadWarnings(*unsigned_spec, cursor, Ceiling{Value(), Value::Int64(3), std::nullopt}),
+              ::testing::SizeIs(1));
 }
 
 TEST(CursorCheck, ACursorAheadOfTheSourceIsWarnedWithWhatToDo) {

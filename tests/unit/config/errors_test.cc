@@ -449,6 +449,20 @@ tables:
                                             "target_name: to another name, e.g. loaded_files)"));
 }
 
+// The table's name is a segment of its store keys (watermarks/<pipeline>/<table>.json, ...).
+TEST_F(ConfigErrorTest, ATableKeyWithASlashIsRefusedNamingIt) {
+  std::string file = File("pipelines/p.yml");
+  EXPECT_THAT(PipelineErrors(R"(pipeline: {name: p, source: app_db, target: warehouse, store: stage}
+tables:
+  shop/orders: {cdc_strategy: full_sync}
+  shop.customers: {cdc_strategy: full_sync}
+)"),
+              ::testing::ElementsAre(file + ":3: tables.shop/orders: the table name 'shop/orders' contains '/', "
+                                            "which cannot be part of the store keys the name becomes (its watermark, "
+                                            "lease and staged files); write a schema-qualified name with '.', e.g. "
+                                            "shop.orders"));
+}
+
 TEST_F(ConfigErrorTest, EachStrategyNeedsItsColumns) {
   std::vector<std::string> lines =
       PipelineErrors(R"(pipeline: {name: p, source: app_db, target: warehouse, store: stage}
@@ -506,6 +520,48 @@ tables:
                  "use {{last_timestamp}}, {{last_id}}, {{ceiling_timestamp}} or {{ceiling_id}})",
           file + ":9: tables.no_id.cdc_id_column: missing (the query uses an id placeholder: set cdc_id_column: to "
                  "the result column the cursor follows, e.g. id)"));
+}
+
+// A {{...}} inside a string literal or a comment is the query's own text,
+// as the pipeline's source reads it (SQLite here, where # starts no
+// comment): it is neither a placeholder nor an unknown one, and needs no
+// cursor column; a query with none outside says where they are.
+TEST_F(ConfigErrorTest, CustomSqlPlaceholdersInsideLiteralsAndCommentsAreText) {
+  std::vector<std::string> lines =
+      PipelineErrors(R"(pipeline: {name: p, source: app_db, target: warehouse, store: stage}
+tables:
+  quoted: {cdc_strategy: custom_sql, custom_sql: "SELECT * FROM q WHERE note <> '{{last_id}}' -- {{ceiling_id}}"}
+  text_beside:
+    cdc_strategy: custom_sql
+    cdc_id_column: id
+    custom_sql: "SELECT * FROM c /* {{last_timestamp}} */ WHERE id > {{last_id}} AND note <> '{{ last_ts }}'"
+  hash: {cdc_strategy: custom_sql, custom_sql: "SELECT * FROM h # {{last_id}}"}
+)");
+  std::string file = File("pipelines/p.yml");
+  EXPECT_THAT(lines, ::testing::ElementsAre(
+                         ::testing::AllOf(HasSubstr(file + ":3: tables.quoted.custom_sql: has no placeholder (put"),
+                                          HasSubstr("full_sync); {{last_id}}, {{ceiling_id}} stand inside a quoted "
+                                                    "string or a comment, where the database reads them as text: "
+                                                    "write them without quotes (sluice binds the value)")),
+                         HasSubstr(file + ":8: tables.hash.cdc_id_column: missing (the query uses an id placeholder")));
+}
+
+// MySQL reads # as a comment, so there the same query has no placeholder.
+TEST_F(ConfigErrorTest, CustomSqlIsReadAsTheSourceDatabaseReadsIt) {
+  project_.Write("connections.yml", R"(connections:
+  sources:
+    app_db: {type: mysql, host: localhost, username: u, database: d}
+  targets:
+    warehouse: {type: duckdb, path: ./warehouse.duckdb}
+stores:
+  stage: {type: local, path: ./stage}
+)");
+  std::vector<std::string> lines =
+      PipelineErrors(R"(pipeline: {name: p, source: app_db, target: warehouse, store: stage}
+tables:
+  hash: {cdc_strategy: custom_sql, custom_sql: "SELECT * FROM h # {{last_id}}"}
+)");
+  EXPECT_THAT(lines, ::testing::ElementsAre(HasSubstr(":3: tables.hash.custom_sql: has no placeholder")));
 }
 
 TEST_F(ConfigErrorTest, MissingEnvironmentVariableNamesItTheFileLineAndKey) {

@@ -204,8 +204,24 @@ TEST(RenderSelect, CustomParameterValuesAreNeverPastedIntoTheSql) {
   EXPECT_EQ(rendered.params, std::vector<Value>{Value::Text("x'; DROP TABLE t; --")});
 }
 
-TEST(RenderSelect, CustomPlaceholderInsideAStringLiteralIsStillAPlaceholder) {
-  EXPECT_EQ(MustRender(Custom("SELECT '{{last_id}}'"), DoubleQuotes()).sql, "SELECT '?'");
+// A {{...}} inside a literal or a comment is the query's own text, sent as
+// it is: replacing it would leave a marker the database does not count.
+TEST(RenderSelect, CustomPlaceholdersInsideLiteralsAndCommentsAreLeftAsText) {
+  const std::string sql =
+      "SELECT '{{last_id}}' AS note, \"{{evil}}\" -- {{last_id}}\nFROM t /* {{evil}} */ WHERE id > {{last_id}}";
+  RenderedSql rendered = MustRender(Custom(sql), DoubleQuotes());
+  EXPECT_EQ(rendered.sql,
+            "SELECT '{{last_id}}' AS note, \"{{evil}}\" -- {{last_id}}\nFROM t /* {{evil}} */ WHERE id > ?");
+  EXPECT_EQ(rendered.params, std::vector<Value>{Value::Int64(10)});
+  // Each dialect reads its own quotes and comments: MySQL's # and backticks, PostgreSQL's $$.
+  SqlDialect mysql = Backticks();
+  mysql.flavor = SqlFlavor::kMySql;
+  EXPECT_EQ(MustRender(Custom("SELECT `{{evil}}`, 'a\\'{{evil}}' FROM t # {{evil}}\nWHERE id > {{last_id}}"), mysql).sql,
+            "SELECT `{{evil}}`, 'a\\'{{evil}}' FROM t # {{evil}}\nWHERE id > ?");
+  SqlDialect postgres = Dollars();
+  postgres.flavor = SqlFlavor::kPostgres;
+  EXPECT_EQ(MustRender(Custom("SELECT $$ {{evil}} $$ FROM t WHERE id > {{last_id}} # {{last_id}}"), postgres).sql,
+            "SELECT $$ {{evil}} $$ FROM t WHERE id > $1 # $2");
 }
 
 TEST(RenderSelect, UnknownOrUnclosedCustomPlaceholdersAreInvalidArgumentsNamingThem) {

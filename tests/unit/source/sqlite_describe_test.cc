@@ -152,9 +152,12 @@ TEST(SqliteSource, DescribeQueryTypesColumnsByDeclaredTypeAndExpressionsAsString
   EXPECT_TRUE((*schema)->primary_key.empty());
 
   query.custom_sql = "SELECT id, id FROM t";
+  query.table = "shop.t";
   auto duplicate = source->DescribeQuery(query);
   ASSERT_FALSE(duplicate.has_value());
   EXPECT_EQ(duplicate.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(duplicate.error().message(),
+            "table shop.t: the custom SQL returns two columns named 'id'; give one an alias (... AS another_name)");
   query.custom_sql = "SELECT nope FROM t";
   EXPECT_FALSE(source->DescribeQuery(query).has_value());
 }

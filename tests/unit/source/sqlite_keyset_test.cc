@@ -176,16 +176,23 @@ TEST(SqliteKeyset, CustomSqlBindsParametersAndNeverPastesThem) {
             "-- params, one per ? in order: 'x''; DROP TABLE t; --', 2, '2025-01-02 12:00:00.000000'");
 }
 
-TEST(SqliteKeyset, CustomPlaceholderInsideAQuotedStringIsReportedNotBound) {
-  TempSqliteDb db("CREATE TABLE t (id INTEGER PRIMARY KEY)");
+// A {{...}} inside a string literal or a comment is the query's text: it
+// reaches SQLite as written and binds nothing.
+TEST(SqliteKeyset, CustomPlaceholderInsideAQuotedStringOrCommentIsTextNotBound) {
+  TempSqliteDb db(
+      "CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT); "
+      "INSERT INTO t VALUES (1, '{{last_id}}'), (2, 'x'), (3, '{{last_id}}');");
   auto source = db.Open();
   SelectQuery query;
-  query.custom_sql = "SELECT id FROM t WHERE id > '{{last_id}}'";
-  query.parameters = {{"last_id", Value::Int64(1)}};
-  auto reader = source->Read(query, MakeSchema({{"id", DataType::Of(TypeId::kInt64)}}), {});
-  ASSERT_FALSE(reader.has_value());
-  EXPECT_EQ(reader.error().code(), StatusCode::kInvalidArgument);
-  EXPECT_THAT(reader.error().message(), HasSubstr("placeholder inside a quoted string"));
+  query.custom_sql = "SELECT id, note FROM t WHERE note = '{{last_id}}' AND id > {{last_id}} -- {{ceiling_id}}";
+  query.parameters = {{"last_id", Value::Int64(1)}, {"ceiling_id", Value::Int64(3)}};
+  auto rows = ReadAll(*source, query,
+                      MakeSchema({{"id", DataType::Of(TypeId::kInt64)}, {"note", DataType::Of(TypeId::kString)}}));
+  ASSERT_TRUE(rows.has_value()) << rows.error().ToString();
+  EXPECT_EQ(Ids(*rows), std::vector<int64_t>{3});
+  EXPECT_EQ(source->Explain(query),
+            "SELECT id, note FROM t WHERE note = '{{last_id}}' AND id > ? -- {{ceiling_id}}\n"
+            "-- params, one per ? in order: 1");
 }
 
 TEST(SqliteKeyset, ExplainShowsTheCanonicalTimestampComparison) {

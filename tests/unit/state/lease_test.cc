@@ -100,6 +100,29 @@ TEST_F(LeaseTest, ASecondRunIsToldWhoHoldsTheLeaseAndUntilWhen) {
                                       "until 2025-11-28T14:00:10.000000Z; try again later or wait for it to expire"));
 }
 
+// For previews that must take no lease: who holds the table now, read
+// without writing; nobody once the lease is released or has expired.
+TEST_F(LeaseTest, FindActiveLeaseSaysWhoHoldsTheTableAndWritesNothing) {
+  auto find = [this] { return FindActiveLease(store_, "p", "t", now_micros_.load(), "host-b"); };
+  Result<std::optional<LeaseDocument>> none = find();
+  ASSERT_TRUE(none.has_value()) << none.error().ToString();
+  EXPECT_FALSE(none->has_value());
+  LeaseOptions holder = Options("host-a");
+  holder.pid = 4242;
+  Result<std::unique_ptr<Lease>> lease = Acquire("run-a", holder);
+  ASSERT_TRUE(lease.has_value());
+  int64_t puts = store_.CallCount(store::StoreOperation::kPut);
+  Result<std::optional<LeaseDocument>> held = find();
+  ASSERT_TRUE(held.has_value() && held->has_value());
+  EXPECT_EQ(DescribeHolder(**held), "pid 4242 on host host-a (run run-a) until 2025-11-28T14:00:10.000000Z");
+  Advance(10);
+  EXPECT_FALSE(find()->has_value()) << "an expired lease is held by no one";
+  Advance(-10);
+  EXPECT_EQ(store_.CallCount(store::StoreOperation::kPut), puts) << "finding the holder wrote the lease";
+  ASSERT_TRUE((*lease)->Release().ok());
+  EXPECT_FALSE(find()->has_value()) << "a released lease is held by no one";
+}
+
 TEST_F(LeaseTest, AnExpiredLeaseIsTakenOverWithTheNextEpochAndTheOldHolderLearnsIt) {
   Result<std::unique_ptr<Lease>> first = Acquire("run-a", Options("host-a"));
   ASSERT_TRUE(first.has_value());

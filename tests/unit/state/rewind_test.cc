@@ -87,6 +87,22 @@ TEST(Rewind, EarlierCursorOrdersByTimestampThenId) {
       << "positions that cannot be ordered take the file's own";
 }
 
+TEST(Rewind, AFirstCopysProgressIsEarlierThanTheCursorItHandsOverToAndOrdersByKey) {
+  Cursor start{.copy = CopyProgress{.after = {}, .ceiling_micros = 500}};
+  Cursor at_7{.copy = CopyProgress{.after = {Value::Int64(7)}, .ceiling_micros = 500}};
+  Cursor at_7_b{.copy = CopyProgress{.after = {Value::Int64(7), Value::Text("b")}, .ceiling_micros = 500}};
+  Cursor at_12{.copy = CopyProgress{.after = {Value::Int64(12)}, .ceiling_micros = 500}};
+  Cursor handed_over{.timestamp_micros = 500, .id = Value::Int64(40)};
+  EXPECT_EQ(EarlierCursor(at_12, at_7), at_7);
+  EXPECT_EQ(EarlierCursor(at_7, at_12), at_7);
+  EXPECT_EQ(EarlierCursor(at_7_b, at_7), at_7);
+  EXPECT_EQ(EarlierCursor(at_7, start), start);
+  EXPECT_EQ(EarlierCursor(handed_over, at_12), at_12);
+  EXPECT_EQ(EarlierCursor(at_12, handed_over), at_12);
+  EXPECT_EQ(EarlierCursor(Cursor(), at_7), Cursor());
+  EXPECT_EQ(EarlierCursor(at_7, Cursor()), Cursor());
+}
+
 TEST(Rewind, AFileWithoutItsCursorRangeIsRefusedNamingTheRemedy) {
   Watermark watermark = FourStagedFiles();
   watermark.staged_files[1].cursor_before.reset();  // staged by an older sluice

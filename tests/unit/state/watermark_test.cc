@@ -176,6 +176,60 @@ TEST(WatermarkJson, LogPositionsAndSnapshotStatesRoundTrip) {
   },)"));
 }
 
+TEST(WatermarkJson, AFirstCopysProgressRoundTrips) {
+  Watermark watermark = FullWatermark();
+  int64_t ceiling = *ParseTimestamp("2025-11-28T14:00:00.000000Z");
+  std::vector<Cursor> cursors = {
+      Cursor{.copy = CopyProgress{.after = {}, .ceiling_micros = ceiling}},
+      Cursor{.copy = CopyProgress{.after = {Value::Int64(-42)}, .ceiling_micros = ceiling}},
+      Cursor{.copy = CopyProgress{.after = {Value::Int64(9)}, .ceiling_micros = ceiling,
+                                  .max_timestamp_micros = ceiling - 5, .max_id = Value::Text("z")}},
+      Cursor{.copy = CopyProgress{.after = {Value::UInt64(18446744073709551615ull), Value::Text("b'\"x")},
+                                  .ceiling_micros = ceiling, .started_micros = ceiling + 1500000}},
+  };
+  for (const Cursor& cursor : cursors) {
+    watermark.cursor = cursor;
+    watermark.staged_files[0].cursor_before = cursor;
+    std::string json = WatermarkToJson(watermark);
+    Result<Watermark> parsed = WatermarkFromJson(json, kOrigin);
+    ASSERT_TRUE(parsed.has_value()) << parsed.status().ToString() << "\n" << json;
+    EXPECT_EQ(*parsed, watermark) << json;
+    EXPECT_EQ(WatermarkToJson(*parsed), json);
+    EXPECT_FALSE(parsed->cursor.empty());
+  }
+  watermark.cursor = cursors[1];
+  EXPECT_THAT(WatermarkToJson(watermark), HasSubstr(R"("cursor": {
+    "timestamp": null,
+    "id": null,
+    "copy": {
+      "after": [
+        -42
+      ],
+      "ceiling": "2025-11-28T14:00:00.000000Z",
+      "started_at": null,
+      "max_timestamp": null,
+      "max_id": null
+    }
+  },)"));
+  for (auto [cursor, message] : std::vector<std::pair<std::string_view, std::string_view>>{
+           {R"({"timestamp": null, "id": null, "copy": {"after": 5, "ceiling": "2025-11-28T14:00:00Z"}})",
+            "cursor.copy.after: expected an array of primary-key values, got an integer"},
+           {R"({"timestamp": null, "id": null, "copy": {"after": [null], "ceiling": "2025-11-28T14:00:00Z"}})",
+            "cursor.copy.after: expected integers or strings, got null"},
+           {R"({"timestamp": null, "id": null, "copy": {"after": []}})", "cursor.copy.ceiling: missing"},
+           {R"({"timestamp": null, "id": null, "copy": {"after": [], "ceiling": "soon"}})", "cursor.copy.ceiling: "},
+           {R"({"timestamp": null, "id": null, "copy": {"after": [], "ceiling": "2025-11-28T14:00:00Z", "started_at": 5}})",
+            "cursor.copy.started_at: expected a string or null"},
+           {R"({"timestamp": null, "id": null, "copy": {"after": [], "ceiling": "2025-11-28T14:00:00Z", "x": 1}})",
+            "cursor.copy.x: unknown field"},
+       }) {
+    Result<Watermark> parsed = ParseWithCursor(cursor);
+    ASSERT_FALSE(parsed.has_value()) << cursor;
+    EXPECT_EQ(parsed.error().code(), StatusCode::kDataError) << cursor;
+    EXPECT_THAT(parsed.error().message(), HasSubstr(message)) << cursor;
+  }
+}
+
 TEST(WatermarkJson, ALogCursorShapedAsSpecSection8Reads) {
   Result<Watermark> parsed =
       ParseWithCursor(R"({"log": {"file": "binlog.000042", "position": 1234, "gtid": "0-1-987"}})");

@@ -210,11 +210,17 @@ TEST_F(DuckDbSchemaTest, PlanDdlSaysWhatLoadWouldRunAndWritesNothing) {
                           "ALTER TABLE \"analytics\".\"orders__sluice_new\" RENAME TO \"orders\""));
 }
 
-TEST_F(DuckDbSchemaTest, AFreshDatabaseHasNoRowsNoFilesAndAVersion) {
+// The database file is created by the first load, so a run that loads nothing leaves none behind.
+TEST_F(DuckDbSchemaTest, AFreshDatabaseHasNoRowsNoFilesAndAVersionAndItsFileComesWithTheFirstLoad) {
   EXPECT_EQ(*target().CountRows("orders"), 0);
   EXPECT_THAT(*target().LoadedFiles("p", "shop.orders"), IsEmpty());
   EXPECT_EQ(*target().ServerVersion(), "DuckDB v1.4.4");
+  EXPECT_TRUE(target().PlanDdl(Request(MakeSchema({Column("id", TypeId::kInt64, false)}), LoadMode::kAppend, {}))
+                  .has_value());
+  EXPECT_FALSE(std::filesystem::exists(database_path_));
+  LoadRows(MakeSchema({Column("id", TypeId::kInt64, false)}), "SELECT 1::BIGINT AS id");
   EXPECT_TRUE(std::filesystem::exists(database_path_));
+  EXPECT_EQ(*target().CountRows("orders"), 1);
 }
 
 TEST_F(DuckDbSchemaTest, OpeningNeedsAnExistingDirectory) {
