@@ -7,13 +7,6 @@
 # Usage: bench/parquet_encoder.sh [BUILD_DIR] [--rows N] [--runs N] [--retain-memory 1] [--dir DIR]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BUILD_DIR="$ROOT/build"
-if [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; then
-  BUILD_DIR="$1"
-  shift
-fi
-if [ ! -f "$BUILD_DIR/build.ninja" ]; then
-  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
-fi
-cmake --build "$BUILD_DIR" --target parquet_encoder_bench
-"$BUILD_DIR/bench/parquet_encoder_bench" "$@"
+source "$ROOT/bench/lib/build.sh"
+bench_build parquet_encoder_bench -- "$@"
+"$BUILD_DIR/bench/parquet_encoder_bench" "${BENCH_ARGS[@]}"

@@ -38,8 +38,8 @@ def log(message):
     print(message, file=sys.stderr, flush=True)
 
 
-def run_timed(argv, stdout=subprocess.DEVNULL, env=None):
-    """Runs argv; returns (seconds, peak RSS in MiB)."""
+def run_measured(argv, stdout=subprocess.DEVNULL, env=None):
+    """Runs argv; returns (wall seconds, CPU seconds: user + system, peak RSS in MiB)."""
     started = time.monotonic()
     process = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(process.pid, 0)
@@ -49,7 +49,13 @@ def run_timed(argv, stdout=subprocess.DEVNULL, env=None):
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise RuntimeError(f"{argv[0]} failed ({code}): {stderr[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024.0
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
+
+
+def run_timed(argv, stdout=subprocess.DEVNULL, env=None):
+    """Runs argv; returns (seconds, peak RSS in MiB)."""
+    seconds, _, peak = run_measured(argv, stdout, env)
+    return seconds, peak
 
 
 class Servers:
@@ -93,7 +99,7 @@ CREATE TABLE {t} (id BIGINT PRIMARY KEY, customer_id INT NOT NULL, status VARCHA
 INSERT INTO {t} SELECT seq, seq % 100000, ELT(1 + seq % 4, 'new', 'paid', 'shipped', 'refunded'),
   (seq * 7919 % 1000000) / 100, ELT(1 + seq % 3, 'USD', 'EUR', 'JPY'), 1 + seq % 20,
   IF(seq % 5 = 0, NULL, (seq % 5000) / 100), IF(seq % 3 = 0, NULL, CONCAT('note for order ', seq)),
-  TIMESTAMP('2024-01-01') + INTERVAL (seq DIV 3) SECOND, TIMESTAMP('2024-06-01') + INTERVAL seq * 37 MICROSECOND,
+  TIMESTAMP('2024-01-01') + INTERVAL (seq DIV 3) SECOND, {updated},
   seq % 2, ELT(1 + seq % 5, 'US', 'DE', 'JP', 'BR', 'IN') FROM seq_1_to_{n};
 """
 
@@ -107,13 +113,34 @@ INSERT INTO {t} SELECT n, n % 100000, (ARRAY['new','paid','shipped','refunded'])
   (n * 7919 % 1000000) / 100.0, (ARRAY['USD','EUR','JPY'])[1 + n % 3], 1 + n % 20,
   CASE WHEN n % 5 = 0 THEN NULL ELSE (n % 5000) / 100.0 END,
   CASE WHEN n % 3 = 0 THEN NULL ELSE 'note for order ' || n END,
-  TIMESTAMP '2024-01-01' + (n / 3) * INTERVAL '1 second', TIMESTAMPTZ '2024-06-01 00:00:00+00' + n * 37 * INTERVAL '1 microsecond',
+  TIMESTAMP '2024-01-01' + (n / 3) * INTERVAL '1 second', {updated},
   n % 2 = 0, (ARRAY['US','DE','JP','BR','IN'])[1 + n % 5] FROM generate_series(1::bigint, {n}) AS n;
 """
 
 
-def wide_sql(engine):
-    """30 columns: the orders columns plus 18 more ints, decimals, doubles, strings and times."""
+# updated_at, 37 microseconds apart: rising with the id (the rows were
+# written in id order and never changed), or scattered: a permutation of the
+# same times (7919 is prime and no factor of the row counts), so that reading
+# in (updated_at, id) order costs InnoDB a primary-key lookup per row.
+UPDATED_AT = {
+    ("mysql", False): "TIMESTAMP('2024-06-01') + INTERVAL seq * 37 MICROSECOND",
+    ("mysql", True): "TIMESTAMP('2024-06-01') + INTERVAL (seq * 7919 % {count}) * 37 MICROSECOND",
+    ("postgres", False): "TIMESTAMPTZ '2024-06-01 00:00:00+00' + n * 37 * INTERVAL '1 microsecond'",
+    ("postgres", True): "TIMESTAMPTZ '2024-06-01 00:00:00+00' + (n * 7919 % {count}) * 37 * INTERVAL '1 microsecond'",
+}
+
+
+def table_sql(engine, table, scattered=False):
+    """The SQL that creates and fills `table` ({t}: its name, {n} and {count}: its rows)."""
+    if table == "orders":
+        template = MYSQL_ORDERS if engine == "mysql" else PG_ORDERS
+        return template.replace("{updated}", UPDATED_AT[(engine, scattered)])
+    return wide_sql(engine, UPDATED_AT[(engine, scattered)] if scattered else None)
+
+
+def wide_sql(engine, updated_at=None):
+    """30 columns: the orders columns plus 18 more ints, decimals, doubles, strings and times
+    (31 with updated_at: the expression of its value, when given)."""
     columns, values = ["id BIGINT PRIMARY KEY"], ["{n}"]
     for index in range(29):
         kind = index % 6
@@ -141,23 +168,29 @@ def wide_sql(engine):
     source = "seq_1_to_{count}" if engine == "mysql" else "generate_series(1::bigint, {count}) AS n"
     row = "seq" if engine == "mysql" else "n"
     select = ", ".join(value.replace("{n}", row) for value in values)
+    if updated_at:
+        columns.append("updated_at TIMESTAMP(6) NOT NULL" if engine == "mysql" else "updated_at TIMESTAMPTZ NOT NULL")
+        select += ", " + updated_at
     return (f"DROP TABLE IF EXISTS {{t}};\nCREATE TABLE {{t}} ({', '.join(columns)});\n"
             f"INSERT INTO {{t}} SELECT {select} FROM {source};")
 
 
-def create_tables(servers, engines, tables, sizes):
+def create_tables(servers, engines, tables, sizes, scattered=False, prefix=""):
+    """Tables <prefix><table>_<size>; scattered: updated_at scattered, with an index on (updated_at, id)."""
     for size in sizes:
         for table in tables:
-            name = f"{table}_{size}"
-            if "mysql" in engines:
-                log(f"generating MariaDB {name}")
-                sql = MYSQL_ORDERS if table == "orders" else wide_sql("mysql")
-                servers.mysql(sql.replace("{t}", name).replace("{n}", str(size)).replace("{count}", str(size)))
-            if "postgres" in engines:
-                log(f"generating PostgreSQL {name}")
-                sql = PG_ORDERS if table == "orders" else wide_sql("postgres")
-                servers.psql(sql.replace("{t}", name).replace("{n}", str(size)).replace("{count}", str(size)))
-                servers.psql(f"VACUUM ANALYZE {name}")
+            name = f"{prefix}{table}_{size}"
+            for engine in engines:
+                log(f"generating {'MariaDB' if engine == 'mysql' else 'PostgreSQL'} {name}")
+                sql = table_sql(engine, table, scattered)
+                if scattered:
+                    sql = sql.rstrip().rstrip(";") + ";\nCREATE INDEX {t}_updated ON {t} (updated_at, id);"
+                sql = sql.replace("{t}", name).replace("{n}", str(size)).replace("{count}", str(size))
+                if engine == "mysql":
+                    servers.mysql(sql)
+                else:
+                    servers.psql(sql)
+                    servers.psql(f"VACUUM ANALYZE {name}")
 
 
 def write_config(directory, servers, engine, table, strategy):

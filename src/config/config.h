@@ -73,6 +73,14 @@ struct SourceConnection {
   std::string origin;
 };
 
+// A duckdb target's bounds on DuckDB itself (docs/targets.md): the memory a
+// load may hold before DuckDB spills to its temp_directory, and how much of
+// it each of DuckDB's threads needs (a GROUP BY over more keys than fit
+// fails below that): `threads` is at most memory_limit / this, and by
+// default the machine's cores up to that.
+inline constexpr int64_t kDefaultDuckDbMemoryLimitBytes = int64_t{256} << 20;
+inline constexpr int64_t kDuckDbMemoryPerThreadBytes = int64_t{128} << 20;
+
 struct TargetConnection {
   std::string name;
   TargetType type = TargetType::kDuckDb;
@@ -86,6 +94,12 @@ struct TargetConnection {
   std::string path;      // duckdb: database file
   SslConfig ssl;
   int connect_timeout_seconds = 10;
+  // duckdb: DuckDB's memory_limit; the directory it spills to (resolved;
+  // default "<path>.tmp", "" for ":memory:": DuckDB's own); its worker
+  // threads (0: the machine's cores, at most memory_limit_bytes / kDuckDbMemoryPerThreadBytes).
+  int64_t memory_limit_bytes = kDefaultDuckDbMemoryLimitBytes;
+  std::string temp_directory;
+  int threads = 0;
   std::string origin;
 };
 

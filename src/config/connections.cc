@@ -2,7 +2,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
+#include <limits>
+#include <utility>
 
 #include "config/parse.h"
 
@@ -128,11 +131,42 @@ SourceConnection ReadSource(const ReadContext& context, const YamlEntry& entry, 
   return source;
 }
 
+// A duckdb target's bounds on DuckDB: memory_limit, temp_directory, threads.
+void ReadDuckDbBounds(MapReader& reader, const fs::path& project_dir, TargetConnection* target) {
+  if (std::string limit; reader.String("memory_limit", &limit)) {
+    std::optional<int64_t> bytes = ParseByteSize(limit);
+    if (!bytes.has_value()) {
+      reader.Report("memory_limit", fmt::format("'{}' is not a memory size (write a number and a unit, e.g. 512MiB or "
+                                                "2GB; KB, MB, GB, TB count 1000s, KiB, MiB, GiB, TiB 1024s)",
+                                                limit));
+    } else if (*bytes < kDuckDbMemoryPerThreadBytes) {
+      reader.Report("memory_limit", fmt::format("{} is less than a load needs (set at least {}; the default is {})",
+                                                limit, FormatByteSize(kDuckDbMemoryPerThreadBytes),
+                                                FormatByteSize(kDefaultDuckDbMemoryLimitBytes)));
+    } else {
+      target->memory_limit_bytes = *bytes;
+    }
+  }
+  if (reader.String("temp_directory", &target->temp_directory)) {
+    target->temp_directory = ResolvePath(target->temp_directory, project_dir);
+  } else if (!target->path.empty() && target->path != ":memory:") {
+    target->temp_directory = target->path + ".tmp";
+  }
+  if (reader.Int("threads", &target->threads, 1, 1024) &&
+      target->threads * kDuckDbMemoryPerThreadBytes > target->memory_limit_bytes) {
+    reader.Report("threads",
+                  fmt::format("{} threads need a memory_limit of at least {} ({} each; memory_limit is {}): "
+                              "lower threads or raise memory_limit",
+                              target->threads, FormatByteSize(target->threads * kDuckDbMemoryPerThreadBytes),
+                              FormatByteSize(kDuckDbMemoryPerThreadBytes), FormatByteSize(target->memory_limit_bytes)));
+  }
+}
+
 TargetConnection ReadTarget(const ReadContext& context, const YamlEntry& entry, std::string path,
                             const fs::path& project_dir) {
   MapReader reader(context, entry.value, entry.line, std::move(path),
                    {"type", "host", "port", "database", "schema", "username", "password", "iam_role", "path", "ssl",
-                    "connect_timeout_seconds"});
+                    "connect_timeout_seconds", "memory_limit", "temp_directory", "threads"});
   TargetConnection target;
   target.name = entry.key;
   target.origin = Origin(reader.context(), entry);
@@ -156,6 +190,7 @@ TargetConnection ReadTarget(const ReadContext& context, const YamlEntry& entry, 
     }
     RejectKeys(reader, {"host", "port", "database", "username", "password", "iam_role", "ssl"}, "a duckdb target",
                "a duckdb target writes the file at path");
+    ReadDuckDbBounds(reader, project_dir, &target);
     if (target.schema.empty()) target.schema = "main";
     return target;
   }
@@ -167,6 +202,8 @@ TargetConnection ReadTarget(const ReadContext& context, const YamlEntry& entry, 
   reader.RequireString("host", &target.host,
                        fmt::format("{} needs host: the warehouse server's name or address", kind));
   RejectKeys(reader, {"path"}, kind, "path is for duckdb targets");
+  RejectKeys(reader, {"memory_limit", "temp_directory", "threads"}, kind,
+             "they bound the DuckDB that a duckdb target runs in process");
   if (target.type == TargetType::kPostgres) {
     RejectKeys(reader, {"iam_role"}, kind, "iam_role is for redshift targets");
   }
@@ -257,6 +294,45 @@ void ReadEach(const MapReader& names, const fs::path& project_dir, ReadFunction 
 }
 
 }  // namespace
+
+std::optional<int64_t> ParseByteSize(std::string_view text) {
+  static constexpr std::pair<std::string_view, int64_t> kUnits[] = {{"b", 1},
+                                                                    {"kb", 1000},
+                                                                    {"mb", 1000 * 1000},
+                                                                    {"gb", 1000 * 1000 * 1000},
+                                                                    {"tb", int64_t{1000} * 1000 * 1000 * 1000},
+                                                                    {"kib", int64_t{1} << 10},
+                                                                    {"mib", int64_t{1} << 20},
+                                                                    {"gib", int64_t{1} << 30},
+                                                                    {"tib", int64_t{1} << 40}};
+  size_t digits_end = 0;
+  while (digits_end < text.size() && text[digits_end] >= '0' && text[digits_end] <= '9') ++digits_end;
+  if (digits_end == 0 || digits_end > 15) return std::nullopt;  // 15 digits times a TiB still fits
+  int64_t number = 0;
+  for (char digit : text.substr(0, digits_end)) number = number * 10 + (digit - '0');
+  std::string_view unit = text.substr(digits_end);
+  if (unit.starts_with(' ')) unit.remove_prefix(1);
+  std::string lower;
+  for (char c : unit) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto [name, scale] : kUnits) {
+    if (lower != name) continue;
+    if (number > std::numeric_limits<int64_t>::max() / scale) return std::nullopt;
+    return number * scale;
+  }
+  return std::nullopt;
+}
+
+std::string FormatByteSize(int64_t bytes) {
+  static constexpr std::pair<std::string_view, int64_t> kLargestFirst[] = {
+      {"TiB", int64_t{1} << 40}, {"TB", int64_t{1000} * 1000 * 1000 * 1000},
+      {"GiB", int64_t{1} << 30}, {"GB", 1000 * 1000 * 1000},
+      {"MiB", int64_t{1} << 20}, {"MB", 1000 * 1000},
+      {"KiB", int64_t{1} << 10}, {"KB", 1000}};
+  for (auto [name, scale] : kLargestFirst) {
+    if (bytes != 0 && bytes % scale == 0) return fmt::format("{}{}", bytes / scale, name);
+  }
+  return fmt::format("{}B", bytes);
+}
 
 std::string ResolvePath(const std::string& path, const fs::path& project_dir) {
   if (path.empty() || path == ":memory:") return path;

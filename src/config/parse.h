@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,13 @@ namespace sluice::config {
 // absolute paths stay, relative ones are relative to `project_dir` (the
 // parent of the configuration directory).
 std::string ResolvePath(const std::string& path, const std::filesystem::path& project_dir);
+
+// A memory size as DuckDB spells it: an integer and a unit, KB/MB/GB/TB
+// (powers of 1000) or KiB/MiB/GiB/TiB (powers of 1024) or B, any case,
+// optionally with a space between ("512MiB", "2 GB"). nullopt otherwise.
+std::optional<int64_t> ParseByteSize(std::string_view text);
+// An exact spelling ParseByteSize reads back, in the largest unit that divides: "256MiB", "2GB", "1500B".
+std::string FormatByteSize(int64_t bytes);
 
 struct ParsedConnections {
   Connections connections;

@@ -4,6 +4,7 @@
 
 #include "common/redact.h"
 #include "config/loader.h"
+#include "config/parse.h"
 #include "config/yaml_tree.h"
 
 namespace sluice::config {
@@ -115,6 +116,9 @@ YamlNode ShowTarget(const TargetConnection& target) {
   map.Add("type", Text(ToString(target.type)));
   if (target.type == TargetType::kDuckDb) {
     map.Add("path", Text(target.path));
+    map.Add("memory_limit", Text(FormatByteSize(target.memory_limit_bytes)));
+    AddText(map, "temp_directory", target.temp_directory);
+    if (target.threads != 0) map.Add("threads", Number(target.threads));  // unset: chosen by the machine
   } else {
     map.Add("host", Text(target.host));
     map.Add("port", Number(target.port));

@@ -3,11 +3,25 @@
 #include <duckdb.h>
 
 #include <cctype>
+#include <vector>
 
 namespace sluice::target::duckdb {
 
 struct ResultHandle {
   duckdb_result result{};
+};
+
+struct StreamHandle {
+  duckdb_result result{};
+  duckdb_data_chunk chunk = nullptr;
+  uint64_t rows = 0;
+  std::vector<void*> data;          // per column of the current chunk
+  std::vector<uint64_t*> validity;  // per column; null: no NULLs in the chunk
+
+  ~StreamHandle() {
+    if (chunk != nullptr) duckdb_destroy_data_chunk(&chunk);
+    duckdb_destroy_result(&result);
+  }
 };
 
 namespace {
@@ -115,6 +129,49 @@ int64_t QueryResult::Int64(uint64_t column_idx, uint64_t row_idx) const {
   return duckdb_value_int64(&result_->result, column_idx, row_idx);
 }
 
+// --- ResultStream ----------------------------------------------------------
+
+ResultStream::ResultStream() = default;
+ResultStream::ResultStream(ResultStream&& other) noexcept = default;
+ResultStream& ResultStream::operator=(ResultStream&& other) noexcept = default;
+ResultStream::~ResultStream() = default;
+
+Result<bool> ResultStream::NextChunk() {
+  StreamHandle& stream = *stream_;
+  if (stream.chunk != nullptr) duckdb_destroy_data_chunk(&stream.chunk);
+  stream.rows = 0;
+  stream.chunk = duckdb_fetch_chunk(stream.result);
+  if (stream.chunk == nullptr) {
+    if (duckdb_result_error(&stream.result) != nullptr) return ResultError(stream.result);
+    return false;
+  }
+  stream.rows = duckdb_data_chunk_get_size(stream.chunk);
+  for (size_t column_idx = 0; column_idx < stream.data.size(); ++column_idx) {
+    duckdb_vector vector = duckdb_data_chunk_get_vector(stream.chunk, column_idx);
+    stream.data[column_idx] = duckdb_vector_get_data(vector);
+    stream.validity[column_idx] = duckdb_vector_get_validity(vector);
+  }
+  return true;
+}
+
+uint64_t ResultStream::chunk_rows() const { return stream_->rows; }
+
+bool ResultStream::IsNull(uint64_t column_idx, uint64_t row_idx) const {
+  uint64_t* validity = stream_->validity[column_idx];
+  return validity != nullptr && !duckdb_validity_row_is_valid(validity, row_idx);
+}
+
+int64_t ResultStream::Int64(uint64_t column_idx, uint64_t row_idx) const {
+  return static_cast<const int64_t*>(stream_->data[column_idx])[row_idx];
+}
+
+std::string_view ResultStream::Text(uint64_t column_idx, uint64_t row_idx) const {
+  // duckdb.h's layout: up to 12 bytes inline, longer ones behind a pointer.
+  const duckdb_string_t& value = static_cast<const duckdb_string_t*>(stream_->data[column_idx])[row_idx];
+  uint32_t length = value.value.inlined.length;
+  return std::string_view(length <= 12 ? value.value.inlined.inlined : value.value.pointer.ptr, length);
+}
+
 // --- PreparedStatement -----------------------------------------------------
 
 PreparedStatement::PreparedStatement(PreparedStatement&& other) noexcept
@@ -158,12 +215,19 @@ Result<QueryResult> PreparedStatement::Execute() {
 
 // --- Database --------------------------------------------------------------
 
-Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool read_only) {
+Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool read_only,
+                                                 const std::vector<std::pair<std::string, std::string>>& settings) {
   duckdb_config config = nullptr;
   if (duckdb_create_config(&config) == DuckDBError) return Internal("DuckDB: cannot create a configuration");
   // Extensions this build lacks are never fetched from the network.
   duckdb_set_config(config, "autoinstall_known_extensions", "false");
   if (read_only) duckdb_set_config(config, "access_mode", "READ_ONLY");
+  for (const auto& [name, value] : settings) {
+    if (duckdb_set_config(config, name.c_str(), value.c_str()) == DuckDBError) {
+      duckdb_destroy_config(&config);
+      return InvalidArgument("DuckDB refuses {} = '{}' for database '{}'", name, value, path);
+    }
+  }
   std::unique_ptr<Database> database(new Database());
   char* error = nullptr;
   duckdb_state state = duckdb_open_ext(path.c_str(), &database->database_, config, &error);
@@ -196,6 +260,25 @@ Result<QueryResult> Database::Query(std::string_view sql) {
     return ResultError(result.result_->result);
   }
   return result;
+}
+
+Result<ResultStream> Database::Stream(std::string_view sql) {
+  SLUICE_ASSIGN_OR_RETURN(PreparedStatement statement, Prepare(sql));
+  duckdb_pending_result pending = nullptr;
+  if (duckdb_pending_prepared_streaming(statement.statement_, &pending) == DuckDBError) {
+    Status error = Internal("DuckDB {}", FirstLine(duckdb_pending_error(pending)));
+    duckdb_destroy_pending(&pending);
+    return error;
+  }
+  ResultStream stream;
+  stream.stream_ = std::make_unique<StreamHandle>();
+  duckdb_state state = duckdb_execute_pending(pending, &stream.stream_->result);
+  duckdb_destroy_pending(&pending);
+  if (state == DuckDBError) return ResultError(stream.stream_->result);
+  uint64_t columns = duckdb_column_count(&stream.stream_->result);
+  stream.stream_->data.assign(columns, nullptr);
+  stream.stream_->validity.assign(columns, nullptr);
+  return stream;
 }
 
 Result<PreparedStatement> Database::Prepare(std::string_view sql) {

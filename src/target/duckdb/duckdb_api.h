@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "common/status.h"
 
@@ -67,6 +68,34 @@ class QueryResult {
   std::unique_ptr<ResultHandle> result_;
 };
 
+struct StreamHandle;  // a streaming duckdb_result and its current chunk
+
+// A query's result read one chunk (up to 2048 rows) at a time, for scans
+// whose whole result would not fit in memory. Values are those of the
+// current chunk, valid until the next NextChunk().
+class ResultStream {
+ public:
+  ResultStream(ResultStream&& other) noexcept;
+  ResultStream& operator=(ResultStream&& other) noexcept;
+  ResultStream(const ResultStream&) = delete;
+  ResultStream& operator=(const ResultStream&) = delete;
+  ~ResultStream();
+
+  // Moves to the next chunk: false at the end of the result; an error of the query (a bad file) as Status.
+  Result<bool> NextChunk();
+  uint64_t chunk_rows() const;
+  bool IsNull(uint64_t column_idx, uint64_t row_idx) const;
+  // REQUIRES: the column is BIGINT and the value not NULL.
+  int64_t Int64(uint64_t column_idx, uint64_t row_idx) const;
+  // REQUIRES: the column is VARCHAR or BLOB and the value not NULL.
+  std::string_view Text(uint64_t column_idx, uint64_t row_idx) const;
+
+ private:
+  friend class Database;
+  ResultStream();
+  std::unique_ptr<StreamHandle> stream_;
+};
+
 class PreparedStatement {
  public:
   PreparedStatement(PreparedStatement&& other) noexcept;
@@ -93,12 +122,17 @@ class Database {
   // Opens (creating it if missing) the database file `path`; ":memory:" for
   // an in-memory database. Extensions are never downloaded.
   // `read_only` opens an existing file without taking the writer lock or changing it.
-  static Result<std::unique_ptr<Database>> Open(const std::string& path, bool read_only = false);
+  // `settings`: DuckDB configuration options (name, value), e.g. {"memory_limit", "256MiB"};
+  // InvalidArgument naming the option when DuckDB refuses one.
+  static Result<std::unique_ptr<Database>> Open(const std::string& path, bool read_only = false,
+                                                const std::vector<std::pair<std::string, std::string>>& settings = {});
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
   ~Database();
 
   Result<QueryResult> Query(std::string_view sql);
+  // Runs `sql` and returns its result to read a chunk at a time.
+  Result<ResultStream> Stream(std::string_view sql);
   Status Execute(std::string_view sql) { return Query(sql).status(); }
   Result<PreparedStatement> Prepare(std::string_view sql);
   // Runs `sql` with `params` bound as $1, $2, ... (text values).

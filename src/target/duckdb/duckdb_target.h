@@ -13,6 +13,12 @@
 // any error it rolls back and the table and ledger are as they were. See
 // target.h for the contract and docs/targets.md for the rules.
 //
+// DuckDB runs bounded by the target's configuration: `memory_limit`
+// (default 256 MiB), spilling what does not fit to `temp_directory`
+// (default "<path>.tmp"), on `threads` workers (default: the cores, at most
+// one per 128 MiB of the limit), so a load larger than memory spills
+// instead of failing or swelling.
+//
 // A DuckDB file is opened by one process at a time; opening one that
 // another process holds fails with Unavailable.
 //
@@ -21,6 +27,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "config/config.h"
 #include "target/target.h"
@@ -46,6 +54,10 @@ class DuckDbTarget final : public Target {
   Result<int64_t> CountRows(const std::string& target_table) override;
   Result<std::string> ServerVersion() override;
 
+  // DuckDB's current value of `setting` as DuckDB shows it (current_setting):
+  // "256.0 MiB" for memory_limit, "2" for threads.
+  Result<std::string> Setting(std::string_view setting);
+
   const std::string& schema() const { return schema_; }
   // Whether JSON columns are created as JSON (else VARCHAR).
   bool json_available() const { return json_available_; }
@@ -57,6 +69,7 @@ class DuckDbTarget final : public Target {
   // Set while database_ stands in for a file that does not exist yet: the
   // file Load creates, and how messages name the target.
   std::string create_on_load_;
+  std::vector<std::pair<std::string, std::string>> settings_;  // the bounds create_on_load_ opens with
   std::string where_;
   const std::string schema_;
   const bool json_available_;

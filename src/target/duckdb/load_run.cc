@@ -10,6 +10,7 @@
 #include "target/duckdb/ledger.h"
 #include "target/duckdb/load_sql.h"
 #include "target/duckdb/local_files.h"
+#include "target/duckdb/unique_keys.h"
 #include "types/metadata_columns.h"
 
 namespace sluice::target::duckdb {
@@ -41,6 +42,7 @@ struct FileSet {
   std::vector<std::string> paths;
   std::vector<int64_t> rows;         // rows[i]: rows of paths[i]
   std::vector<std::string> columns;   // union of the files' table columns, by name
+  std::vector<std::string> column_types;  // column_types[i]: DuckDB's type of columns[i]
   std::vector<std::string> metadata;  // union of the files' metadata columns (`_seq`, `_op`, ...)
   int64_t total_rows = 0;
 
@@ -68,9 +70,21 @@ Status ReadFooters(Database& database, const LoadRequest& request, FileSet& file
   SLUICE_ASSIGN_OR_RETURN(QueryResult described, database.Query(DescribeFilesSql(files.paths)));
   for (uint64_t row_idx = 0; row_idx < described.row_count(); ++row_idx) {
     std::string column = described.Text(0, row_idx).value_or("");
-    (IsMetadataColumn(column) ? files.metadata : files.columns).push_back(std::move(column));
+    if (IsMetadataColumn(column)) {
+      files.metadata.push_back(std::move(column));
+    } else {
+      files.columns.push_back(std::move(column));
+      files.column_types.push_back(described.Text(1, row_idx).value_or(""));
+    }
   }
   return Status::Ok();
+}
+
+// What a load read of the files must add up to: every row of their footers.
+Status CheckRowsRead(const FileSet& files, int64_t rows_read) {
+  if (rows_read == files.total_rows) return Status::Ok();
+  return Internal("reading the {} rows of {} staged files yielded {} rows", files.total_rows, files.paths.size(),
+                  rows_read);
 }
 
 // Change files carry every change column; row files none but `_seq`.
@@ -125,9 +139,10 @@ Status CheckFileColumns(const TableRef& table, const LoadRequest& request, const
   return Status::Ok();
 }
 
-// Rows without a complete key cannot be matched to target rows: refuse the load.
-Status CheckNoNullKeys(Database& database, const LoadRequest& request) {
-  SLUICE_ASSIGN_OR_RETURN(QueryResult counts, database.Query(NullKeyCountsSql(request.primary_key)));
+// Rows without a complete key cannot be matched to target rows: refuse the
+// load. `rows`: the stage table or FilesWithOriginSql.
+Status CheckNoNullKeys(Database& database, const LoadRequest& request, std::string_view rows) {
+  SLUICE_ASSIGN_OR_RETURN(QueryResult counts, database.Query(NullKeyCountsSql(request.primary_key, rows)));
   for (size_t key_idx = 0; key_idx < request.primary_key.size(); ++key_idx) {
     int64_t null_rows = counts.Int64(2 * key_idx, 0);
     if (null_rows == 0) continue;
@@ -146,7 +161,9 @@ Status CheckNoNullKeys(Database& database, const LoadRequest& request) {
 // Only for a configured key that is not the source's own primary key: the
 // source guarantees that one unique, so a key read twice by one run is a
 // row updated while the run read (its newer version wins, as across runs).
-Status CheckKeysUniqueWithinRuns(Database& database, const LoadRequest& request, const FileSet& files) {
+// `repeated_rows`: the rows whose key repeats among the files (no other can be twice in a run).
+Status CheckKeysUniqueWithinRuns(Database& database, const LoadRequest& request, const FileSet& files,
+                                 std::string_view repeated_rows) {
   if (request.primary_key == request.schema->primary_key) return Status::Ok();
   std::map<std::string, int64_t> run_index;
   std::vector<int64_t> positions;
@@ -158,8 +175,8 @@ Status CheckKeysUniqueWithinRuns(Database& database, const LoadRequest& request,
     run_of_position.push_back(run_index.emplace(run, static_cast<int64_t>(run_index.size())).first->second);
   }
   if (positions.empty()) return Status::Ok();
-  SLUICE_ASSIGN_OR_RETURN(QueryResult found, database.Query(DuplicateKeyWithinRunSql(request.primary_key, positions,
-                                                                                     run_of_position)));
+  SLUICE_ASSIGN_OR_RETURN(QueryResult found, database.Query(DuplicateKeyWithinRunSql(repeated_rows, request.primary_key,
+                                                                                     positions, run_of_position)));
   if (found.row_count() == 0) return Status::Ok();
   std::vector<std::string> key;
   for (size_t key_idx = 0; key_idx < request.primary_key.size(); ++key_idx) {
@@ -187,25 +204,78 @@ RowOrder OrderOf(const FileSet& files) {
 Status StageFiles(Database& database, const FileSet& files, const std::vector<std::string>& columns) {
   SLUICE_RETURN_IF_ERROR(database.Execute(CreateStageSql(files.paths, files.positions, columns, OrderOf(files))));
   SLUICE_ASSIGN_OR_RETURN(QueryResult staged, database.Query("SELECT count(*) FROM " + StageTableName()));
-  if (staged.Int64(0, 0) != files.total_rows) {
-    return Internal("staging {} rows of {} files yielded {} rows", files.total_rows, files.paths.size(),
-                    staged.Int64(0, 0));
-  }
-  return Status::Ok();
+  return CheckRowsRead(files, staged.Int64(0, 0));
 }
 
+// The keys that more than one row of the files holds (RepeatedTableName()).
+struct RepeatedKeys {
+  bool table_created = false;
+  int64_t keys = 0;
+  int64_t rows = 0;  // the rows holding them
+};
+
+// Creates RepeatedTableName() unless the keys are proved unique (unique_keys.h) first.
+Result<RepeatedKeys> FindRepeatedKeys(Database& database, const LoadRequest& request, const FileSet& files) {
+  std::vector<KeyColumn> key_columns;
+  for (const std::string& name : request.primary_key) {
+    for (size_t column_idx = 0; column_idx < files.columns.size(); ++column_idx) {
+      if (SameIdentifier(files.columns[column_idx], name))
+        key_columns.push_back({name, files.column_types[column_idx]});
+    }
+  }
+  if (KeysComparable(key_columns)) {
+    SLUICE_ASSIGN_OR_RETURN(bool unique, KeysProvablyUnique(database, files.paths, key_columns));
+    if (unique) return RepeatedKeys{};
+  }
+  SLUICE_RETURN_IF_ERROR(database.Execute(CreateRepeatedKeysSql(files.paths, request.primary_key)));
+  SLUICE_ASSIGN_OR_RETURN(QueryResult summary, database.Query(RepeatedKeysSummarySql()));
+  return RepeatedKeys{true, summary.Int64(0, 0), summary.Int64(1, 0)};
+}
+
+// Whether `table` holds no row.
+Result<bool> TableIsEmpty(Database& database, const std::string& table) {
+  SLUICE_ASSIGN_OR_RETURN(QueryResult any, database.Query(fmt::format("SELECT 1 FROM {} LIMIT 1", table)));
+  return any.row_count() == 0;
+}
+
+// Merges row files (target.h) without copying them: the rows of keys that
+// appear once stream from the files into the table, and only the keys that
+// repeat among the files are deduplicated. Target rows with the files' keys
+// are deleted first (not needed for a new or empty table).
 Result<int64_t> WriteMerge(Database& database, const LoadRequest& request, const TablePlan& plan,
                            const FileSet& files) {
-  SLUICE_RETURN_IF_ERROR(StageFiles(database, files, files.columns));
-  SLUICE_RETURN_IF_ERROR(CheckNoNullKeys(database, request));
-  SLUICE_RETURN_IF_ERROR(CheckKeysUniqueWithinRuns(database, request, files));
-  if (!plan.table_is_new)
-    SLUICE_RETURN_IF_ERROR(database.Execute(MergeDeleteSql(plan.write_table, request.primary_key)));
-  SLUICE_ASSIGN_OR_RETURN(
-      QueryResult inserted,
-      database.Query(MergeInsertSql(plan.write_table, files.columns, request.primary_key, request.order_columns)));
-  SLUICE_RETURN_IF_ERROR(database.Execute("DROP TABLE " + StageTableName()));
-  return inserted.rows_changed();
+  const std::vector<std::string>& key = request.primary_key;
+  const std::string rows = FilesWithOriginSql(files.paths, files.positions, files.columns, OrderOf(files));
+  SLUICE_RETURN_IF_ERROR(CheckNoNullKeys(database, request, rows));
+  SLUICE_ASSIGN_OR_RETURN(RepeatedKeys repeated, FindRepeatedKeys(database, request, files));
+  const std::string repeated_rows = RowsOfRepeatedKeysSql(rows, key);
+  if (repeated.keys > 0) SLUICE_RETURN_IF_ERROR(CheckKeysUniqueWithinRuns(database, request, files, repeated_rows));
+  bool target_empty = plan.table_is_new;
+  if (!target_empty) {
+    SLUICE_ASSIGN_OR_RETURN(target_empty, TableIsEmpty(database, plan.write_table));
+  }
+  if (!target_empty) {
+    SLUICE_RETURN_IF_ERROR(database.Execute(MergeDeleteSql(plan.write_table, key, ReadParquetSql(files.paths))));
+  }
+  int64_t rows_written = 0;
+  if (repeated.keys == 0) {
+    SLUICE_ASSIGN_OR_RETURN(QueryResult inserted,
+                            database.Query(InsertFilesSql(plan.write_table, files.columns, files.paths)));
+    rows_written = inserted.rows_changed();
+    SLUICE_RETURN_IF_ERROR(CheckRowsRead(files, rows_written));
+  } else {
+    SLUICE_ASSIGN_OR_RETURN(QueryResult unrepeated,
+                            database.Query(InsertUnrepeatedSql(plan.write_table, files.columns, files.paths, key)));
+    SLUICE_ASSIGN_OR_RETURN(QueryResult latest, database.Query(MergeInsertSql(plan.write_table, files.columns, key,
+                                                                              request.order_columns, repeated_rows)));
+    SLUICE_RETURN_IF_ERROR(CheckRowsRead(files, unrepeated.rows_changed() + repeated.rows));
+    if (latest.rows_changed() != repeated.keys) {
+      return Internal("merging {} repeated keys inserted {} rows", repeated.keys, latest.rows_changed());
+    }
+    rows_written = unrepeated.rows_changed() + latest.rows_changed();
+  }
+  if (repeated.table_created) SLUICE_RETURN_IF_ERROR(database.Execute("DROP TABLE " + RepeatedTableName()));
+  return rows_written;
 }
 
 // Every change row says what it is and when it committed.
@@ -232,7 +302,7 @@ Result<int64_t> ApplyChanges(Database& database, const LoadRequest& request, con
   for (std::string_view column : {kOpColumn, kCommitTsColumn, kTxColumn}) staged_columns.emplace_back(column);
   SLUICE_RETURN_IF_ERROR(StageFiles(database, files, staged_columns));
   SLUICE_RETURN_IF_ERROR(CheckChangeRows(database, request));
-  if (NeedsPrimaryKey(request)) SLUICE_RETURN_IF_ERROR(CheckNoNullKeys(database, request));
+  if (NeedsPrimaryKey(request)) SLUICE_RETURN_IF_ERROR(CheckNoNullKeys(database, request, StageTableName()));
   const std::string& target = plan.write_table;
   const std::vector<std::string>& key = request.primary_key;
   std::vector<std::string> statements;

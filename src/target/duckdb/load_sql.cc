@@ -25,10 +25,26 @@ std::vector<std::string> Quoted(const std::vector<std::string>& names, std::stri
   return quoted;
 }
 
+// "left.k1 = right.k1 AND left.k2 = right.k2".
+std::string KeysMatch(std::string_view left, std::string_view right, const std::vector<std::string>& key_columns) {
+  std::vector<std::string> matches;
+  for (const std::string& column : key_columns) {
+    matches.push_back(fmt::format("{1}.{0} = {2}.{0}", QuoteIdentifier(column), left, right));
+  }
+  return fmt::format("{}", fmt::join(matches, " AND "));
+}
+
+std::string TempTableName(std::string_view table) {
+  return fmt::format("\"temp\".\"main\".{}", QuoteIdentifier(table));
+}
+
 }  // namespace
 
-std::string ReadParquetSql(const std::vector<std::string>& paths) {
-  return fmt::format("read_parquet({}, union_by_name = true, hive_partitioning = false)", PathList(paths));
+std::string ReadParquetSql(const std::vector<std::string>& paths, std::string_view file_name_column) {
+  std::string file_names =
+      file_name_column.empty() ? "" : fmt::format(", filename = {}", QuoteLiteral(file_name_column));
+  return fmt::format("read_parquet({}, union_by_name = true, hive_partitioning = false{})", PathList(paths),
+                     file_names);
 }
 
 std::string DescribeFilesSql(const std::vector<std::string>& paths) {
@@ -39,10 +55,10 @@ std::string FileRowCountsSql(const std::vector<std::string>& paths) {
   return fmt::format("SELECT file_name, num_rows FROM parquet_file_metadata({})", PathList(paths));
 }
 
-std::string StageTableName() { return fmt::format("\"temp\".\"main\".{}", QuoteIdentifier(kStageTable)); }
+std::string StageTableName() { return TempTableName(kStageTable); }
 
-std::string CreateStageSql(const std::vector<std::string>& paths, const std::vector<int64_t>& positions,
-                           const std::vector<std::string>& columns, RowOrder row_order) {
+std::string FilesWithOriginSql(const std::vector<std::string>& paths, const std::vector<int64_t>& positions,
+                               const std::vector<std::string>& columns, RowOrder row_order) {
   std::vector<std::string> origins;
   origins.reserve(paths.size());
   for (size_t path_idx = 0; path_idx < paths.size(); ++path_idx) {
@@ -54,11 +70,11 @@ std::string CreateStageSql(const std::vector<std::string>& paths, const std::vec
                       : row_order == RowOrder::kFileRowNumber ? file_row_number
                                                                : fmt::format("coalesce({}, {})", seq, file_row_number);
   return fmt::format(
-      "CREATE TEMP TABLE {stage} AS SELECT {columns}, origins.position AS {position}, {order} AS {row_number} "
+      "(SELECT {columns}, origins.position AS {position}, {order} AS {row_number} "
       "FROM read_parquet({paths}, union_by_name = true, hive_partitioning = false, filename = {file_name_literal}, "
       "file_row_number = {numbered}) AS files "
-      "JOIN (VALUES {origins}) AS origins(path, position) ON files.{file_name} = origins.path",
-      fmt::arg("stage", QuoteIdentifier(kStageTable)), fmt::arg("columns", fmt::join(Quoted(columns, "files"), ", ")),
+      "JOIN (VALUES {origins}) AS origins(path, position) ON files.{file_name} = origins.path)",
+      fmt::arg("columns", fmt::join(Quoted(columns, "files"), ", ")),
       fmt::arg("position", QuoteIdentifier(kFilePositionColumn)), fmt::arg("order", order),
       fmt::arg("row_number", QuoteIdentifier(kRowNumberColumn)), fmt::arg("paths", PathList(paths)),
       fmt::arg("file_name_literal", QuoteLiteral(kFileNameColumn)),
@@ -66,17 +82,46 @@ std::string CreateStageSql(const std::vector<std::string>& paths, const std::vec
       fmt::arg("origins", fmt::join(origins, ", ")), fmt::arg("file_name", QuoteIdentifier(kFileNameColumn)));
 }
 
-std::string NullKeyCountsSql(const std::vector<std::string>& key_columns) {
+std::string CreateStageSql(const std::vector<std::string>& paths, const std::vector<int64_t>& positions,
+                           const std::vector<std::string>& columns, RowOrder row_order) {
+  return fmt::format("CREATE TEMP TABLE {} AS SELECT * FROM {} AS rows", QuoteIdentifier(kStageTable),
+                     FilesWithOriginSql(paths, positions, columns, row_order));
+}
+
+std::string NullKeyCountsSql(const std::vector<std::string>& key_columns, std::string_view rows) {
   std::vector<std::string> aggregates;
+  std::vector<std::string> any_null;
   for (const std::string& column : key_columns) {
     aggregates.push_back(fmt::format("count(*) FILTER (WHERE {0} IS NULL), min({1}) FILTER (WHERE {0} IS NULL)",
                                      QuoteIdentifier(column), QuoteIdentifier(kFilePositionColumn)));
+    any_null.push_back(QuoteIdentifier(column) + " IS NULL");
   }
-  return fmt::format("SELECT {} FROM {}", fmt::join(aggregates, ", "), StageTableName());
+  return fmt::format("SELECT {} FROM {} AS rows WHERE {}", fmt::join(aggregates, ", "), rows,
+                     fmt::join(any_null, " OR "));
 }
 
-std::string DuplicateKeyWithinRunSql(const std::vector<std::string>& key_columns,
-                                     const std::vector<int64_t>& positions, const std::vector<int64_t>& run_of_position) {
+std::string RepeatedTableName() { return TempTableName(kRepeatedTable); }
+
+std::string CreateRepeatedKeysSql(const std::vector<std::string>& paths, const std::vector<std::string>& key_columns) {
+  std::string keys = fmt::format("{}", fmt::join(Quoted(key_columns), ", "));
+  return fmt::format("CREATE TEMP TABLE {} AS SELECT {}, count(*) AS {} FROM {} GROUP BY {} HAVING count(*) > 1",
+                     QuoteIdentifier(kRepeatedTable), keys, QuoteIdentifier(kRepeatedRowsColumn), ReadParquetSql(paths),
+                     keys);
+}
+
+std::string RepeatedKeysSummarySql() {
+  return fmt::format("SELECT count(*), coalesce(sum({}), 0) FROM {}", QuoteIdentifier(kRepeatedRowsColumn),
+                     RepeatedTableName());
+}
+
+std::string RowsOfRepeatedKeysSql(std::string_view rows, const std::vector<std::string>& key_columns) {
+  return fmt::format("(SELECT rows.* FROM {} AS rows JOIN {} AS repeated ON {})", rows, RepeatedTableName(),
+                     KeysMatch("rows", "repeated", key_columns));
+}
+
+std::string DuplicateKeyWithinRunSql(std::string_view rows, const std::vector<std::string>& key_columns,
+                                     const std::vector<int64_t>& positions,
+                                     const std::vector<int64_t>& run_of_position) {
   std::vector<std::string> runs;
   for (size_t idx = 0; idx < positions.size(); ++idx) {
     runs.push_back(fmt::format("({}, {})", positions[idx], run_of_position[idx]));
@@ -85,39 +130,44 @@ std::string DuplicateKeyWithinRunSql(const std::vector<std::string>& key_columns
   std::vector<std::string> texts;
   for (const std::string& key : keys) texts.push_back(fmt::format("CAST({} AS VARCHAR)", key));
   return fmt::format(
-      "SELECT {texts}, count(*), min(stage.{position}) FROM {stage} AS stage JOIN (VALUES {runs}) AS runs(position, "
+      "SELECT {texts}, count(*), min(stage.{position}) FROM {rows} AS stage JOIN (VALUES {runs}) AS runs(position, "
       "run) ON stage.{position} = runs.position GROUP BY runs.run, {keys} HAVING count(*) > 1 LIMIT 1",
       fmt::arg("texts", fmt::join(texts, ", ")), fmt::arg("position", QuoteIdentifier(kFilePositionColumn)),
-      fmt::arg("stage", StageTableName()), fmt::arg("runs", fmt::join(runs, ", ")),
-      fmt::arg("keys", fmt::join(keys, ", ")));
+      fmt::arg("rows", rows), fmt::arg("runs", fmt::join(runs, ", ")), fmt::arg("keys", fmt::join(keys, ", ")));
 }
 
 std::string MergeDeleteSql(std::string_view target, const std::vector<std::string>& key_columns,
                            std::string_view from) {
-  std::vector<std::string> matches;
-  for (const std::string& column : key_columns) {
-    matches.push_back(fmt::format("target.{0} = changed.{0}", QuoteIdentifier(column)));
-  }
   return fmt::format("DELETE FROM {} AS target USING (SELECT DISTINCT {} FROM {}) AS changed WHERE {}", target,
                      fmt::join(Quoted(key_columns), ", "), from.empty() ? StageTableName() : std::string(from),
-                     fmt::join(matches, " AND "));
+                     KeysMatch("target", "changed", key_columns));
 }
 
-std::string LatestPerKeySql(const std::vector<std::string>& key_columns,
-                            const std::vector<std::string>& order_columns) {
+std::string LatestPerKeySql(const std::vector<std::string>& key_columns, const std::vector<std::string>& order_columns,
+                            std::string_view rows) {
   std::vector<std::string> ordering;
   for (const std::string& column : order_columns) ordering.push_back(QuoteIdentifier(column) + " DESC NULLS LAST");
   ordering.push_back(QuoteIdentifier(kFilePositionColumn) + " DESC");
   ordering.push_back(QuoteIdentifier(kRowNumberColumn) + " DESC");
-  return fmt::format("SELECT * FROM {} QUALIFY row_number() OVER (PARTITION BY {} ORDER BY {}) = 1", StageTableName(),
-                     fmt::join(Quoted(key_columns), ", "), fmt::join(ordering, ", "));
+  return fmt::format("SELECT * FROM {} AS rows QUALIFY row_number() OVER (PARTITION BY {} ORDER BY {}) = 1",
+                     rows.empty() ? StageTableName() : std::string(rows), fmt::join(Quoted(key_columns), ", "),
+                     fmt::join(ordering, ", "));
 }
 
 std::string MergeInsertSql(std::string_view target, const std::vector<std::string>& columns,
-                           const std::vector<std::string>& key_columns, const std::vector<std::string>& order_columns) {
+                           const std::vector<std::string>& key_columns, const std::vector<std::string>& order_columns,
+                           std::string_view rows) {
   std::string column_list = fmt::format("{}", fmt::join(Quoted(columns), ", "));
   return fmt::format("INSERT INTO {} ({}) SELECT {} FROM ({}) AS latest", target, column_list, column_list,
-                     LatestPerKeySql(key_columns, order_columns));
+                     LatestPerKeySql(key_columns, order_columns, rows));
+}
+
+std::string InsertUnrepeatedSql(std::string_view target, const std::vector<std::string>& columns,
+                                const std::vector<std::string>& paths, const std::vector<std::string>& key_columns) {
+  std::string column_list = fmt::format("{}", fmt::join(Quoted(columns), ", "));
+  return fmt::format("INSERT INTO {} ({}) SELECT {} FROM {} AS files ANTI JOIN {} AS repeated ON {}", target,
+                     column_list, fmt::join(Quoted(columns, "files"), ", "), ReadParquetSql(paths), RepeatedTableName(),
+                     KeysMatch("files", "repeated", key_columns));
 }
 
 std::string ChangeRowProblemsSql() {
@@ -137,18 +187,14 @@ std::string ApplyMergeInsertSql(std::string_view target, const std::vector<std::
                      column_list, LatestPerKeySql(key_columns, {}), QuoteIdentifier(kOpColumn));
 }
 
-std::string LatestTableName() { return fmt::format("\"temp\".\"main\".{}", QuoteIdentifier(kLatestTable)); }
-std::string VersionsTableName() { return fmt::format("\"temp\".\"main\".{}", QuoteIdentifier(kVersionsTable)); }
+std::string LatestTableName() { return TempTableName(kLatestTable); }
+std::string VersionsTableName() { return TempTableName(kVersionsTable); }
 
 std::string CreateLatestChangesSql(std::string_view target, const std::vector<std::string>& key_columns) {
   std::string keys = fmt::format("{}", fmt::join(Quoted(key_columns), ", "));
-  std::vector<std::string> matches;
-  for (const std::string& column : key_columns) {
-    matches.push_back(fmt::format("held.{0} = latest.{0}", QuoteIdentifier(column)));
-  }
   std::string held = target.empty() ? "false"
                                     : fmt::format("EXISTS (SELECT 1 FROM {} AS held WHERE {})", target,
-                                                  fmt::join(matches, " AND "));
+                                                  KeysMatch("held", "latest", key_columns));
   return fmt::format(
       "CREATE TEMP TABLE {latest_table} AS SELECT latest.*, {held} AS {held_column} FROM (SELECT *, "
       "bool_or({op} <> 'D') OVER (PARTITION BY {keys}) AS {seen} FROM {stage} QUALIFY row_number() OVER "
@@ -189,12 +235,8 @@ namespace {
 
 // "target.k1 = first_change.k1 AND ... AND target._is_current", over the first change of each key.
 std::string CurrentVersionOfFirstChange(const std::vector<std::string>& key_columns) {
-  std::vector<std::string> matches;
-  for (const std::string& column : key_columns) {
-    matches.push_back(fmt::format("target.{0} = first_change.{0}", QuoteIdentifier(column)));
-  }
-  matches.push_back("target." + QuoteIdentifier(kIsCurrentColumn));
-  return fmt::format("{}", fmt::join(matches, " AND "));
+  return fmt::format("{} AND target.{}", KeysMatch("target", "first_change", key_columns),
+                     QuoteIdentifier(kIsCurrentColumn));
 }
 
 std::string FirstChanges(const std::vector<std::string>& key_columns) {

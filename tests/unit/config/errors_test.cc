@@ -248,6 +248,38 @@ stores:
                                 "writes under the directory at path)"));
 }
 
+TEST_F(ConfigErrorTest, BadDuckDbBoundsAreRefusedNamingTheKey) {
+  std::vector<std::string> lines = ConnectionErrors(R"(connections:
+  targets:
+    duck: {type: duckdb, path: ./w.duckdb, memory_limit: lots, threads: 0}
+    small: {type: duckdb, path: ./s.duckdb, memory_limit: 32MiB}
+    busy: {type: duckdb, path: ./t.duckdb, threads: 3}
+    bare: {type: duckdb, path: ./b.duckdb, memory_limit: 536870912}
+    pg: {type: postgres, host: h, memory_limit: 1GB, temp_directory: /tmp, threads: 2}
+stores:
+  loc: {type: local, path: ./stage}
+)");
+  std::string file = File("connections.yml");
+  std::string remedy =
+      "(write a number and a unit, e.g. 512MiB or 2GB; KB, MB, GB, TB count 1000s, KiB, MiB, GiB, "
+      "TiB 1024s)";
+  EXPECT_THAT(lines,
+              ::testing::ElementsAre(
+                  file + ":3: connections.targets.duck.memory_limit: 'lots' is not a memory size " + remedy,
+                  file + ":3: connections.targets.duck.threads: 0 is out of range (use a whole number from 1 to 1024)",
+                  file + ":4: connections.targets.small.memory_limit: 32MiB is less than a load needs (set at least "
+                         "128MiB; the default is 256MiB)",
+                  file + ":5: connections.targets.busy.threads: 3 threads need a memory_limit of at least 384MiB "
+                         "(128MiB each; memory_limit is 256MiB): lower threads or raise memory_limit",
+                  file + ":6: connections.targets.bare.memory_limit: '536870912' is not a memory size " + remedy,
+                  file + ":7: connections.targets.pg.memory_limit: does not apply to a postgres target (remove it; "
+                         "they bound the DuckDB that a duckdb target runs in process)",
+                  file + ":7: connections.targets.pg.temp_directory: does not apply to a postgres target (remove it; "
+                         "they bound the DuckDB that a duckdb target runs in process)",
+                  file + ":7: connections.targets.pg.threads: does not apply to a postgres target (remove it; they "
+                         "bound the DuckDB that a duckdb target runs in process)"));
+}
+
 TEST_F(ConfigErrorTest, DanglingReferencesListWhatExists) {
   std::vector<std::string> lines = PipelineErrors(R"(pipeline:
   name: p

@@ -80,7 +80,38 @@ tables:
   EXPECT_EQ(At(*parsed, {"connections", "sources", "pg", "ssh_tunnel", "private_key_passphrase"}), "***");
   EXPECT_EQ(At(*parsed, {"connections", "targets", "duck", "schema"}), "main");
   EXPECT_EQ(At(*parsed, {"connections", "targets", "duck", "path"}), project.root() + "/w.duckdb");
+  EXPECT_EQ(At(*parsed, {"connections", "targets", "duck", "memory_limit"}), "256MiB");
+  EXPECT_EQ(At(*parsed, {"connections", "targets", "duck", "temp_directory"}), project.root() + "/w.duckdb.tmp");
+  EXPECT_EQ(At(*parsed, {"connections", "targets", "duck", "threads"}), "<absent>");
   EXPECT_EQ(At(*parsed, {"stores", "stage", "path"}), project.root() + "/stage");
+}
+
+TEST_F(ShowPipelineTest, DuckDbBoundsAreShownAsConfiguredWithTheirUnitsAndPathsResolved) {
+  TempProject project;
+  project.Write("connections.yml", R"(connections:
+  sources:
+    lite: {type: sqlite, path: ./app.db}
+  targets:
+    duck: {type: duckdb, path: ./w.duckdb, memory_limit: 2 GB, temp_directory: ./spill, threads: 3}
+stores:
+  stage: {type: local, path: ./stage}
+)");
+  project.Write("pipelines/p.yml",
+                "pipeline: {name: p, source: lite, target: duck, store: stage}\n"
+                "tables: {orders: {cdc_strategy: full_sync}}\n");
+  Result<Config> config = project.Load();
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  const TargetConnection& duck = config->connections.targets.at("duck");
+  EXPECT_EQ(duck.memory_limit_bytes, 2000000000);
+  EXPECT_EQ(duck.temp_directory, project.root() + "/spill");
+  EXPECT_EQ(duck.threads, 3);
+
+  Result<YamlNode> parsed = ParseYaml(ShowPipeline(*config, *config->FindPipeline("p")), "shown");
+
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().message();
+  EXPECT_EQ(At(*parsed, {"connections", "targets", "duck", "memory_limit"}), "2GB");
+  EXPECT_EQ(At(*parsed, {"connections", "targets", "duck", "temp_directory"}), project.root() + "/spill");
+  EXPECT_EQ(At(*parsed, {"connections", "targets", "duck", "threads"}), "3");
 }
 
 }  // namespace

@@ -2,8 +2,12 @@
 // OpenTarget factory.
 #include <gmock/gmock.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <thread>
 
+#include "target/duckdb/duckdb_target.h"
 #include "target_test_util.h"
 
 namespace sluice::target::testing_util {
@@ -231,6 +235,50 @@ TEST_F(DuckDbSchemaTest, OpeningNeedsAnExistingDirectory) {
   EXPECT_THAT(opened.error().message(), HasSubstr("connections.yml:7: duckdb target 'warehouse'"));
   EXPECT_THAT(opened.error().message(), HasSubstr("the directory " + scratch_ + "/no/such/dir of path"));
   EXPECT_FALSE(std::filesystem::exists(scratch_ + "/no"));
+}
+
+TEST_F(DuckDbSchemaTest, DuckDbRunsWithinTheConfiguredBounds) {
+  config::TargetConnection connection = Connection();
+  connection.memory_limit_bytes = int64_t{384} << 20;
+  connection.threads = 1;
+  connection.temp_directory = scratch_ + "/spill";
+
+  Result<std::unique_ptr<DuckDbTarget>> opened = DuckDbTarget::Open(connection);
+
+  ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+  EXPECT_EQ(*(*opened)->Setting("memory_limit"), "384.0 MiB");
+  EXPECT_EQ(*(*opened)->Setting("threads"), "1");
+  EXPECT_EQ(*(*opened)->Setting("temp_directory"), scratch_ + "/spill");
+}
+
+TEST_F(DuckDbSchemaTest, ByDefaultDuckDbTakesAThreadPer128MiBOfItsLimitUpToTheCores) {
+  config::TargetConnection connection = Connection();  // memory_limit 256 MiB, threads unset
+  connection.path = ":memory:";
+  int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+
+  Result<std::unique_ptr<DuckDbTarget>> opened = DuckDbTarget::Open(connection);
+  connection.memory_limit_bytes = int64_t{128} << 20;
+  Result<std::unique_ptr<DuckDbTarget>> smaller = DuckDbTarget::Open(connection);
+
+  ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+  EXPECT_EQ(*(*opened)->Setting("memory_limit"), "256.0 MiB");
+  EXPECT_EQ(*(*opened)->Setting("threads"), std::to_string(std::min(cores, 2)));
+  ASSERT_TRUE(smaller.has_value()) << smaller.error().ToString();
+  EXPECT_EQ(*(*smaller)->Setting("threads"), "1");
+}
+
+TEST_F(DuckDbSchemaTest, ATempDirectoryThatIsAFileOrInNoDirectoryIsRefused) {
+  config::TargetConnection connection = Connection();
+  connection.origin = "connections.yml:7";
+  connection.temp_directory = database_path_;
+  std::ofstream(database_path_) << "";
+  EXPECT_THAT(OpenTarget(connection).error().message(),
+              HasSubstr("connections.yml:7: duckdb target 'warehouse': temp_directory " + database_path_ +
+                        " is not a directory"));
+  connection.temp_directory = scratch_ + "/no/spill";
+  EXPECT_THAT(
+      OpenTarget(connection).error().message(),
+      HasSubstr("the directory " + scratch_ + "/no of temp_directory " + scratch_ + "/no/spill does not exist"));
 }
 
 TEST_F(DuckDbSchemaTest, OpeningADirectoryOrNothingIsRefused) {

@@ -31,6 +31,12 @@ std::vector<Cell> Order(int64_t id, int64_t day, const std::string& status) {
   return {std::to_string(id), std::to_string((1735689600 + day * 86400) * 1000000), status};
 }
 
+// `request` with its rows' latest taken by updated_at.
+LoadRequest LatestByUpdatedAt(LoadRequest request) {
+  request.order_columns = {"updated_at"};
+  return request;
+}
+
 enum class BadFile { kMissing, kCorrupt, kTruncated, kOtherRowCount };
 
 }  // namespace
@@ -111,6 +117,76 @@ TEST_P(TargetConformance, MergeKeepsTheLatestRowOfEachKeyByOrderColumnsThenFileT
   EXPECT_EQ(loaded->rows_written, 3);
   EXPECT_THAT(Read({"id", "status"}, {"id"}), ElementsAre(ElementsAre("1", "v2"), ElementsAre("2", "newest"),
                                                          ElementsAre("3", "three-new"), ElementsAre("4", "untouched")));
+}
+
+TEST_P(TargetConformance, MergeIntoANewTableKeepsTheNewestRowOfEachRepeatedKeyAndEveryOtherRow) {
+  // Key 2 repeats within the first file (newest first), key 1 within and across files; 3 and 4 appear once.
+  StagedFile first =
+      StageRows("k/1.parquet", OrdersSchema(),
+                {Order(1, 0, "one-old"), Order(2, 5, "two-newest"), Order(3, 0, "three"), Order(2, 1, "two-old")});
+  StagedFile second = StageRows("k/2.parquet", OrdersSchema(),
+                                {Order(1, 3, "one-newest"), Order(4, 0, "four"), Order(1, 2, "one-mid")});
+  Result<LoadResult> loaded = Load(LatestByUpdatedAt(Request(OrdersSchema(), LoadMode::kMerge, {first, second})));
+
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+  EXPECT_EQ(loaded->rows_in_files, 7);
+  EXPECT_EQ(loaded->rows_written, 4);
+  EXPECT_THAT(
+      Read({"id", "updated_at", "status"}, {"id"}),
+      ElementsAre(ElementsAre("1", "2025-01-04 00:00:00", "one-newest"),
+                  ElementsAre("2", "2025-01-06 00:00:00", "two-newest"),
+                  ElementsAre("3", "2025-01-01 00:00:00", "three"), ElementsAre("4", "2025-01-01 00:00:00", "four")));
+  EXPECT_EQ(*target().CountRows("orders"), 4);
+}
+
+TEST_P(TargetConformance, MergeOfFilesEachInKeyOrderThatShareAKeyKeepsItsNewestRow) {
+  // Each file's keys increase (as a keyset read stages them); the files' key ranges touch at 3 and overlap at 7.
+  StagedFile first = StageRows("k/1.parquet", OrdersSchema(),
+                               {Order(1, 0, "one"), Order(3, 0, "three-old"), Order(7, 9, "seven-newest")});
+  StagedFile second =
+      StageRows("k/2.parquet", OrdersSchema(),
+                {Order(3, 1, "three-new"), Order(5, 0, "five"), Order(7, 1, "seven-old"), Order(8, 0, "eight")});
+  Result<LoadResult> loaded = Load(LatestByUpdatedAt(Request(OrdersSchema(), LoadMode::kMerge, {first, second})));
+
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+  EXPECT_EQ(loaded->rows_written, 5);
+  EXPECT_THAT(Read({"id", "status"}, {"id"}),
+              ElementsAre(ElementsAre("1", "one"), ElementsAre("3", "three-new"), ElementsAre("5", "five"),
+                          ElementsAre("7", "seven-newest"), ElementsAre("8", "eight")));
+}
+
+TEST_P(TargetConformance, MergeWithoutRepeatedKeysReplacesTheRowsOfItsKeysAndLeavesTheOthers) {
+  StagedFile loaded_before =
+      StageRows("k/0.parquet", OrdersSchema(), {Order(1, 0, "one"), Order(2, 0, "two"), Order(3, 0, "three")});
+  ASSERT_TRUE(Load(LatestByUpdatedAt(Request(OrdersSchema(), LoadMode::kMerge, {loaded_before}))).has_value());
+  // Each key once: 2 is changed (to an OLDER cursor value: the file's row still wins over the table's), 5 is new.
+  StagedFile changes = StageRows("k/1.parquet", OrdersSchema(), {Order(5, 1, "five")});
+  StagedFile more = StageRows("k/2.parquet", OrdersSchema(), {Order(2, -1, "two-changed")});
+  Result<LoadResult> loaded = Load(LatestByUpdatedAt(Request(OrdersSchema(), LoadMode::kMerge, {changes, more})));
+
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+  EXPECT_EQ(loaded->rows_in_files, 2);
+  EXPECT_EQ(loaded->rows_written, 2);
+  EXPECT_THAT(
+      Read({"id", "updated_at", "status"}, {"id"}),
+      ElementsAre(ElementsAre("1", "2025-01-01 00:00:00", "one"),
+                  ElementsAre("2", "2024-12-31 00:00:00", "two-changed"),
+                  ElementsAre("3", "2025-01-01 00:00:00", "three"), ElementsAre("5", "2025-01-02 00:00:00", "five")));
+}
+
+TEST_P(TargetConformance, MergeIntoAnEmptyExistingTableDeduplicatesAsIntoANewOne) {
+  // A run that staged no rows leaves the table created and empty.
+  LoadRequest empty_load = Request(OrdersSchema(), LoadMode::kMerge, {StageRows("k/0.parquet", OrdersSchema(), {})});
+  ASSERT_TRUE(Load(empty_load).has_value());
+  ASSERT_THAT(Columns(), ElementsAre("id", "updated_at", "status"));
+  StagedFile first = StageRows("k/1.parquet", OrdersSchema(), {Order(1, 2, "one-newest"), Order(2, 0, "two")});
+  StagedFile second = StageRows("k/2.parquet", OrdersSchema(), {Order(1, 1, "one-old"), Order(3, 0, "three")});
+  Result<LoadResult> loaded = Load(LatestByUpdatedAt(Request(OrdersSchema(), LoadMode::kMerge, {first, second})));
+
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+  EXPECT_EQ(loaded->rows_written, 3);
+  EXPECT_THAT(Read({"id", "status"}, {"id"}),
+              ElementsAre(ElementsAre("1", "one-newest"), ElementsAre("2", "two"), ElementsAre("3", "three")));
 }
 
 TEST_P(TargetConformance, MergeTiesAreBrokenByLaterFileThenHigherSeqNotByPlaceInTheFile) {

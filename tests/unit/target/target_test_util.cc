@@ -204,6 +204,9 @@ config::TargetConnection DuckDbTargetTest::Connection() const {
   connection.type = config::TargetType::kDuckDb;
   connection.path = database_path_;
   connection.schema = schema_name_;
+  connection.memory_limit_bytes = memory_limit_bytes_;
+  connection.threads = threads_;
+  connection.temp_directory = temp_directory_;
   return connection;
 }
 

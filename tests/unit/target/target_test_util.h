@@ -107,6 +107,10 @@ class DuckDbTargetTest : public ::testing::Test {
   std::unique_ptr<DirectoryStore> store_;
   std::unique_ptr<Target> target_;
   std::string schema_name_ = "main";
+  // The DuckDB bounds Connection() gives (config.h defaults unless a test sets them).
+  int64_t memory_limit_bytes_ = config::kDefaultDuckDbMemoryLimitBytes;
+  int threads_ = 0;
+  std::string temp_directory_;
 };
 
 }  // namespace sluice::target::testing_util
