@@ -244,7 +244,7 @@ void ChunkPlanner::ContinueInCursorOrder(const CopyProgress& copy) {
   std::optional<int64_t> reread_from;
   if (resumed_copy_ && copy.started_micros) {
     reread_from =
-        LookbackAfterRead(spec_, Lookback{}, Ceiling{Value(), Value(), copy.started_micros}).from_timestamp_micros;
+        LookbackAfterRead(spec_, Lookback{}, Ceiling{.clock_micros = copy.started_micros}).from_timestamp_micros;
   }
   bool reread = reread_from && (!handed.timestamp_micros || *reread_from < *handed.timestamp_micros);
   if (!later_rows && !reread) {

@@ -61,12 +61,12 @@ namespace sluice::cdc {
 
 // The maximum of a cursor column at run start; reads stop there.
 struct Ceiling {
-  Value timestamp;  // NULL: not used, or the table is empty
-  Value id;
+  Value timestamp = Value();  // NULL: not used, or the table is empty
+  Value id = Value();
   // The source's clock when the ceiling was read: for a timestamp column in
   // the column's own frame (naive: the writers' wall clock), for id_only
   // UTC. What a lookback measures from (cdc/lookback.h); unset when not read.
-  std::optional<int64_t> clock_micros;
+  std::optional<int64_t> clock_micros = std::nullopt;
 };
 
 // Columns whose MAX() the run needs before planning: {timestamp, id} as used.

@@ -65,7 +65,7 @@ class ObjectReader {
 // Conditions for Put. Failing a condition is a Conflict error.
 struct PutCondition {
   bool if_absent = false;         // only create; fail if the key exists
-  std::optional<std::string> if_version;  // only replace this version
+  std::optional<std::string> if_version = std::nullopt;  // only replace this version
 };
 
 class ObjectStore {

@@ -206,11 +206,9 @@ Result<int64_t> MySqlSource::CountWhere(const std::string& table, const std::str
 Result<int64_t> MySqlSource::CountNullKeys(const std::string& table, const Field& column) {
   // A zero date ('0000-00-00') sorts below every real date, so a cursor
   // passes it by like a NULL; a NOT NULL date column can hold one.
-  bool temporal = mysql::MayHoldZeroDates(column.type.id);
   if (!column.nullable) return 0;
-  std::string quoted = QuoteIdentifier(column.name, MySqlDialect());
-  std::string condition = temporal ? fmt::format("{0} IS NULL OR {0} < '0001-01-01'", quoted)
-                                   : fmt::format("{} IS NULL", quoted);
+  std::string condition =
+      mysql::NoCursorValueCondition(column.type.id, QuoteIdentifier(column.name, MySqlDialect()));
   return CountWhere(table, condition,
                     fmt::format("table {}, column {}: counting rows with no cursor value", table, column.name));
 }

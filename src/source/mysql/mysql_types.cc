@@ -148,6 +148,13 @@ bool MayHoldZeroDates(TypeId type) {
   return type == TypeId::kDate || type == TypeId::kTimestamp || type == TypeId::kTimestampTz;
 }
 
+std::string NoCursorValueCondition(TypeId type, std::string_view quoted) {
+  if (!MayHoldZeroDates(type)) return fmt::format("{} IS NULL", quoted);
+  // A zero date sorts below every real one: below the first value of the type's range.
+  std::string_view first = type == TypeId::kTimestampTz ? "1970-01-01 00:00:01" : "0001-01-01";
+  return fmt::format("{0} IS NULL OR {0} < '{1}'", quoted, first);
+}
+
 std::string WireTypeName(const MYSQL_FIELD& field) {
   std::string_view name;
   switch (field.type) {
