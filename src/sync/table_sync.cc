@@ -204,6 +204,7 @@ Status TableSync::ReadAll(source::Source& source, cdc::ChunkPlanner& planner) {
   // publishing happen here, in order, so the cursor logic is unchanged.
   ExtractPipeline pipeline(source, planner, plan_.schema, read_options, [this] { return CheckStop(); });
   pipeline.Start();
+  bool copying = false;  // the last safe point was inside a first copy
   while (true) {
     SLUICE_ASSIGN_OR_RETURN(ExtractItem item, pipeline.Next());
     if (item.kind == ExtractItem::Kind::kEnd) break;
@@ -221,6 +222,12 @@ Status TableSync::ReadAll(source::Source& source, cdc::ChunkPlanner& planner) {
     // A safe point: the cursor covers exactly the rows written so far. A
     // stop (Ctrl-C, timeout_minutes) ends the run here, at the last staged file.
     SLUICE_RETURN_IF_ERROR(CheckStop());
+    if (item.cursor.copy) {
+      copying = true;
+    } else if (copying) {
+      copying = false;
+      Failpoint("extract.copy_handed_over");  // the copy is done; its rows since the last file are not staged yet
+    }
     result_.zero_dates_nulled += item.zero_dates_nulled;
     if (current_file_ && current_file_->EstimatedBytes() >= target_file_bytes) {
       SLUICE_RETURN_IF_ERROR(PublishCurrentFile(item.cursor));

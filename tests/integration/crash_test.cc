@@ -1,6 +1,7 @@
-// A sync killed with SIGKILL anywhere — mid-extract, after a file is in the
-// store but before the watermark records it, after the watermark, before
-// and after the target commits — followed by ordinary runs, ends with
+// A sync killed with SIGKILL anywhere — mid-extract (a first run copies in
+// primary-key order), when that copy hands over to the cursor, after a file
+// is in the store but before the watermark records it, after the watermark,
+// before and after the target commits — followed by ordinary runs, ends with
 // exactly the source rows in the target: none lost, none twice.
 #include <signal.h>
 #include <sys/wait.h>
@@ -92,7 +93,8 @@ INSTANTIATE_TEST_SUITE_P(
                       CrashCase{kHybrid, "extract.after_watermark:2"}, CrashCase{kHybrid, "load.before"},
                       CrashCase{kHybrid, "load.after_commit"}, CrashCase{kTimestamp, "extract.after_put:3"},
                       CrashCase{kTimestamp, "load.after_commit"}, CrashCase{kFull, "extract.after_watermark:2"},
-                      CrashCase{kFull, "load.after_commit"}),
+                      CrashCase{kFull, "load.after_commit"}, CrashCase{kHybrid, "extract.copy_handed_over"},
+                      CrashCase{kTimestamp, "extract.copy_handed_over"}),
     [](const ::testing::TestParamInfo<CrashCase>& info) {
       std::string name = std::to_string(info.index) + "_" + info.param.failpoint;
       for (char& c : name) {
