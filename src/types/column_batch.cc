@@ -1,5 +1,7 @@
 #include "types/column_batch.h"
 
+#include <algorithm>
+
 namespace sluice {
 
 ColumnVector::ColumnVector(DataType type) : type_(type) {
@@ -11,16 +13,23 @@ void ColumnVector::Reserve(size_t rows, size_t bytes) {
   if (type_.is_bytes()) {
     offsets_.reserve(offsets_.size() + rows);
     bytes_.reserve(bytes_.size() + bytes);
-  } else {
-    values_.reserve(values_.size() + rows * type_.fixed_width());
+  } else if (values_size_ + rows * type_.fixed_width() > values_.size()) {
+    values_.resize(values_size_ + rows * type_.fixed_width());
   }
+}
+
+void ColumnVector::GrowValues(size_t bytes) {
+  values_.resize(std::max({values_.size() * 2, values_size_ + bytes, size_t{64}}));
 }
 
 void ColumnVector::AppendNull() {
   if (type_.is_bytes()) {
     offsets_.push_back(static_cast<int64_t>(bytes_.size()));
   } else {
-    values_.resize(values_.size() + type_.fixed_width());
+    size_t width = type_.fixed_width();
+    if (values_size_ + width > values_.size()) GrowValues(width);
+    std::memset(values_.data() + values_size_, 0, width);  // the room may hold a value from before Clear()
+    values_size_ += width;
   }
   validity_.push_back(0);
   ++null_count_;
@@ -28,7 +37,7 @@ void ColumnVector::AppendNull() {
 
 void ColumnVector::Clear() {
   validity_.clear();
-  values_.clear();
+  values_size_ = 0;
   bytes_.clear();
   offsets_.clear();
   if (type_.is_bytes()) offsets_.push_back(0);

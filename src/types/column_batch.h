@@ -38,9 +38,9 @@ class ColumnVector {
   template <typename T>
   void Append(T value) {
     assert(sizeof(T) == type_.fixed_width());
-    size_t position = values_.size();
-    values_.resize(position + sizeof(T));
-    std::memcpy(values_.data() + position, &value, sizeof(T));
+    if (values_size_ + sizeof(T) > values_.size()) GrowValues(sizeof(T));
+    std::memcpy(values_.data() + values_size_, &value, sizeof(T));
+    values_size_ += sizeof(T);
     validity_.push_back(1);
   }
   // REQUIRES: type().is_bytes()
@@ -76,14 +76,21 @@ class ColumnVector {
   const std::string& byte_data() const { return bytes_; }
 
   // Memory held by the values (not capacity), for batch sizing.
-  size_t ByteSize() const { return validity_.size() + values_.size() + bytes_.size() + offsets_.size() * 8; }
+  size_t ByteSize() const { return validity_.size() + values_size_ + bytes_.size() + offsets_.size() * 8; }
   // Empties the column, keeping its allocations.
   void Clear();
 
  private:
   DataType type_;
   std::vector<uint8_t> validity_;
-  std::vector<uint8_t> values_;   // fixed-width storage
+  // Room for at least `bytes` more value bytes (zero-filled only when it grows).
+  void GrowValues(size_t bytes);
+
+  // Fixed-width storage: the first values_size_ bytes are the values; the
+  // rest is room kept across Clear(), so appending a value is a copy, not a
+  // vector resize that zero-fills (a fifth of a MariaDB reader's time).
+  std::vector<uint8_t> values_;
+  size_t values_size_ = 0;
   std::vector<int64_t> offsets_;  // byte storage: size() + 1 entries, offsets_[0] = 0
   std::string bytes_;
   size_t null_count_ = 0;

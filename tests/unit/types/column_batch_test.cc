@@ -44,6 +44,30 @@ TEST(ColumnBatch, ClearKeepsSchemaAndEmptiesColumns) {
   EXPECT_EQ(batch.column(1).Bytes(0), "q");
 }
 
+// A cleared column keeps its room: values appended after Clear() are the
+// new ones only, a NULL reads as zero where an old value was, and the
+// values survive the room growing (past Reserve) many times over.
+TEST(ColumnBatch, AppendsAfterClearAndPastTheReservedRoom) {
+  ColumnBatch batch(MakeSchema());
+  ColumnVector& ids = batch.column(0);
+  ids.Reserve(4);
+  for (int64_t value = 0; value < 10000; ++value) ids.Append<int64_t>(value * 3);
+  ASSERT_EQ(ids.size(), 10000u);
+  for (size_t row = 0; row < 10000; ++row) ASSERT_EQ(ids.Value<int64_t>(row), static_cast<int64_t>(row) * 3);
+  EXPECT_EQ(ids.data<int64_t>()[9999], 29997);
+  size_t full = ids.ByteSize();
+  ids.Clear();
+  EXPECT_EQ(ids.size(), 0u);
+  EXPECT_LT(ids.ByteSize(), full);
+  ids.AppendNull();
+  ids.Append<int64_t>(-7);
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_TRUE(ids.IsNull(0));
+  EXPECT_EQ(ids.Value<int64_t>(0), 0) << "a NULL stores a zero, not the value there before Clear()";
+  EXPECT_EQ(ids.Value<int64_t>(1), -7);
+  EXPECT_EQ(ids.ByteSize(), 2u + 2 * sizeof(int64_t));
+}
+
 TEST(Schema, FingerprintChangesWithShape) {
   Schema a = *MakeSchema();
   Schema b = a;
