@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -27,6 +28,15 @@ std::optional<double> Numeric(const Value& value) {
     default: return std::nullopt;
   }
 }
+
+// A heap-order copy's chunks are sized to about batch_size rows from the
+// source's rows-per-page estimate, so a chunk costs what a key-order batch
+// does and a crash re-reads about as much. Without an estimate (a table
+// never analyzed) rows are assumed to be this dense: ~140-byte rows in 8 KiB
+// pages. A chunk never exceeds kMaxPagesPerChunk (128 MiB of 8 KiB pages),
+// so a wildly low estimate still leaves safe points that often.
+constexpr double kAssumedRowsPerPage = 50;
+constexpr int64_t kMaxPagesPerChunk = 16384;
 
 // Primary-key types a first copy pages by: values the cursor stores
 // exactly and every source compares as it orders them.
@@ -55,6 +65,11 @@ CeilingColumns CeilingColumnsFor(const TableSpec& spec) {
   return {};
 }
 
+bool MayCopyFirst(const TableSpec& spec, const Cursor& start) {
+  bool timestamp_strategy = spec.strategy == CdcStrategy::kHybrid || spec.strategy == CdcStrategy::kTimestampOnly;
+  return timestamp_strategy && (start.copy.has_value() || (spec.first_copy && start.empty()));
+}
+
 Value CapTimestampCeiling(const Value& max, TypeId type, int64_t utc_micros, int64_t local_micros) {
   int64_t now = type == TypeId::kTimestampTz ? utc_micros : local_micros;
   auto floor_div = [](int64_t value, int64_t unit) { return value / unit - (value % unit < 0 ? 1 : 0); };
@@ -80,8 +95,10 @@ SelectQuery CustomQueryForDescribe(const std::string& table, const std::string& 
 }
 
 Result<ChunkPlanner> ChunkPlanner::Create(TableSpec spec, Cursor start, Ceiling ceiling,
-                                          std::optional<int64_t> row_limit, Lookback lookback) {
+                                          std::optional<int64_t> row_limit, Lookback lookback,
+                                          std::optional<HeapLayout> heap) {
   ChunkPlanner planner;
+  planner.heap_ = std::move(heap);
   planner.spec_ = std::move(spec);
   planner.start_cursor_ = std::move(start);
   planner.cursor_ = planner.start_cursor_;
@@ -152,7 +169,7 @@ Status ChunkPlanner::Init() {
       SLUICE_RETURN_IF_ERROR(CheckCustomCeiling());
       break;
   }
-  InitKeyOrderCopy();
+  InitFirstCopy();
   if (mode_ != Mode::kSingleQuery && spec_.strategy != CdcStrategy::kFullSync && upper_ && upper_->is_null()) {
     phase_ = Phase::kDone;  // empty table (or every cursor value NULL): nothing to read
   }
@@ -165,9 +182,9 @@ Status ChunkPlanner::Init() {
   return Status::Ok();
 }
 
-void ChunkPlanner::InitKeyOrderCopy() {
-  bool timestamp_strategy = spec_.strategy == CdcStrategy::kHybrid || spec_.strategy == CdcStrategy::kTimestampOnly;
-  if (!spec_.first_copy_in_key_order && !start_cursor_.copy) return;
+void ChunkPlanner::InitFirstCopy() {
+  if (!spec_.first_copy && !start_cursor_.copy) return;
+  std::optional<CopyProgress> resumed = start_cursor_.copy;
   const Cursor& start = start_cursor_;
   bool first_run = !start.timestamp_micros && start.id.is_null() && !start.log && !start.snapshot;
   const Schema& schema = *spec_.schema;
@@ -176,33 +193,56 @@ void ChunkPlanner::InitKeyOrderCopy() {
     auto index = schema.FieldIndex(column);
     key_usable = key_usable && index && CopyableKeyType(schema.fields[*index].type.id);
   }
-  if (!timestamp_strategy || !first_run || !key_usable) {
-    if (start.copy) {
+  if (!MayCopyFirst(spec_, start) || !first_run || !key_usable) {
+    if (resumed) {
       // The table's key changed under an unfinished copy: read it again in cursor order.
       warnings_.push_back(fmt::format(
-          "table {}: the first copy in primary-key order stopped at {} and cannot resume (the primary key is now "
-          "({}), which a copy cannot page by); the table is read again from the start in {} order",
-          spec_.table, ToString(*start.copy), fmt::join(schema.primary_key, ", "), spec_.timestamp_column));
+          "table {}: the first copy stopped at {} and cannot resume (the primary key is now ({}); a copy needs "
+          "one of integer or text columns); the table is read again from the start in {} order",
+          spec_.table, ToString(*resumed), fmt::join(schema.primary_key, ", "), spec_.timestamp_column));
       start_cursor_ = Cursor();
       cursor_ = Cursor();
     }
     return;
   }
-  std::optional<int64_t> ceiling = start.copy ? std::optional(start.copy->ceiling_micros) : ceiling_.timestamp.AsMicros();
+  if (resumed && resumed->heap && (!heap_ || heap_->storage != resumed->heap->storage)) {
+    // Its page numbers no longer say which rows were copied: copy again, in whichever order applies now.
+    warnings_.push_back(fmt::format(
+        "table {}: the first copy in heap order stopped at page {} and cannot resume there: {}; the copy starts "
+        "over",
+        spec_.table, resumed->heap->next_page,
+        heap_ ? "the table was rewritten since (VACUUM FULL, CLUSTER or TRUNCATE moved its rows to new pages)"
+              : "the table can no longer be read by page ranges (it is no longer a plain table, or the server is "
+                "older than PostgreSQL 14)"));
+    resumed.reset();
+    start_cursor_ = Cursor();
+    cursor_ = Cursor();
+  }
+  std::optional<int64_t> ceiling = resumed ? std::optional(resumed->ceiling_micros) : ceiling_.timestamp.AsMicros();
   if (!ceiling) return;  // empty table: nothing to copy, and the cursor stays empty
-  mode_ = Mode::kKeyOrderCopy;
+  // A copy continues in the order it began in; a new one reads in heap order where the source can.
+  bool heap_order = resumed ? resumed->heap.has_value() : heap_.has_value();
+  mode_ = heap_order ? Mode::kHeapOrderCopy : Mode::kKeyOrderCopy;
+  begins_with_heap_copy_ = heap_order;
   reread_micros_.reset();  // a copy reads everything up to its ceiling: nothing behind it to re-read
   reread_id_ = Value();
-  key_columns_ = schema.primary_key;
-  lower_ = start.copy ? start.copy->after : std::vector<Value>();
-  resumed_copy_ = start.copy.has_value();
+  key_columns_ = heap_order ? std::vector<std::string>() : schema.primary_key;
+  lower_ = resumed && !heap_order ? resumed->after : std::vector<Value>();
+  resumed_copy_ = resumed.has_value();
   upper_ = TimestampValue(*ceiling);
   CopyProgress fresh;
   fresh.ceiling_micros = *ceiling;
   fresh.started_micros = ceiling_.clock_micros;
-  CopyProgress progress = start.copy.value_or(std::move(fresh));
-  cursor_ = Cursor{.copy = std::move(progress)};
+  if (heap_order) fresh.heap = HeapProgress{.next_page = 0, .storage = heap_->storage};
+  cursor_ = Cursor{.copy = resumed ? std::move(*resumed) : std::move(fresh)};
   start_cursor_ = cursor_;
+}
+
+int64_t ChunkPlanner::PagesPerChunk(int64_t rows) const {
+  double rows_per_page = heap_ && heap_->rows_per_page > 0 ? heap_->rows_per_page : kAssumedRowsPerPage;
+  double pages = std::ceil(static_cast<double>(rows) / rows_per_page);
+  return pages >= static_cast<double>(kMaxPagesPerChunk) ? kMaxPagesPerChunk
+                                                         : std::max<int64_t>(1, static_cast<int64_t>(pages));
 }
 
 Status ChunkPlanner::TrackCopiedMax(const ColumnBatch& batch) {
@@ -279,7 +319,7 @@ std::optional<int64_t> ChunkPlanner::RemainingRows() const {
 }
 
 bool ChunkPlanner::PastStart(const std::vector<Value>& key) const {
-  if (mode_ == Mode::kKeyOrderCopy) return true;
+  if (mode_ == Mode::kKeyOrderCopy || mode_ == Mode::kHeapOrderCopy) return true;
   if (spec_.strategy == CdcStrategy::kIdOnly) {
     return start_cursor_.id.is_null() || (key[0] <=> start_cursor_.id) == std::partial_ordering::greater;
   }
@@ -317,6 +357,15 @@ SelectQuery ChunkPlanner::RangeQuery() const {
   query.upper = upper_;
   if (query_limit_ > 0) query.limit = query_limit_;
   if (mode_ == Mode::kKeyOrderCopy) query.upper_column = spec_.timestamp_column;
+  return query;
+}
+
+// The current heap-order chunk: its pages, up to the copy's ceiling.
+SelectQuery ChunkPlanner::PageQuery() const {
+  SelectQuery query = BaseQuery();
+  query.pages = PageRange{.first = cursor_.copy->heap->next_page, .end = chunk_end_};
+  query.upper = upper_;
+  query.upper_column = spec_.timestamp_column;
   return query;
 }
 
@@ -368,6 +417,14 @@ std::optional<SelectQuery> ChunkPlanner::NextQuery() {
     query_limit_ = remaining.value_or(0);  // one streaming query: no pages
     return RangeQuery();
   }
+  if (mode_ == Mode::kHeapOrderCopy) {
+    // Chunks are read whole (progress is a page): a --limit sizes the last one to what it leaves.
+    query_limit_ = 0;
+    int64_t end =
+        cursor_.copy->heap->next_page + PagesPerChunk(std::min(spec_.batch_size, remaining.value_or(INT64_MAX)));
+    chunk_end_ = end < heap_->pages ? std::optional(end) : std::nullopt;  // the last chunk reads to the table's end
+    return PageQuery();
+  }
   query_limit_ = remaining ? std::min(spec_.batch_size, *remaining) : spec_.batch_size;
   return RangeQuery();
 }
@@ -411,6 +468,11 @@ Result<size_t> ChunkPlanner::AcceptBatch(const ColumnBatch& batch) {
 
 Result<size_t> ChunkPlanner::AcceptRangeBatch(const ColumnBatch& batch) {
   size_t rows = batch.num_rows();
+  if (mode_ == Mode::kHeapOrderCopy) {
+    // Not a safe point: the chunk's pages are staged only once it ends (FinishQuery).
+    SLUICE_RETURN_IF_ERROR(TrackCopiedMax(batch));
+    return rows;
+  }
   SLUICE_ASSIGN_OR_RETURN(std::vector<Value> last, KeyAt(batch, rows - 1));
   if (mode_ == Mode::kKeyOrderCopy) {
     // Every batch is a safe point: the copy has staged every key up to this one.
@@ -561,9 +623,13 @@ void ChunkPlanner::FinishQuery() {
     return;
   }
   bool page_full = query_limit_ > 0 && query_rows_ >= query_limit_;
-  if (mode_ == Mode::kKeyOrderCopy) {
-    if (page_full) {
+  if (mode_ == Mode::kKeyOrderCopy || mode_ == Mode::kHeapOrderCopy) {
+    if (mode_ == Mode::kKeyOrderCopy && page_full) {
       phase_ = Phase::kDone;  // stopped by --limit: the copy resumes next run
+      return;
+    }
+    if (mode_ == Mode::kHeapOrderCopy && chunk_end_) {
+      cursor_.copy->heap->next_page = *chunk_end_;  // a safe point: every page before it is staged
       return;
     }
     // Every row up to the copy's ceiling is read: the strategy's cursor takes
@@ -594,6 +660,14 @@ std::string ChunkPlanner::DescribeWindow() const {
     return out;
   }
   if (mode_ == Mode::kSingleQuery) return "the whole table in one streaming query";
+  if (mode_ == Mode::kHeapOrderCopy) {
+    const HeapProgress& heap = *cursor_.copy->heap;
+    return fmt::format(
+        "first copy in heap order (TID ranges) from page {} of {}, about {} pages a chunk, up to {} "
+        "<= {}, then {} from there",
+        heap.next_page, heap_->pages, PagesPerChunk(spec_.batch_size), spec_.timestamp_column,
+        upper_ ? upper_->ToString() : "NULL", spec_.timestamp_column);
+  }
   if (mode_ == Mode::kKeyOrderCopy) {
     std::vector<std::string> after;
     for (const Value& value : lower_) after.push_back(value.ToString());
@@ -618,6 +692,10 @@ std::string ChunkPlanner::DescribeWindow() const {
 std::optional<double> ChunkPlanner::Progress() const {
   if (phase_ == Phase::kDone) return 1.0;
   if (mode_ == Mode::kKeyOrderCopy) return std::nullopt;  // the key's range is not read up front
+  if (mode_ == Mode::kHeapOrderCopy) {
+    if (heap_->pages <= 0) return std::nullopt;
+    return std::clamp(static_cast<double>(cursor_.copy->heap->next_page) / static_cast<double>(heap_->pages), 0.0, 1.0);
+  }
   if (!upper_ || last_key_.empty()) return std::nullopt;
   std::optional<double> high = Numeric(*upper_);
   std::optional<double> now = Numeric(last_key_[0]);

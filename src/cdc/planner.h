@@ -25,16 +25,28 @@
 // The re-read bounds come from cdc/lookback.h; the cursor never moves back.
 //   full_sync       the whole table in one streaming query (every batch a
 //                   safe point: its files stay pending until the copy ends).
-//   first copy      hybrid and timestamp_only with no cursor yet: the table
-//                   in primary-key order (what InnoDB and SQLite store it
-//                   in) in one streaming query, `pk > after AND ts <=
-//                   ceiling`; every batch a safe point whose cursor is the
-//                   copy's progress (CopyProgress), resumed under the same
-//                   ceiling; when the query ends, the cursor becomes the
-//                   largest (timestamp[, id]) copied, as a read in cursor
-//                   order would end, and the strategy reads on from there
-//                   in the same run, up to the run's own ceiling when a
-//                   resumed copy's ceiling is older.
+//   first copy      hybrid and timestamp_only with no cursor yet (and a
+//                   primary key of integer or text columns, which the load
+//                   merges by): the table in the order cheapest for the
+//                   source, up to `ts <= ceiling`.
+//                   - Heap order, when the source gives a HeapLayout
+//                     (PostgreSQL 14+ plain tables): page-range chunks of
+//                     about batch_size rows, the last one open-ended so
+//                     pages the table grew by are read too; each chunk's
+//                     end a safe point whose progress is the next page.
+//                     Under one snapshot (ReadsUnderOneSnapshot), so a row
+//                     an update moves to a page already read is not lost.
+//                   - Else primary-key order (what InnoDB and SQLite store
+//                     tables in), one streaming query `pk > after`; every
+//                     batch a safe point whose progress is the last key.
+//                   The progress (CopyProgress) is the cursor; a copy
+//                   resumes under its own ceiling, in the order it began
+//                   in (or starts over, with a warning, when it cannot).
+//                   When every row is read, the cursor becomes the largest
+//                   (timestamp[, id]) copied, as a read in cursor order
+//                   would end, and the strategy reads on from there in the
+//                   same run, up to the run's own ceiling when a resumed
+//                   copy's ceiling is older.
 //   custom_sql      the user's query once, with {{last_*}}/{{ceiling_*}} bound.
 //
 // Ties: a key that is not unique (timestamp_only; id_only on a non-key
@@ -55,12 +67,14 @@
 #include "cdc/table_spec.h"
 #include "types/column_batch.h"
 #include "types/cursor.h"
+#include "types/heap_layout.h"
 #include "types/select_query.h"
 
 namespace sluice::cdc {
 
 // The maximum of a cursor column at run start; reads stop there.
 struct Ceiling {
+  // (Initialized so designated initializers may name only the parts a strategy uses.)
   Value timestamp = Value();  // NULL: not used, or the table is empty
   Value id = Value();
   // The source's clock when the ceiling was read: for a timestamp column in
@@ -75,6 +89,11 @@ struct CeilingColumns {
   std::string id_column;
 };
 CeilingColumns CeilingColumnsFor(const TableSpec& spec);
+
+// Whether a run from `start` may begin with a first copy (a timestamp
+// strategy with no cursor yet, or a copy to resume): only then does the
+// planner use the table's HeapLayout, which costs the source a query.
+bool MayCopyFirst(const TableSpec& spec, const Cursor& start);
 
 // Caps a timestamp or date ceiling (`max`, the column's MAX) below the
 // source's current second (dates: below today), so the ceiling's tie group
@@ -96,8 +115,11 @@ class ChunkPlanner {
   // kept whole, so a run may exceed it by the rest of one group, and rows a
   // lookback re-reads behind the start cursor do not count.
   // `lookback`: what earlier runs recorded for the re-read (cdc/lookback.h).
+  // `heap`: the table's pages, when the source can read them by range
+  // (Source::DescribeHeap): a first copy then reads in heap order.
   static Result<ChunkPlanner> Create(TableSpec spec, Cursor start, Ceiling ceiling,
-                                     std::optional<int64_t> row_limit = std::nullopt, Lookback lookback = {});
+                                     std::optional<int64_t> row_limit = std::nullopt, Lookback lookback = {},
+                                     std::optional<HeapLayout> heap = std::nullopt);
 
   // The next query, or nullopt when the run has read all it should.
   std::optional<SelectQuery> NextQuery();
@@ -125,6 +147,15 @@ class ChunkPlanner {
   }
   // Whether this run copies the table in primary-key order (a first copy).
   bool CopiesInKeyOrder() const { return mode_ == Mode::kKeyOrderCopy; }
+  // Whether this run copies the table in heap order (a first copy).
+  bool CopiesInHeapOrder() const { return mode_ == Mode::kHeapOrderCopy; }
+  // Whether the run's queries must all see one snapshot of the source
+  // (Source::BeginSnapshot): full_sync, and a run that begins with a copy
+  // in heap order, whose chunks would otherwise miss a row an update moves
+  // from a page not yet read to one already read.
+  bool ReadsUnderOneSnapshot() const {
+    return spec_.strategy == config::CdcStrategy::kFullSync || begins_with_heap_copy_;
+  }
   int64_t rows_accepted() const { return rows_accepted_; }
   // "(2025-11-27T15:30:00.000000Z, 42) < (updated_at, id) and updated_at <= 2025-11-28T…"
   std::string DescribeWindow() const;
@@ -133,13 +164,15 @@ class ChunkPlanner {
   const TableSpec& spec() const { return spec_; }
 
  private:
-  enum class Mode { kUniqueKeyset, kTieGroups, kSingleQuery, kKeyOrderCopy };
+  enum class Mode { kUniqueKeyset, kTieGroups, kSingleQuery, kKeyOrderCopy, kHeapOrderCopy };
   enum class Phase { kRange, kGroup, kDone };
 
   ChunkPlanner() = default;
   Status Init();
-  // Sets up a first copy in key order when the strategy, cursor and key allow.
-  void InitKeyOrderCopy();
+  // Sets up a first copy, in heap or key order, when the strategy, cursor and key allow.
+  void InitFirstCopy();
+  // Pages of the next heap-order chunk: about `rows` rows by the source's estimate.
+  int64_t PagesPerChunk(int64_t rows) const;
   // Records the largest cursor value of a copied batch in the copy's progress.
   Status TrackCopiedMax(const ColumnBatch& batch);
   // The strategy's cursor once a copy has read every row up to its ceiling:
@@ -151,6 +184,7 @@ class ChunkPlanner {
   void ContinueInCursorOrder(const CopyProgress& copy);
   SelectQuery BaseQuery() const;
   SelectQuery RangeQuery() const;
+  SelectQuery PageQuery() const;
   SelectQuery CustomQuery() const;
   Result<std::vector<Value>> KeyAt(const ColumnBatch& batch, size_t row) const;
   Result<size_t> AcceptRangeBatch(const ColumnBatch& batch);
@@ -175,6 +209,9 @@ class ChunkPlanner {
   std::optional<Value> upper_;
   Value group_key_;           // kGroup: the tie group being read whole
   bool resumed_copy_ = false;  // the copy continues one an earlier run began
+  std::optional<HeapLayout> heap_;  // the table's pages, when the source can read them by range
+  bool begins_with_heap_copy_ = false;
+  std::optional<int64_t> chunk_end_;    // kHeapOrderCopy: the current chunk's end page; unset: the table's end
   bool exclude_ceiling_group_ = false;  // id_only on a non-unique column
   bool reached_ceiling_group_ = false;
   int64_t query_limit_ = 0;   // LIMIT of the current range query (0: none)

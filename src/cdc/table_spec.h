@@ -22,10 +22,11 @@ struct TableSpec {
   int64_t lookback_seconds = 0;  // resolved: as configured, else the default (see MakeTableSpec)
   int64_t batch_size = 50000;
   std::string custom_sql;
-  // hybrid and timestamp_only: a first run copies the table in the source's
-  // primary-key order (ChunkPlanner, "first copy"). Off: in cursor order,
-  // as later runs read; the planner's tests of that keyset turn it off.
-  bool first_copy_in_key_order = true;
+  // hybrid and timestamp_only: a first run copies the table in the order
+  // cheapest for the source, heap or primary key (ChunkPlanner, "first
+  // copy"). Off: in cursor order, as later runs read; the planner's tests
+  // of that keyset turn it off.
+  bool first_copy = true;
 
   // True when the id column alone is the primary key (so its values are unique).
   bool IdIsUnique() const { return primary_key.size() == 1 && primary_key[0] == id_column; }

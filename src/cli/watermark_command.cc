@@ -32,6 +32,7 @@ void PrintHuman(const state::Watermark& watermark, bool show_files) {
   std::printf("cursor:     timestamp %s, id %s\n",
               cursor.timestamp_micros ? FormatTimestampIso(*cursor.timestamp_micros).c_str() : "none",
               cursor.id.is_null() ? "none" : cursor.id.ToString().c_str());
+  if (cursor.copy) std::printf("first copy: %s\n", ToString(*cursor.copy).c_str());
   if (cursor.log) std::printf("log:        %s\n", ToString(*cursor.log).c_str());
   if (cursor.snapshot) {
     std::printf("snapshot:   %s, taken %s\n", cursor.snapshot->state.c_str(),

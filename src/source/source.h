@@ -15,6 +15,7 @@
 
 #include "config/config.h"
 #include "types/column_batch.h"
+#include "types/heap_layout.h"
 #include "types/select_query.h"
 #include "types/value.h"
 
@@ -68,6 +69,13 @@ class Source {
   // Starts reading `query`; each column of `schema` must be in the select list in order.
   virtual Result<std::unique_ptr<BatchReader>> Read(const SelectQuery& query, SchemaPtr schema,
                                                     const ReadOptions& options) = 0;
+  // The table's pages, when the source can read it by page ranges in the
+  // order it stores it (SelectQuery::pages; a first copy reads that way):
+  // PostgreSQL 14+ plain tables. nullopt for every other table and source.
+  virtual Result<std::optional<HeapLayout>> DescribeHeap(const std::string& table) {
+    (void)table;
+    return std::optional<HeapLayout>();
+  }
   // MAX(column) over the table: the run's ceiling. NULL when the table is empty.
   virtual Result<Value> MaxValue(const std::string& table, const std::string& column, const DataType& type) = 0;
   // How many rows hold no value a cursor can order in `column` (NULL; on
@@ -79,7 +87,8 @@ class Source {
   virtual Result<int64_t> CountValues(const std::string& table, const Field& column) = 0;
   // The SQL `query` renders to, with its parameters, for --dry-run and logs.
   virtual std::string Explain(const SelectQuery& query) const = 0;
-  // A consistent snapshot shared by the Reads until EndSnapshot (full_sync);
+  // A consistent snapshot shared by the Reads until EndSnapshot (full_sync,
+  // a first copy in heap order: ChunkPlanner::ReadsUnderOneSnapshot);
   // a no-op where the source has no such thing.
   virtual Status BeginSnapshot() = 0;
   virtual Status EndSnapshot() = 0;

@@ -120,6 +120,30 @@ void AppendLowerBound(const SelectQuery& query, const std::vector<std::optional<
   if (bounded > 1) builder->Append(")");
 }
 
+// "pages [10, 20)", "pages from 10 to the table's end".
+std::string PagesText(const PageRange& range) {
+  if (!range.end) return fmt::format("pages from {} to the table's end", range.first);
+  return fmt::format("pages [{}, {})", range.first, *range.end);
+}
+
+// A page range reads pages in the source's order: no key, no order, no
+// keyset bound; only a dialect that can address pages renders it.
+Status CheckPageRange(const SelectQuery& query, const SqlDialect& dialect) {
+  const PageRange& range = *query.pages;
+  if (!dialect.page_range) {
+    return Internal("query on '{}' reads {}, which this source cannot address (only PostgreSQL 14+ can)", query.table,
+                    PagesText(range));
+  }
+  if (!query.key_columns.empty() || !query.lower.empty() || query.equal_to || query.limit) {
+    return Internal("query on '{}' reads {}, which takes no key columns, key bounds or limit", query.table,
+                    PagesText(range));
+  }
+  if (range.first < 0 || (range.end && *range.end <= range.first)) {
+    return Internal("query on '{}' reads the empty or negative {}", query.table, PagesText(range));
+  }
+  return Status::Ok();
+}
+
 Result<RenderedSql> RenderKeyset(const SelectQuery& query, const SqlDialect& dialect,
                                  const std::vector<std::optional<DataType>>& given_types) {
   if (query.columns.empty()) return InvalidArgument("query on '{}' selects no columns", query.table);
@@ -132,6 +156,7 @@ Result<RenderedSql> RenderKeyset(const SelectQuery& query, const SqlDialect& dia
     return InvalidArgument("query on '{}' bounds a key but names no key columns", query.table);
   }
   if (query.limit && *query.limit < 0) return InvalidArgument("query on '{}' has a negative limit", query.table);
+  if (query.pages) SLUICE_RETURN_IF_ERROR(CheckPageRange(query, dialect));
   SLUICE_ASSIGN_OR_RETURN(auto types, ResolveKeyTypes(query, given_types));
 
   SqlBuilder builder(dialect);
@@ -144,6 +169,11 @@ Result<RenderedSql> RenderKeyset(const SelectQuery& query, const SqlDialect& dia
   builder.Append(" FROM ");
   builder.Append(QuoteTableName(query.table, dialect));
   std::string_view joiner = " WHERE ";
+  if (query.pages) {
+    builder.Append(joiner);
+    builder.Append(dialect.page_range(*query.pages));
+    joiner = " AND ";
+  }
   if (!query.lower.empty()) {
     builder.Append(joiner);
     AppendLowerBound(query, types, &builder);

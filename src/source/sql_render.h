@@ -21,6 +21,16 @@
 // LIMIT is an integer literal; every other value is a parameter, one per
 // occurrence, in text order.
 //
+// Page-range form (SelectQuery::pages): the dialect's page_range condition
+// first, then the upper bound, and no ORDER BY (PostgreSQL):
+//
+//   SELECT "c1", "c2" FROM "schema"."table"
+//   WHERE ctid >= '(1000,0)'::tid AND ctid < '(1500,0)'::tid
+//     AND "updated_at" <= ?
+//
+// A dialect without the hook refuses the query (an internal error: the
+// planner asks for pages only from a source that reported a HeapLayout).
+//
 // Custom form: each `{{name}}` (whitespace inside the braces allowed) is
 // replaced by one placeholder and binds `parameters[name]`; a name used
 // twice binds twice. A `{{...}}` inside a string literal, a quoted name or
@@ -69,6 +79,10 @@ struct SqlDialect {
   // sluice's own cursor and ceiling, never user input, and the hook must
   // quote them safely. Custom SQL is always bound.
   std::function<std::string(std::string_view column, const Value& value)> key_literal;
+  // The condition selecting the table's pages `range` (SelectQuery::pages),
+  // written as literals (page numbers are sluice's own integers). Unset:
+  // the dialect cannot address pages.
+  std::function<std::string(const PageRange& range)> page_range;
   // The quotes and comments the database knows, so that custom SQL's
   // placeholders are found where the database will see them.
   SqlFlavor flavor = SqlFlavor::kSqlite;

@@ -42,10 +42,19 @@ std::vector<StagedFileEntry> ForgetCopy(Watermark& watermark, const std::string&
 
 const Cursor& EarlierCursor(const Cursor& a, const Cursor& b) {
   // A first copy comes before the cursor it hands over to; two copies
-  // compare by how far through the key they are (no key yet: the start).
+  // compare by how far through the key (or the pages) they are (no key
+  // yet: the start). Copies in different orders (one started over in the
+  // other), or over pages of different storage, do not compare: the table
+  // is read again from the start.
   if (a.copy || b.copy) {
+    static const Cursor kStart;
     if (a.empty() || b.empty()) return a.empty() ? a : b;
     if (!a.copy || !b.copy) return a.copy ? a : b;
+    if (a.copy->heap.has_value() != b.copy->heap.has_value()) return kStart;
+    if (a.copy->heap) {
+      if (a.copy->heap->storage != b.copy->heap->storage) return kStart;  // pages of different storage
+      return a.copy->heap->next_page <= b.copy->heap->next_page ? a : b;
+    }
     if (a.copy->after.empty() || b.copy->after.empty()) return a.copy->after.empty() ? a : b;
     std::partial_ordering order = std::lexicographical_compare_three_way(
         a.copy->after.begin(), a.copy->after.end(), b.copy->after.begin(), b.copy->after.end());

@@ -29,9 +29,10 @@
 namespace sluice::state {
 
 // Of two cursors, the one that reads more: the earlier position (an empty
-// cursor is the earliest, then a first copy's progress, by its key, then
-// the keyed cursors it hands over to). Positions that cannot be ordered
-// (ids of different kinds) give `b`.
+// cursor is the earliest, then a first copy's progress, by its key or its
+// next page, then the keyed cursors it hands over to). Positions that
+// cannot be ordered give `b` (ids of different kinds), or the empty cursor
+// (copies in different orders, or over pages of different storage).
 const Cursor& EarlierCursor(const Cursor& a, const Cursor& b);
 
 // Forgets staged_files[index] and every staged file after it, and moves the

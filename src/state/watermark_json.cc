@@ -57,12 +57,18 @@ ordered_json CursorToJson(const Cursor& cursor) {
                         {"taken_at", FormatTimestampIso(cursor.snapshot->taken_at_micros)}};
   }
   if (cursor.copy) {
-    ordered_json after = ordered_json::array();
-    for (const Value& value : cursor.copy->after) after.push_back(CursorIdToJson(value));
+    // The position: "after" for a copy in primary-key order, "heap" for one in page order.
+    json["copy"] = ordered_json::object();
+    if (const std::optional<HeapProgress>& heap = cursor.copy->heap) {
+      json["copy"]["heap"] = {{"next_page", heap->next_page}, {"storage", heap->storage}};
+    } else {
+      ordered_json after = ordered_json::array();
+      for (const Value& value : cursor.copy->after) after.push_back(CursorIdToJson(value));
+      json["copy"]["after"] = std::move(after);
+    }
     const std::optional<int64_t>& started = cursor.copy->started_micros;
-    json["copy"] = {{"after", std::move(after)},
-                    {"ceiling", FormatTimestampIso(cursor.copy->ceiling_micros)},
-                    {"started_at", started ? ordered_json(FormatTimestampIso(*started)) : ordered_json(nullptr)}};
+    json["copy"]["ceiling"] = FormatTimestampIso(cursor.copy->ceiling_micros);
+    json["copy"]["started_at"] = started ? ordered_json(FormatTimestampIso(*started)) : ordered_json(nullptr);
     const std::optional<int64_t>& max = cursor.copy->max_timestamp_micros;
     json["copy"]["max_timestamp"] = max ? ordered_json(FormatTimestampIso(*max)) : ordered_json(nullptr);
     json["copy"]["max_id"] = CursorIdToJson(cursor.copy->max_id);
@@ -212,21 +218,43 @@ Result<SnapshotState> ParseSnapshotState(JsonFields& cursor) {
   return snapshot;
 }
 
-// {"after": [key values], "ceiling": ISO UTC}: a first copy's progress.
+// {"next_page": 1234, "storage": "16391"}: where a copy in page order stands.
+Result<HeapProgress> ParseHeapProgress(JsonFields& copy) {
+  SLUICE_ASSIGN_OR_RETURN(const json* value, copy.Value("heap"));
+  SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, copy.origin(), copy.PathOf("heap")));
+  HeapProgress heap;
+  SLUICE_ASSIGN_OR_RETURN(heap.next_page, fields.Int64("next_page", 0));
+  SLUICE_ASSIGN_OR_RETURN(heap.storage, fields.String("storage"));
+  if (heap.storage.empty()) {
+    return fields.Error("storage", "empty (expected the table storage the pages belong to, e.g. a relfilenode)");
+  }
+  SLUICE_RETURN_IF_ERROR(fields.RejectUnknownFields());
+  return heap;
+}
+
+// {"after": [key values] or "heap": {...}, "ceiling": ISO UTC, ...}: a first copy's progress.
 Result<CopyProgress> ParseCopyProgress(JsonFields& cursor) {
   SLUICE_ASSIGN_OR_RETURN(const json* value, cursor.Value("copy"));
   SLUICE_ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Open(*value, cursor.origin(), cursor.PathOf("copy")));
   CopyProgress copy;
-  SLUICE_ASSIGN_OR_RETURN(const json* after, fields.Value("after"));
-  if (!after->is_array()) {
-    return fields.Error("after", fmt::format("expected an array of primary-key values, got {}", JsonTypeName(*after)));
+  SLUICE_ASSIGN_OR_RETURN(const json* heap, fields.Value("heap", kOptional));
+  SLUICE_ASSIGN_OR_RETURN(const json* after,
+                          fields.Value("after", heap != nullptr ? kOptional : JsonFields::kRequired));
+  if (heap != nullptr && after != nullptr) {
+    return fields.Error("heap", "a copy is in primary-key order (\"after\") or in page order (\"heap\"), not both");
   }
-  for (const json& element : *after) {
-    std::optional<Value> key = CursorIdOf(&element);
-    if (!key || key->is_null()) {
-      return fields.Error("after", fmt::format("expected integers or strings, got {}", JsonTypeName(element)));
+  if (heap != nullptr) {
+    SLUICE_ASSIGN_OR_RETURN(copy.heap, ParseHeapProgress(fields));
+  } else if (!after->is_array()) {
+    return fields.Error("after", fmt::format("expected an array of primary-key values, got {}", JsonTypeName(*after)));
+  } else {
+    for (const json& element : *after) {
+      std::optional<Value> key = CursorIdOf(&element);
+      if (!key || key->is_null()) {
+        return fields.Error("after", fmt::format("expected integers or strings, got {}", JsonTypeName(element)));
+      }
+      copy.after.push_back(std::move(*key));
     }
-    copy.after.push_back(std::move(*key));
   }
   SLUICE_ASSIGN_OR_RETURN(copy.ceiling_micros, ParseMicros(fields, "ceiling"));
   SLUICE_ASSIGN_OR_RETURN(copy.started_micros, ParseNullableMicros(fields, "started_at", kOptional));

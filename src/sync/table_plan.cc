@@ -108,9 +108,13 @@ Status PlanExtract(const PlanInputs& inputs, TablePlan& plan) {
                           CountNullCursorRows(*source, table, plan.spec, &plan.null_cursor_notes));
   for (std::string& warning : cdc::SpecWarnings(table, plan.spec)) plan.warnings.push_back(std::move(warning));
   SLUICE_RETURN_IF_ERROR(PlanStart(inputs, *source, plan));
-  SLUICE_ASSIGN_OR_RETURN(
-      cdc::ChunkPlanner planner,
-      cdc::ChunkPlanner::Create(plan.spec, plan.start_cursor, plan.ceiling, inputs.options->limit, plan.lookback));
+  std::optional<HeapLayout> heap;  // a first copy reads in heap order where the source can
+  if (cdc::MayCopyFirst(plan.spec, plan.start_cursor)) {
+    SLUICE_ASSIGN_OR_RETURN(heap, source->DescribeHeap(table.name));
+  }
+  SLUICE_ASSIGN_OR_RETURN(cdc::ChunkPlanner planner,
+                          cdc::ChunkPlanner::Create(plan.spec, plan.start_cursor, plan.ceiling, inputs.options->limit,
+                                                    plan.lookback, std::move(heap)));
   for (const std::string& warning : planner.warnings()) plan.warnings.push_back(warning);
   if (std::optional<std::string> held_back = HeldBackIdNote(table, plan.spec, plan.ceiling)) {
     plan.warnings.push_back(std::move(*held_back));

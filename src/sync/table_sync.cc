@@ -166,9 +166,10 @@ Status TableSync::Extract() {
   watermark.schema = *plan_.schema;
   SLUICE_RETURN_IF_ERROR(SaveWatermark());
 
-  if (IsFullSync()) SLUICE_RETURN_IF_ERROR(source->BeginSnapshot());
+  bool snapshot = planner.ReadsUnderOneSnapshot();
+  if (snapshot) SLUICE_RETURN_IF_ERROR(source->BeginSnapshot());
   Status status = ReadAll(*source, planner);
-  if (IsFullSync()) {
+  if (snapshot) {
     Status ended = source->EndSnapshot();
     if (status.ok()) status = ended;
   }

@@ -6,9 +6,9 @@
 //   log (a log position; an id too while its first copy pages the table),
 //   snapshot_diff (the snapshot state the next run compares against).
 // A timestamp strategy's first run (hybrid, timestamp_only) copies the
-// table in its primary-key order first: while it does, the cursor holds
-// only `copy` (CopyProgress); when the copy ends it becomes the usual
-// (timestamp, id) at the copy's ceiling.
+// table first, in its physical page order or its primary-key order: while
+// it does, the cursor holds only `copy` (CopyProgress); when the copy ends
+// it becomes the usual (timestamp, id) at the copy's ceiling.
 //
 // Thread-safety: value types.
 #pragma once
@@ -65,20 +65,35 @@ struct SnapshotState {
   friend bool operator==(const SnapshotState&, const SnapshotState&) = default;
 };
 
-// How far a first copy in primary-key order has come (SPEC §3, "first
-// load"): every row whose cursor column is at most `ceiling_micros` and
-// whose primary key is at most `after` has been staged. `after` holds the
-// key's values in primary-key column order; empty: no row yet. The copy
-// resumes with `key > after AND column <= ceiling`, under the same
+// How far a first copy in the table's physical page order (a source with
+// a HeapLayout: PostgreSQL heap pages) has come: every page before
+// `next_page` has been staged, of the storage named `storage`
+// (HeapLayout::storage). A copy resumes at `next_page` only while the
+// storage is the same; a rewrite moved the rows, and the copy starts over.
+// JSON: {"next_page": 1234, "storage": "16391"}.
+struct HeapProgress {
+  int64_t next_page = 0;
+  std::string storage;
+  friend bool operator==(const HeapProgress&, const HeapProgress&) = default;
+};
+
+// How far a first copy (SPEC §3, "first load") has come: every row whose
+// cursor column is at most `ceiling_micros` and which lies before the
+// copy's position has been staged. The position is, in primary-key order,
+// `after`: the last key staged, its values in primary-key column order
+// (empty: no row yet), resumed with `key > after AND column <= ceiling`;
+// in page order, `heap` (HeapProgress). A copy resumes under the same
 // ceiling however late it resumes, then hands over to the strategy's
 // cursor at the largest value it copied (cdc/planner.h).
 // `started_micros`: the source's clock when the copy began (as
 // Ceiling::clock_micros), which a resumed copy's lookback measures from.
-// JSON: {"after": [42], "ceiling": "2025-11-27T15:30:00.000000Z",
+// JSON: {"after": [42] or "heap": {...} (one of the two),
+//        "ceiling": "2025-11-27T15:30:00.000000Z",
 //        "started_at": "2025-11-27T15:30:01.250000Z" or null,
 //        "max_timestamp": "2025-11-27T15:29:58.000000Z" or null, "max_id": 41 or null}.
 struct CopyProgress {
-  std::vector<Value> after;
+  std::vector<Value> after = {};
+  std::optional<HeapProgress> heap = std::nullopt;  // set: the copy reads in page order (`after` is unused)
   int64_t ceiling_micros = 0;
   std::optional<int64_t> started_micros = std::nullopt;
   // The largest cursor value among the rows copied so far (hybrid: the
@@ -100,7 +115,8 @@ struct Cursor {
   friend bool operator==(const Cursor&, const Cursor&) = default;
 };
 
-// "copy after 42 up to 2025-11-27T15:30:00.000000Z", "copy after (7, 'b') up to ...".
+// "copy after 42 up to 2025-11-27T15:30:00.000000Z", "copy after (7, 'b') up to ...",
+// "copy in heap order from page 1234 up to ...".
 std::string ToString(const CopyProgress& copy);
 
 // "binlog.000042:1234 gtid 0-1-987", "binlog.000042:1234", "lsn 0/16B3748".

@@ -17,6 +17,15 @@
 // Each clause is present only when its field is set. Tuple order on
 // (a, b) > (x, y) means a > x OR (a = x AND b > y).
 //
+// Page-range form (a first copy in the table's physical order, on a source
+// that reports a HeapLayout): `pages` set, no key columns, so no ORDER BY:
+//
+//   SELECT <columns> FROM <table>
+//   WHERE  <the table's pages [pages.first, pages.end)>  -- to the table's end when end is unset
+//     AND  upper_column <= upper
+//
+// Only a dialect that can address pages renders it (PostgreSQL: TID ranges).
+//
 // Custom form (custom_sql): the user's SQL with {{name}} placeholders, each
 // bound from `parameters`.
 #pragma once
@@ -30,6 +39,15 @@
 
 namespace sluice {
 
+// Pages of a table in the order the source stores them: `first` up to
+// `end`, exclusive; no end: to the table's end, including pages it grew by
+// after its size was read.
+struct PageRange {
+  int64_t first = 0;
+  std::optional<int64_t> end = std::nullopt;
+  friend bool operator==(const PageRange&, const PageRange&) = default;
+};
+
 struct SelectQuery {
   std::string table;                 // as configured: "schema.table" or "table"
   std::vector<std::string> columns;  // select list, in order
@@ -42,6 +60,7 @@ struct SelectQuery {
   std::string upper_column;
   std::optional<Value> equal_to;     // key_columns[0] = value
   std::optional<int64_t> limit;
+  std::optional<PageRange> pages;  // set: the page-range form (key_columns and lower empty)
 
   std::string custom_sql;                    // non-empty: the custom form
   std::map<std::string, Value> parameters;   // placeholder name (without braces) -> value

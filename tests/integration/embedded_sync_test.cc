@@ -21,11 +21,6 @@ constexpr const char* kCreate = R"(
 CREATE TABLE {t} (id INTEGER PRIMARY KEY, updated_at DATETIME NOT NULL, amount DECIMAL(12,2), note TEXT);
 )";
 
-std::string For(std::string sql, const std::string& table) {
-  for (size_t at; (at = sql.find("{t}")) != std::string::npos;) sql.replace(at, 3, table);
-  return sql;
-}
-
 // Rows first..last; 7 rows share each second, so ties straddle chunk edges.
 std::string InsertRows(const std::string& table, int first, int last, const std::string& day = "2025-01-01") {
   return For("INSERT INTO {t} WITH RECURSIVE n(i) AS (SELECT " + std::to_string(first) +

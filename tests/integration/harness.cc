@@ -10,7 +10,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -153,6 +155,42 @@ void ExpectSigintEndsTheRunWithin(int pid, double max_seconds) {
   EXPECT_EQ(WEXITSTATUS(status), 1) << "an interrupted run is a failed run (SPEC §1)";
 }
 
+void KillSyncOnceStaged(EmbeddedProject& project, size_t files) {
+  int pid = project.StartSluice({"-q", "sync", "-p", "test"});
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  int status = 0;
+  bool exited = false;
+  while (project.StagedObjects().size() < files && std::chrono::steady_clock::now() < deadline) {
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      exited = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_FALSE(exited) << "the run ended before it could be killed";
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status));
+}
+
+void ExpectSameRows(EmbeddedProject& project, const std::string& table, const std::vector<std::string>& source,
+                    const std::vector<std::string>& target) {
+  EXPECT_EQ(target.size(), source.size());
+  if (target == source) return;
+  std::set<std::string> in_target(target.begin(), target.end());
+  std::set<std::string> in_source(source.begin(), source.end());
+  std::string missing, extra;
+  for (const std::string& row : source) {
+    if (!in_target.contains(row) && missing.size() < 600) missing += "\n  " + row;
+  }
+  for (const std::string& row : target) {
+    if (!in_source.contains(row) && extra.size() < 600) extra += "\n  " + row;
+  }
+  CommandResult watermark = project.Sluice({"watermark", "get", "-p", "test", "-t", table, "--json"});
+  ADD_FAILURE() << "target differs from source; in the source only:" << missing << "\nin the target only:" << extra
+                << "\nwatermark: " << watermark.out;
+}
+
 nlohmann::json EmbeddedProject::Sync(const std::vector<std::string>& extra_args, int expected_exit) {
   std::string report_path = dir_ + "/.report.json";
   std::filesystem::remove(report_path);
@@ -241,6 +279,11 @@ config::SourceConnection ServerEnv::Connection(config::SourceType type) const {
   connection.password = password;
   connection.ssl.mode = config::SslMode::kDisabled;
   return connection;
+}
+
+std::string For(std::string sql, const std::string& table) {
+  for (size_t at; (at = sql.find("{t}")) != std::string::npos;) sql.replace(at, 3, table);
+  return sql;
 }
 
 std::string Join(const Row& row) {

@@ -93,6 +93,21 @@ ServerEnv PostgresServer();
 // `max_seconds` with status 1 (an interrupted run is a failed run, SPEC §1).
 void ExpectSigintEndsTheRunWithin(int pid, double max_seconds);
 
+// Starts `sync -p test` (EmbeddedProject::StartSluice) and SIGKILLs it once
+// the store holds `files` staged data files: a run killed half way through
+// a copy. A fatal failure when the run ends first or gets nowhere in two
+// minutes.
+void KillSyncOnceStaged(EmbeddedProject& project, size_t files);
+
+// Adds a failure unless `target` equals `source` (rows as JoinAll gives
+// them, in one order), naming the first rows only one side has and showing
+// the watermark of `table`, so a lost or changed row is named, not counted.
+void ExpectSameRows(EmbeddedProject& project, const std::string& table, const std::vector<std::string>& source,
+                    const std::vector<std::string>& target);
+
+// `sql` with each "{t}" replaced by `table`.
+std::string For(std::string sql, const std::string& table);
+
 // Formats a Row as "a|b|NULL" for readable comparisons.
 std::string Join(const Row& row);
 std::vector<std::string> JoinAll(const std::vector<Row>& rows);

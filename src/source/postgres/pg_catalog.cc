@@ -14,7 +14,7 @@ namespace {
 constexpr int kMaxTypeRounds = 8;
 
 constexpr const char* kFindTable = R"(
-SELECT c.oid, n.nspname, c.relname
+SELECT c.oid, n.nspname, c.relname, c.relkind
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'v', 'm', 'p', 'f') AND lower(c.relname) = lower($2)
   AND CASE WHEN $1 = '' THEN n.nspname = ANY (current_schemas(false)) ELSE lower(n.nspname) = lower($1) END
@@ -42,6 +42,14 @@ JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnu
 WHERE i.indrelid = $1::oid AND i.indisprimary
 ORDER BY k.position)";
 
+constexpr const char* kHeap = R"(
+SELECT pg_catalog.pg_relation_filenode(c.oid), c.relpages, c.reltuples::float8,
+       pg_catalog.pg_relation_size(c.oid) / pg_catalog.current_setting('block_size')::bigint
+FROM pg_catalog.pg_class c WHERE c.oid = $1::oid AND c.relkind = 'r')";
+
+// TID Range Scans, which read only the pages a ctid range covers, came in PostgreSQL 14.
+constexpr int kFirstVersionWithTidRangeScans = 140000;
+
 constexpr const char* kTypes = R"(
 SELECT t.oid, t.typname, t.typtype, t.typcategory, t.typelem, t.typbasetype, t.typtypmod, t.typsend::text
 FROM pg_catalog.pg_type t WHERE t.oid = ANY ($1::oid[]))";
@@ -66,6 +74,7 @@ struct ResolvedTable {
   std::string oid;
   std::string schema_name;
   std::string name;
+  char kind = 'r';
 };
 
 Result<ResolvedTable> ResolveTable(PgConnection& connection, std::string_view table) {
@@ -82,8 +91,9 @@ Result<ResolvedTable> ResolveTable(PgConnection& connection, std::string_view ta
   }
   if (chosen < 0 && rows > 0) chosen = 0;  // the first case-insensitive match along the search path
   if (chosen >= 0) {
+    std::string_view kind = Text(found.get(), chosen, 3);
     return ResolvedTable{std::string(Text(found.get(), chosen, 0)), std::string(Text(found.get(), chosen, 1)),
-                         std::string(Text(found.get(), chosen, 2))};
+                         std::string(Text(found.get(), chosen, 2)), kind.empty() ? 'r' : kind[0]};
   }
   SLUICE_ASSIGN_OR_RETURN(ResultPtr listed, connection.Query(kListTables, {schema_name}, false, context));
   std::vector<std::string> names;
@@ -154,7 +164,7 @@ Result<PgTable> DescribeTable(PgConnection& connection, std::string_view table, 
   std::set<uint32_t> type_oids;
   for (int row = 0; row < PQntuples(rows.get()); ++row) type_oids.insert(Number<uint32_t>(rows.get(), row, 1));
   SLUICE_RETURN_IF_ERROR(LoadTypes(connection, type_oids, types));
-  PgTable described{resolved.schema_name, resolved.name, {}, nullptr};
+  PgTable described{resolved.oid, resolved.kind, resolved.schema_name, resolved.name, {}, nullptr};
   for (int row = 0; row < PQntuples(rows.get()); ++row) {
     PgColumn column;
     column.name = Text(rows.get(), row, 0);
@@ -171,6 +181,24 @@ Result<PgTable> DescribeTable(PgConnection& connection, std::string_view table, 
   for (int row = 0; row < PQntuples(key.get()); ++row) primary_key.emplace_back(Text(key.get(), row, 0));
   described.schema = MakeSchema(described.columns, std::move(primary_key));
   return described;
+}
+
+Result<std::optional<HeapLayout>> DescribeHeap(PgConnection& connection, const PgTable& table) {
+  if (table.kind != 'r' || PQserverVersion(connection.get()) < kFirstVersionWithTidRangeScans) {
+    return std::optional<HeapLayout>();
+  }
+  std::string context = fmt::format("reading the size of table {}", table.Qualified());
+  SLUICE_ASSIGN_OR_RETURN(ResultPtr rows, connection.Query(kHeap, {table.oid}, false, context));
+  if (PQntuples(rows.get()) != 1) return std::optional<HeapLayout>();  // no longer a plain table
+  HeapLayout layout;
+  layout.storage = Text(rows.get(), 0, 0);
+  layout.pages = Number<int64_t>(rows.get(), 0, 3);
+  auto relpages = Number<int64_t>(rows.get(), 0, 1);
+  std::string_view reltuples_text = Text(rows.get(), 0, 2);
+  double reltuples = -1;  // PostgreSQL 14+: -1 until the first VACUUM or ANALYZE
+  std::from_chars(reltuples_text.data(), reltuples_text.data() + reltuples_text.size(), reltuples);
+  if (relpages > 0 && reltuples >= 0) layout.rows_per_page = reltuples / static_cast<double>(relpages);
+  return std::optional<HeapLayout>(std::move(layout));
 }
 
 Result<std::vector<PgColumn>> DescribeResultColumns(PgConnection& connection, const PGresult* description,

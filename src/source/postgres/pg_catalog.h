@@ -20,6 +20,7 @@
 
 #include "source/postgres/pg_connection.h"
 #include "source/postgres/pg_types.h"
+#include "types/heap_layout.h"
 #include "types/schema.h"
 
 namespace sluice::source::postgres {
@@ -32,6 +33,8 @@ struct PgColumn {
 };
 
 struct PgTable {
+  std::string oid;          // pg_class.oid, as text
+  char kind = 'r';          // pg_class.relkind: 'r' table, 'p' partitioned, 'v' view, 'm', 'f'
   std::string schema_name;  // as in the catalog
   std::string name;
   std::vector<PgColumn> columns;
@@ -43,6 +46,15 @@ struct PgTable {
 
 // Resolves and describes `table`; adds the type rows it needed to `types`.
 Result<PgTable> DescribeTable(PgConnection& connection, std::string_view table, PgTypeCatalog* types);
+
+// The table's heap pages now, when the server can read them by TID range
+// (PostgreSQL 14+) and `table` is a plain table (relkind 'r'); nullopt for
+// partitioned tables, views, materialized views and foreign tables, which
+// have no heap of their own to range over, and for older servers. The
+// storage is pg_relation_filenode, which VACUUM FULL, CLUSTER and TRUNCATE
+// change; rows per page is reltuples / relpages (0 before the first
+// ANALYZE or VACUUM).
+Result<std::optional<HeapLayout>> DescribeHeap(PgConnection& connection, const PgTable& table);
 
 // The result columns of a prepared statement (PQdescribePrepared's result).
 // InvalidArgument when two columns share a name.

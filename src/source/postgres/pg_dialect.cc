@@ -52,6 +52,13 @@ SqlDialect PostgresDialect() {
   dialect.identifier_quote = '"';
   dialect.placeholder_style = PlaceholderStyle::kDollarNumber;
   dialect.flavor = SqlFlavor::kPostgres;
+  // Planned as a TID Range Scan (PostgreSQL 14+): only these pages are read.
+  // A tuple's ctid is (page, line), line numbers from 1, so (p,0) is before page p's first tuple.
+  dialect.page_range = [](const PageRange& range) {
+    std::string condition = fmt::format("ctid >= '({},0)'::tid", range.first);
+    if (range.end) condition += fmt::format(" AND ctid < '({},0)'::tid", *range.end);
+    return condition;
+  };
   return dialect;
 }
 

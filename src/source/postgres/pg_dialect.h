@@ -6,7 +6,9 @@
 // (sluice's own cursor and ceiling, never user input) are written as
 // PQescapeLiteral-quoted literals with an explicit cast to the key
 // column's type, e.g. `"id" > '41'::bigint`, `"ts" <= '2025-01-01
-// 00:00:00.000000+00'::timestamp with time zone`. Columns sluice reads as
+// 00:00:00.000000+00'::timestamp with time zone`. A page range (a first
+// copy in heap order) is a TID range, `ctid >= '(1000,0)'::tid AND ctid <
+// '(1500,0)'::tid`. Columns sluice reads as
 // text are selected through their output function, arrays of such types as
 // JSON (pg_types.h).
 #pragma once

@@ -42,6 +42,7 @@ class PostgresSource final : public Source {
   Result<SchemaPtr> DescribeQuery(const SelectQuery& query) override;
   Result<std::unique_ptr<BatchReader>> Read(const SelectQuery& query, SchemaPtr schema,
                                             const ReadOptions& options) override;
+  Result<std::optional<HeapLayout>> DescribeHeap(const std::string& table) override;
   Result<Value> MaxValue(const std::string& table, const std::string& column, const DataType& type) override;
   Result<int64_t> CountNullKeys(const std::string& table, const Field& column) override;
   Result<int64_t> CountValues(const std::string& table, const Field& column) override;
@@ -235,6 +236,12 @@ Result<std::unique_ptr<BatchReader>> PostgresSource::Read(const SelectQuery& que
   SLUICE_RETURN_IF_ERROR(CheckIdle());
   SLUICE_ASSIGN_OR_RETURN(postgres::CopyPlan plan, PlanCopy(query, schema.get()));
   return postgres::PgCopyReader::Start(connection_, std::move(plan), std::move(schema), read_options);
+}
+
+Result<std::optional<HeapLayout>> PostgresSource::DescribeHeap(const std::string& table) {
+  SLUICE_RETURN_IF_ERROR(CheckIdle());
+  SLUICE_ASSIGN_OR_RETURN(const PgTable* described, CachedTable(table));
+  return postgres::DescribeHeap(*connection_, *described);
 }
 
 Result<Value> PostgresSource::MaxValue(const std::string& table, const std::string& column, const DataType&) {

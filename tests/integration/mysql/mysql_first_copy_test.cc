@@ -4,14 +4,9 @@
 // committing late while the copy runs, and with the copy SIGKILLed half way,
 // ordinary runs afterwards end with the target equal to the source, row by
 // row and column by column: nothing lost, nothing twice.
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <random>
-#include <set>
 #include <thread>
 
 #include <gmock/gmock.h>
@@ -112,23 +107,7 @@ class MySqlFirstCopyTest : public ::testing::TestWithParam<const char*> {
     EXPECT_EQ(JoinAll(project.TargetRows("SELECT count(*) = count(DISTINCT id) FROM " + table)),
               std::vector<std::string>{"true"})
         << "duplicate keys in the target";
-    std::vector<std::string> source = SourceOf(*client_, table);
-    std::vector<std::string> target = TargetOf(project, table);
-    EXPECT_EQ(target.size(), source.size());
-    if (target == source) return;
-    // Name the rows that differ: the first few on each side.
-    std::set<std::string> in_target(target.begin(), target.end());
-    std::set<std::string> in_source(source.begin(), source.end());
-    std::string missing, extra;
-    for (const std::string& row : source) {
-      if (!in_target.contains(row) && missing.size() < 600) missing += "\n  " + row;
-    }
-    for (const std::string& row : target) {
-      if (!in_source.contains(row) && extra.size() < 600) extra += "\n  " + row;
-    }
-    CommandResult watermark = project.Sluice({"watermark", "get", "-p", "test", "-t", table, "--json"});
-    ADD_FAILURE() << "target differs from source; in the source only:" << missing << "\nin the target only:" << extra
-                  << "\nwatermark: " << watermark.out;
+    ExpectSameRows(project, table, SourceOf(*client_, table), TargetOf(project, table));
   }
 
   // Rows stamped in the source's current second wait for a later run (the
@@ -181,22 +160,8 @@ TEST_P(MySqlFirstCopyTest, ACopyKilledHalfWayResumesUnderItsCeilingAndLosesNothi
   EmbeddedProject project("mysql_first_copy_killed_" + Suffix());
   WriteConfig(project, table);
   Writers writers(server_, table);
-  int pid = project.StartSluice({"-q", "sync", "-p", "test"});
-  // SIGKILL once the copy has staged two files.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  int status = 0;
-  bool exited = false;
-  while (project.StagedObjects().size() < 2 && std::chrono::steady_clock::now() < deadline) {
-    if (::waitpid(pid, &status, WNOHANG) == pid) {
-      exited = true;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  ASSERT_FALSE(exited) << "the run ended before it could be killed";
-  ::kill(pid, SIGKILL);
-  ::waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status));
+  KillSyncOnceStaged(project, 2);  // half way through the copy
+  if (::testing::Test::HasFatalFailure()) return;
   CommandResult watermark = project.Sluice({"watermark", "get", "-p", "test", "-t", table, "--json"});
   EXPECT_THAT(watermark.out, HasSubstr("\"copy\"")) << "killed inside the copy";
 

@@ -107,11 +107,6 @@ Result<ColumnBatch> ReadAll(source::Source& source, const SelectQuery& query, Sc
   return all;
 }
 
-std::string For(std::string sql, const std::string& table) {
-  for (size_t at; (at = sql.find("{t}")) != std::string::npos;) sql.replace(at, 3, table);
-  return sql;
-}
-
 std::vector<std::string> SourceOf(MySqlClient& client, const std::string& table) {
   return JoinAll(client.Rows(
       For("SELECT id, DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f'), amount, note FROM {t} ORDER BY id", table)));

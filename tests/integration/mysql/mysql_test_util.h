@@ -28,8 +28,6 @@ Result<ColumnBatch> ReadAll(source::Source& source, const SelectQuery& query, Sc
                             const source::ReadOptions& options = {}, source::ReadStats* stats = nullptr,
                             size_t chunk_rows = 1000);
 
-// `sql` with each "{t}" replaced by `table`.
-std::string For(std::string sql, const std::string& table);
 // The sync tests' orders-shaped tables (id, updated_at, amount, note), every
 // column as text in one form on both sides, ordered by id: in MariaDB, and
 // in the project's DuckDB warehouse.

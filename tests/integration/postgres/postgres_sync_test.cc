@@ -15,11 +15,6 @@
 namespace sluice::testing {
 namespace {
 
-std::string For(std::string text, const std::string& table) {
-  for (size_t at; (at = text.find("{t}")) != std::string::npos;) text.replace(at, 3, table);
-  return text;
-}
-
 // One column compared: how PostgreSQL and DuckDB each print it canonically.
 struct Compared {
   std::string postgres;

@@ -4,13 +4,52 @@
 
 namespace sluice::testing {
 
-FakeTable::FakeTable() {
+FakeTable::FakeTable(int64_t rows_per_page) : rows_per_page_(rows_per_page) {
   auto schema = std::make_shared<Schema>();
   schema->fields = {{"id", DataType::Of(TypeId::kInt64), false, "bigint", 0},
                     {"updated_at", DataType::Of(TypeId::kTimestamp), true, "datetime", 0},
                     {"grp", DataType::Of(TypeId::kInt64), false, "bigint", 0}};
   schema->primary_key = {"id"};
   schema_ = schema;
+}
+
+void FakeTable::Insert(FakeRow row) {
+  if (inserted_on_last_page_ == rows_per_page_) {
+    ++last_page_;
+    inserted_on_last_page_ = 0;
+  }
+  row.page = last_page_;
+  ++inserted_on_last_page_;
+  rows_.push_back(row);
+}
+
+void FakeTable::Move(int64_t id, int64_t page, int64_t ts_micros) {
+  for (auto row = rows_.begin(); row != rows_.end(); ++row) {
+    if (row->id != id) continue;
+    FakeRow moved = *row;
+    moved.ts_micros = ts_micros;
+    moved.page = page;
+    rows_.erase(row);
+    rows_.push_back(moved);
+    return;
+  }
+}
+
+void FakeTable::Rewrite() {
+  std::sort(rows_.begin(), rows_.end(), [](const FakeRow& a, const FakeRow& b) { return a.id < b.id; });
+  for (size_t row_idx = 0; row_idx < rows_.size(); ++row_idx) {
+    rows_[row_idx].page = static_cast<int64_t>(row_idx) / rows_per_page_;
+  }
+  last_page_ = rows_.empty() ? 0 : rows_.back().page;
+  inserted_on_last_page_ = static_cast<int64_t>(rows_.size()) - last_page_ * rows_per_page_;
+  ++storage_;
+}
+
+HeapLayout FakeTable::Heap() const {
+  int64_t pages = 0;
+  for (const FakeRow& row : rows_) pages = std::max(pages, row.page + 1);
+  return HeapLayout{
+      .pages = pages, .rows_per_page = static_cast<double>(rows_per_page_), .storage = std::to_string(storage_)};
 }
 
 void FakeTable::Update(int64_t id, int64_t ts_micros) {
@@ -55,6 +94,9 @@ bool FakeTable::Matches(const FakeRow& row, const SelectQuery& query) const {
     if (bounded.is_null() || query.upper.value() < bounded) return false;
   }
   if (query.equal_to && !(Get(row, query.key_columns[0]) == *query.equal_to)) return false;
+  if (query.pages && (row.page < query.pages->first || (query.pages->end && row.page >= *query.pages->end))) {
+    return false;
+  }
   return true;
 }
 
@@ -65,6 +107,7 @@ std::vector<ColumnBatch> FakeTable::Execute(const SelectQuery& query, size_t max
     if (Matches(row, query)) selected.push_back(row);
   }
   std::stable_sort(selected.begin(), selected.end(), [&](const FakeRow& a, const FakeRow& b) {
+    if (query.pages && a.page != b.page) return a.page < b.page;  // a heap scan: page by page
     for (const std::string& column : query.key_columns) {
       Value left = Get(a, column), right = Get(b, column);
       if (left < right) return true;

@@ -36,22 +36,30 @@ struct RunResult {
   std::vector<int64_t> ids;  // in read order
   Cursor cursor;
   int queries = 0;
+  std::vector<SelectQuery> executed;
 };
 
-// Runs one sync's reads: ceiling at start, then the planner's queries.
-// `during_run` mutates the table after the ceiling is fixed.
+// How the source describes the table to a run: with its heap pages (a
+// PostgreSQL 14+ table), or without (every other source).
+enum class Pages { kUnknown, kRead };
+
+// Runs one sync's reads: ceiling (and pages) at start, then the planner's
+// queries. `during_run` mutates the table after the ceiling is fixed.
 RunResult RunSync(FakeTable& table, const TableSpec& spec, const Cursor& start, std::optional<int64_t> limit = {},
-              const std::function<void()>& during_run = {}) {
+                  const std::function<void()>& during_run = {}, Pages pages = Pages::kUnknown) {
   Ceiling ceiling;
   CeilingColumns columns = CeilingColumnsFor(spec);
   if (!columns.timestamp_column.empty()) ceiling.timestamp = table.Max(columns.timestamp_column);
   if (!columns.id_column.empty()) ceiling.id = table.Max(columns.id_column);
-  auto planner = ChunkPlanner::Create(spec, start, ceiling, limit);
+  std::optional<HeapLayout> heap;
+  if (pages == Pages::kRead) heap = table.Heap();
+  auto planner = ChunkPlanner::Create(spec, start, ceiling, limit, {}, heap);
   EXPECT_TRUE(planner.has_value()) << planner.status().ToString();
   if (during_run) during_run();
   RunResult result;
   int before = table.queries_run();
   while (auto query = planner->NextQuery()) {
+    result.executed.push_back(*query);
     for (const ColumnBatch& batch : table.Execute(*query, planner->MaxRowsPerBatch())) {
       auto keep = planner->AcceptBatch(batch);
       EXPECT_TRUE(keep.has_value()) << keep.status().ToString();
@@ -201,7 +209,7 @@ TEST(HybridStrategy, KeysetOnTimestampAndIdReadsTiesOnce) {
   FakeTable table;
   for (int64_t id = 1; id <= 100; ++id) table.Insert({Seconds(id / 10), id, 0});
   TableSpec spec = Spec(table, CdcStrategy::kHybrid, 7);
-  spec.first_copy_in_key_order = false;  // the keyset itself, as later runs read
+  spec.first_copy = false;  // the keyset itself, as later runs read
   RunResult run = RunSync(table, spec, {});
   EXPECT_EQ(run.ids, Range(1, 100));
   EXPECT_EQ(run.cursor.timestamp_micros, Seconds(10));
@@ -287,7 +295,7 @@ TEST(HybridStrategy, LimitSmallerThanTheLookbackWindowStillMakesProgress) {
   FakeTable table;
   for (int64_t id = 1; id <= 100; ++id) table.Insert({Seconds(id), id, 0});
   TableSpec spec = Spec(table, CdcStrategy::kHybrid, 5);
-  spec.first_copy_in_key_order = false;  // the keyset's own lookback re-read
+  spec.first_copy = false;  // the keyset's own lookback re-read
   RunResult first = RunSync(table, spec, {}, 50);
   spec.lookback_seconds = 40;  // 40 rows behind the cursor are re-read every run
   Cursor cursor = first.cursor;
@@ -303,6 +311,22 @@ FakeTable ShuffledTable(int64_t rows) {
   FakeTable table;
   for (int64_t id = 1; id <= rows; ++id) table.Insert({Seconds((rows - id) % 17 + 1), id, 0});
   return table;
+}
+
+// What a copy of ids 1..50 resumed under a ceiling of 10 s reads: the rest
+// of the copy (`copied`, in its order), then, in cursor order, every row
+// stamped above 10 s, up to the run's own ceiling.
+void ExpectCopiedThenReadOn(const std::vector<int64_t>& ids, const std::vector<int64_t>& copied,
+                            const std::function<int64_t(int64_t)>& stamp_seconds) {
+  ASSERT_GE(ids.size(), copied.size());
+  EXPECT_EQ(std::vector<int64_t>(ids.begin(), ids.begin() + copied.size()), copied);
+  std::vector<int64_t> later(ids.begin() + copied.size(), ids.end());
+  std::vector<int64_t> expected_later;
+  for (int64_t id = 1; id <= 50; ++id) {
+    if (stamp_seconds(id) > 10) expected_later.push_back(id);
+  }
+  EXPECT_EQ(Sorted(later), expected_later);
+  for (size_t idx = 1; idx < later.size(); ++idx) EXPECT_LE(stamp_seconds(later[idx - 1]), stamp_seconds(later[idx]));
 }
 
 class FirstCopyTest : public ::testing::TestWithParam<CdcStrategy> {
@@ -400,16 +424,7 @@ TEST_P(FirstCopyTest, AnInterruptedCopyResumesAfterItsLastKeyUnderItsOwnCeilingT
     if (stamp(id) <= 10) copied.push_back(id);
   }
   copied.push_back(51);
-  ASSERT_GE(resumed.ids.size(), copied.size());
-  EXPECT_EQ(std::vector<int64_t>(resumed.ids.begin(), resumed.ids.begin() + copied.size()), copied);
-  // Then, in cursor order, everything above the copy's ceiling up to this run's (Seconds(17)).
-  std::vector<int64_t> later(resumed.ids.begin() + copied.size(), resumed.ids.end());
-  std::vector<int64_t> expected_later;
-  for (int64_t id = 1; id <= 50; ++id) {
-    if (stamp(id) > 10) expected_later.push_back(id);
-  }
-  EXPECT_EQ(Sorted(later), expected_later);
-  for (size_t idx = 1; idx < later.size(); ++idx) EXPECT_LE(stamp(later[idx - 1]), stamp(later[idx]));
+  ExpectCopiedThenReadOn(resumed.ids, copied, stamp);
   EXPECT_EQ(resumed.cursor.timestamp_micros, Seconds(17));
   EXPECT_FALSE(resumed.cursor.copy.has_value());
   EXPECT_TRUE(RunSync(table, spec, resumed.cursor).ids.empty());
@@ -493,6 +508,254 @@ TEST_P(FirstCopyTest, AnEmptyTableCopiesNothingAndKeepsTheCursorEmpty) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Strategies, FirstCopyTest,
+                         ::testing::Values(CdcStrategy::kTimestampOnly, CdcStrategy::kHybrid));
+
+// Stamped as ShuffledTable, 10 rows to a page, then every 7th row updated
+// (before any copy, keeping its stamp) onto another page, as PostgreSQL's
+// non-HOT updates do: heap order is neither key nor cursor order.
+FakeTable HeapTable(int64_t rows) {
+  FakeTable table(10);
+  auto stamp = [rows](int64_t id) { return Seconds((rows - id) % 17 + 1); };
+  for (int64_t id = 1; id <= rows; ++id) table.Insert({stamp(id), id, 0});
+  for (int64_t id = 7; id <= rows; id += 7) table.Move(id, (id * 3) % (rows / 10), stamp(id));
+  return table;
+}
+
+// The ids a scan of pages from `first_page` to the end returns, in its order.
+std::vector<int64_t> HeapOrder(const FakeTable& table, int64_t first_page = 0) {
+  SelectQuery scan;
+  scan.table = "shop.orders";
+  scan.columns = {"id", "updated_at", "grp"};
+  scan.pages = PageRange{.first = first_page};
+  std::vector<int64_t> ids;
+  for (const ColumnBatch& batch : table.Execute(scan, 1000)) {
+    for (size_t row = 0; row < batch.num_rows(); ++row) ids.push_back(batch.column(0).Value<int64_t>(row));
+  }
+  return ids;
+}
+
+class HeapCopyTest : public FirstCopyTest {};
+
+TEST_P(HeapCopyTest, AFirstRunCopiesInChunksOfPagesThenHandsOverAtTheCeiling) {
+  FakeTable table = HeapTable(100);              // 10 pages
+  TableSpec spec = Spec(table, GetParam(), 20);  // 2 pages a chunk
+  RunResult first = RunSync(table, spec, {}, std::nullopt, {}, Pages::kRead);
+  EXPECT_EQ(first.ids, HeapOrder(table));
+  EXPECT_NE(first.ids, Range(1, 100));
+  EXPECT_EQ(Sorted(first.ids), Range(1, 100));
+  ASSERT_EQ(first.executed.size(), 5u);
+  for (int64_t chunk = 0; chunk < 5; ++chunk) {
+    const SelectQuery& query = first.executed[chunk];
+    ASSERT_TRUE(query.pages.has_value());
+    EXPECT_EQ(query.pages->first, chunk * 2);
+    // The last chunk reads to the table's end, whatever it has grown to.
+    EXPECT_EQ(query.pages->end, chunk < 4 ? std::optional<int64_t>(chunk * 2 + 2) : std::nullopt);
+    EXPECT_TRUE(query.key_columns.empty()) << "no ORDER BY";
+    EXPECT_EQ(query.upper_column, "updated_at");
+    EXPECT_EQ(query.upper, Value::Timestamp(Seconds(17)));
+  }
+  EXPECT_EQ(first.cursor, HandedOver(Seconds(17), 84));
+  EXPECT_TRUE(RunSync(table, spec, first.cursor).ids.empty());
+  table.Move(40, 0, Seconds(18));  // updated onto a page the copy read
+  table.Insert({Seconds(18), 101, 0});
+  EXPECT_EQ(Sorted(RunSync(table, spec, first.cursor).ids), (std::vector<int64_t>{40, 101}));
+}
+
+TEST_P(HeapCopyTest, EachChunksEndIsASafePointWhoseProgressIsTheNextPage) {
+  FakeTable table = HeapTable(60);  // 6 pages, some with more than 10 rows
+  TableSpec spec = Spec(table, GetParam(), 20);
+  Ceiling ceiling{.timestamp = table.Max("updated_at"), .clock_micros = Seconds(20)};
+  Result<ChunkPlanner> planner = ChunkPlanner::Create(spec, Cursor(), ceiling, std::nullopt, {}, table.Heap());
+  ASSERT_TRUE(planner.has_value()) << planner.status().ToString();
+  EXPECT_TRUE(planner->CopiesInHeapOrder());
+  EXPECT_FALSE(planner->CopiesInKeyOrder());
+  EXPECT_FALSE(planner->EveryBatchIsASafePoint());
+  EXPECT_TRUE(planner->ReadsUnderOneSnapshot());
+  EXPECT_THAT(planner->DescribeWindow(),
+              ::testing::HasSubstr("first copy in heap order (TID ranges) from page 0 of 6"));
+  CopyProgress fresh{.heap = HeapProgress{.next_page = 0, .storage = table.Heap().storage},
+                     .ceiling_micros = Seconds(17),
+                     .started_micros = Seconds(20)};
+  EXPECT_EQ(planner->cursor(), Cursor{.copy = fresh});
+  std::vector<int64_t> next_pages;
+  int batches = 0;
+  while (auto query = planner->NextQuery()) {
+    int64_t first_page = query->pages.value().first;
+    for (const ColumnBatch& batch : table.Execute(*query, 8)) {
+      ASSERT_TRUE(planner->AcceptBatch(batch).has_value());
+      ++batches;
+      // Inside a chunk the progress stays at its start: its pages are not all staged yet.
+      EXPECT_EQ(planner->cursor().copy->heap->next_page, first_page);
+    }
+    planner->FinishQuery();
+    if (planner->cursor().copy) next_pages.push_back(planner->cursor().copy->heap->next_page);
+  }
+  EXPECT_GT(batches, 6);
+  EXPECT_EQ(next_pages, (std::vector<int64_t>{2, 4}));        // then the chunk from page 4 to the end ends the copy
+  EXPECT_EQ(planner->cursor(), HandedOver(Seconds(17), 44));  // the largest id stamped 17 s: (60 - 44) % 17 + 1
+}
+
+TEST_P(HeapCopyTest, TheLastChunkReadsThePagesTheTableGrewByDuringTheCopy) {
+  FakeTable table = HeapTable(60);  // 6 pages when the run starts
+  TableSpec spec = Spec(table, GetParam(), 20);
+  RunResult run = RunSync(
+      table, spec, {}, std::nullopt,
+      [&] {
+        // Committed while the copy runs, stamped before its ceiling, on pages 6 and 7.
+        for (int64_t id = 61; id <= 75; ++id) table.Insert({Seconds(5), id, 0});
+      },
+      Pages::kRead);
+  EXPECT_EQ(Sorted(run.ids), Range(1, 75));
+  EXPECT_FALSE(run.executed.back().pages->end.has_value());
+}
+
+TEST_P(HeapCopyTest, AnInterruptedCopyResumesAtItsNextPageUnderItsOwnCeilingThenReadsOnToTheRunsCeiling) {
+  FakeTable table = HeapTable(50);  // 5 pages; updated_at = (50 - id) % 17 + 1 seconds
+  auto stamp = [](int64_t id) { return (50 - id) % 17 + 1; };
+  TableSpec spec = Spec(table, GetParam(), 20);
+  // Where an earlier run stopped, with the ceiling it read then (Seconds(10)).
+  Cursor stopped{.copy = CopyProgress{.heap = HeapProgress{.next_page = 2, .storage = table.Heap().storage},
+                                      .ceiling_micros = Seconds(10)}};
+  std::vector<int64_t> copied_before;  // what the stopped run staged: pages 0 and 1, within its ceiling
+  std::vector<int64_t> before_page_2 = HeapOrder(table);
+  before_page_2.resize(before_page_2.size() - HeapOrder(table, 2).size());
+  for (int64_t id : before_page_2) {
+    if (stamp(id) <= 10) copied_before.push_back(id);
+  }
+  table.Insert({Seconds(5), 51, 0});  // committed since, on the last page, inside the copy's ceiling
+  RunResult resumed = RunSync(table, spec, stopped, std::nullopt, {}, Pages::kRead);
+  ASSERT_FALSE(resumed.executed.empty());
+  EXPECT_EQ(resumed.executed[0].pages->first, 2);
+  std::vector<int64_t> copied;
+  for (int64_t id : HeapOrder(table, 2)) {
+    if (stamp(id) <= 10 || id == 51) copied.push_back(id);
+  }
+  ExpectCopiedThenReadOn(resumed.ids, copied, stamp);
+  EXPECT_EQ(resumed.cursor.timestamp_micros, Seconds(17));
+  EXPECT_FALSE(resumed.cursor.copy.has_value());
+  std::vector<int64_t> all = copied_before;
+  all.insert(all.end(), resumed.ids.begin(), resumed.ids.end());
+  std::set<int64_t> distinct(all.begin(), all.end());
+  EXPECT_EQ(std::vector<int64_t>(distinct.begin(), distinct.end()), Range(1, 51));
+}
+
+TEST_P(HeapCopyTest, AResumedCopyRereadsTheLookbackWindowBeforeItBeganForCommitsOnPagesItHadRead) {
+  FakeTable table(10);
+  for (int64_t id = 1; id <= 40; ++id) table.Insert({Seconds(id * 10), id, 0});  // 4 pages, 10 s apart
+  TableSpec spec = Spec(table, GetParam(), 100);
+  spec.lookback_seconds = 60;
+  // The first run copied pages 0 and 1 under a ceiling of 300 s, then stopped; id 5 committed late
+  // (stamped 280 s, inside the lookback) onto page 0, which the copy had read.
+  table.Move(5, 0, Seconds(280));
+  Cursor stopped{.copy = CopyProgress{.heap = HeapProgress{.next_page = 2, .storage = table.Heap().storage},
+                                      .ceiling_micros = Seconds(300),
+                                      .started_micros = Seconds(300)}};
+  RunResult resumed = RunSync(table, spec, stopped, std::nullopt, {}, Pages::kRead);
+  std::vector<int64_t> ids = Sorted(resumed.ids);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), 5), 1) << "the late commit behind the copy is read";
+  std::vector<int64_t> expected = Range(21, 40);
+  for (int64_t id : {5, 24, 25, 26, 27, 28, 29, 30}) expected.push_back(id);  // ts in [240 s, 300 s], again
+  EXPECT_EQ(ids, Sorted(expected));
+  EXPECT_EQ(resumed.cursor.timestamp_micros, Seconds(400));
+}
+
+TEST_P(HeapCopyTest, ACopyBegunInKeyOrderResumesInKeyOrderWhereHeapOrderNowApplies) {
+  FakeTable table = HeapTable(50);
+  TableSpec spec = Spec(table, GetParam(), 20);
+  Cursor stopped{.copy = CopyProgress{.after = {Value::Int64(30)}, .ceiling_micros = Seconds(10)}};
+  Result<ChunkPlanner> planner = ChunkPlanner::Create(spec, stopped, Ceiling{.timestamp = table.Max("updated_at")},
+                                                      std::nullopt, {}, table.Heap());
+  ASSERT_TRUE(planner.has_value()) << planner.status().ToString();
+  EXPECT_TRUE(planner->CopiesInKeyOrder());
+  EXPECT_FALSE(planner->ReadsUnderOneSnapshot());
+  EXPECT_TRUE(planner->warnings().empty());
+  std::optional<SelectQuery> query = planner->NextQuery();
+  ASSERT_TRUE(query.has_value());
+  EXPECT_FALSE(query->pages.has_value());
+  EXPECT_EQ(query->lower, std::vector<Value>{Value::Int64(30)});
+  RunResult resumed = RunSync(table, spec, stopped, std::nullopt, {}, Pages::kRead);
+  std::vector<int64_t> keys_after_30;
+  for (int64_t id = 31; id <= 50; ++id) {
+    if ((50 - id) % 17 + 1 <= 10) keys_after_30.push_back(id);
+  }
+  EXPECT_EQ(std::vector<int64_t>(resumed.ids.begin(), resumed.ids.begin() + keys_after_30.size()), keys_after_30);
+}
+
+TEST_P(HeapCopyTest, ACopyWhosePagesNoLongerMeanWhatTheyDidStartsOverWithAWarning) {
+  Cursor stopped{.copy = CopyProgress{.heap = HeapProgress{.next_page = 3, .storage = "1"},
+                                      .ceiling_micros = Seconds(10),
+                                      .max_timestamp_micros = Seconds(9)}};
+  // VACUUM FULL moved every row to new pages of new storage.
+  FakeTable rewritten = HeapTable(50);
+  rewritten.Rewrite();
+  TableSpec spec = Spec(rewritten, GetParam(), 20);
+  Ceiling ceiling{.timestamp = rewritten.Max("updated_at")};
+  Result<ChunkPlanner> planner = ChunkPlanner::Create(spec, stopped, ceiling, std::nullopt, {}, rewritten.Heap());
+  ASSERT_TRUE(planner.has_value()) << planner.status().ToString();
+  ASSERT_EQ(planner->warnings().size(), 1u);
+  EXPECT_THAT(planner->warnings()[0], ::testing::HasSubstr("was rewritten"));
+  EXPECT_TRUE(planner->CopiesInHeapOrder());
+  EXPECT_EQ(planner->cursor().copy->heap->next_page, 0);
+  EXPECT_EQ(planner->cursor().copy->ceiling_micros, Seconds(17));  // a new copy, under this run's ceiling
+  RunResult again = RunSync(rewritten, spec, stopped, std::nullopt, {}, Pages::kRead);
+  EXPECT_EQ(Sorted(again.ids), Range(1, 50));
+  EXPECT_EQ(again.cursor, HandedOver(Seconds(17), 34));  // (50 - 34) % 17 + 1 = 17
+
+  // The table can no longer be read by pages (now partitioned, or an older server): a new copy in key order.
+  FakeTable table = HeapTable(50);
+  planner = ChunkPlanner::Create(spec, stopped, ceiling);
+  ASSERT_TRUE(planner.has_value()) << planner.status().ToString();
+  ASSERT_EQ(planner->warnings().size(), 1u);
+  EXPECT_THAT(planner->warnings()[0], ::testing::HasSubstr("can no longer be read by page ranges"));
+  EXPECT_TRUE(planner->CopiesInKeyOrder());
+  RunResult in_key_order = RunSync(table, spec, stopped);
+  EXPECT_EQ(in_key_order.ids, Range(1, 50));
+}
+
+TEST_P(HeapCopyTest, PagesChangeOnlyTheOrderOfACopyNotWhetherOneRuns) {
+  FakeTable table = HeapTable(30);
+  TableSpec spec = Spec(table, GetParam(), 100);
+  // A table without a usable primary key is read in cursor order, pages or not.
+  auto keyless = std::make_shared<Schema>(*table.schema());
+  keyless->primary_key.clear();
+  TableSpec keyless_spec = spec;
+  keyless_spec.schema = keyless;
+  RunResult run = RunSync(table, keyless_spec, {}, std::nullopt, {}, Pages::kRead);
+  EXPECT_EQ(Sorted(run.ids), Range(1, 30));
+  for (const SelectQuery& query : run.executed) EXPECT_FALSE(query.pages.has_value());
+  EXPECT_FALSE(run.cursor.copy.has_value());
+  // A table with a cursor reads on from it.
+  RunResult later = RunSync(table, spec, Cursor{.timestamp_micros = Seconds(16)}, std::nullopt, {}, Pages::kRead);
+  for (const SelectQuery& query : later.executed) EXPECT_FALSE(query.pages.has_value());
+  EXPECT_FALSE(MayCopyFirst(spec, Cursor{.timestamp_micros = Seconds(16)}));
+  EXPECT_TRUE(MayCopyFirst(spec, Cursor()));
+  // An empty table copies nothing.
+  FakeTable empty(10);
+  RunResult nothing = RunSync(empty, Spec(empty, GetParam(), 10), {}, std::nullopt, {}, Pages::kRead);
+  EXPECT_EQ(nothing.queries, 0);
+  EXPECT_TRUE(nothing.cursor.empty());
+}
+
+TEST_P(HeapCopyTest, LimitedRunsOfAHeapCopyAddUpToTheWholeTable) {
+  FakeTable table(10);
+  for (int64_t id = 1; id <= 200; ++id) table.Insert({Seconds((200 - id) % 17 + 1), id, 0});  // 20 pages
+  TableSpec spec = Spec(table, GetParam(), 16);
+  Cursor cursor;
+  std::vector<int64_t> all;
+  for (int run = 0; run < 20; ++run) {
+    RunResult result = RunSync(table, spec, cursor, 37, {}, Pages::kRead);
+    if (result.ids.empty()) break;
+    // Chunks are read whole; the last one is sized to what the limit leaves: at most a page over.
+    EXPECT_LE(result.ids.size(), 37u + 10u);
+    all.insert(all.end(), result.ids.begin(), result.ids.end());
+    cursor = result.cursor;
+    if (run == 0) table.Insert({Seconds(100), 201, 0});  // after the copy's ceiling: read once it hands over
+  }
+  EXPECT_EQ(Sorted(all), Range(1, 201));
+  EXPECT_EQ(cursor.timestamp_micros, Seconds(100));
+}
+
+INSTANTIATE_TEST_SUITE_P(Strategies, HeapCopyTest,
                          ::testing::Values(CdcStrategy::kTimestampOnly, CdcStrategy::kHybrid));
 
 TEST(FullSyncStrategy, ReadsTheWholeTableInOneStreamingQueryIgnoringAnyCursor) {

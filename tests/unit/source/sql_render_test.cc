@@ -5,9 +5,9 @@
 namespace sluice::source {
 namespace {
 
-SqlDialect DoubleQuotes() { return SqlDialect{'"', PlaceholderStyle::kQuestionMark, nullptr, nullptr, nullptr, nullptr}; }
-SqlDialect Backticks() { return SqlDialect{'`', PlaceholderStyle::kQuestionMark, nullptr, nullptr, nullptr, nullptr}; }
-SqlDialect Dollars() { return SqlDialect{'"', PlaceholderStyle::kDollarNumber, nullptr, nullptr, nullptr, nullptr}; }
+SqlDialect DoubleQuotes() { return SqlDialect{'"', PlaceholderStyle::kQuestionMark, nullptr, nullptr, nullptr, nullptr, nullptr}; }
+SqlDialect Backticks() { return SqlDialect{'`', PlaceholderStyle::kQuestionMark, nullptr, nullptr, nullptr, nullptr, nullptr}; }
+SqlDialect Dollars() { return SqlDialect{'"', PlaceholderStyle::kDollarNumber, nullptr, nullptr, nullptr, nullptr, nullptr}; }
 
 SelectQuery Keyset(std::vector<std::string> key_columns) {
   SelectQuery query;
@@ -178,6 +178,49 @@ TEST(RenderSelect, MalformedKeysetQueriesAreInvalidArguments) {
                 .error()
                 .code(),
             StatusCode::kInvalidArgument);
+}
+
+// A first copy's chunk: pages of the table up to the cursor column's ceiling.
+SelectQuery PageChunk(PageRange pages) {
+  SelectQuery query = Keyset({});
+  query.pages = pages;
+  query.upper = Value::Int64(99);
+  query.upper_column = "ts";
+  return query;
+}
+
+SqlDialect Paging() {
+  SqlDialect dialect = Dollars();
+  dialect.page_range = [](const PageRange& range) {
+    return "pages(" + std::to_string(range.first) + ", " + (range.end ? std::to_string(*range.end) : "end") + ")";
+  };
+  return dialect;
+}
+
+TEST(RenderSelect, APageRangeIsTheDialectsConditionFirstAndHasNoOrder) {
+  RenderedSql rendered = MustRender(PageChunk({.first = 8, .end = 16}), Paging());
+  EXPECT_EQ(rendered.sql, "SELECT \"id\", \"ts\" FROM \"shop\".\"orders\" WHERE pages(8, 16) AND \"ts\" <= $1");
+  EXPECT_EQ(rendered.params, std::vector<Value>{Value::Int64(99)});
+  EXPECT_EQ(MustRender(PageChunk({.first = 16}), Paging()).sql,
+            "SELECT \"id\", \"ts\" FROM \"shop\".\"orders\" WHERE pages(16, end) AND \"ts\" <= $1");
+}
+
+TEST(RenderSelect, ADialectThatCannotAddressPagesRefusesAPageRangeAsAnInternalError) {
+  auto rendered = RenderSelect(PageChunk({.first = 8, .end = 16}), Backticks());
+  ASSERT_FALSE(rendered.has_value());
+  EXPECT_EQ(rendered.error().code(), StatusCode::kInternal);
+  EXPECT_EQ(rendered.error().message(),
+            "query on 'shop.orders' reads pages [8, 16), which this source cannot address (only PostgreSQL 14+ can)");
+  // A page range takes no key, key bound or limit, and is not empty.
+  SelectQuery keyed = PageChunk({.first = 0});
+  keyed.key_columns = {"id"};
+  SelectQuery limited = PageChunk({.first = 0});
+  limited.limit = 10;
+  for (const SelectQuery& query : {keyed, limited, PageChunk({.first = 5, .end = 5}), PageChunk({.first = -1})}) {
+    auto refused = RenderSelect(query, Paging());
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().code(), StatusCode::kInternal) << refused.error().message();
+  }
 }
 
 SelectQuery Custom(std::string sql) {

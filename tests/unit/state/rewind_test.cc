@@ -103,6 +103,24 @@ TEST(Rewind, AFirstCopysProgressIsEarlierThanTheCursorItHandsOverToAndOrdersByKe
   EXPECT_EQ(EarlierCursor(at_7, Cursor()), Cursor());
 }
 
+TEST(Rewind, AHeapOrderCopyOrdersByPageAndCopiesThatDoNotCompareReadTheTableAgain) {
+  auto at_page = [](int64_t page, std::string storage = "16391") {
+    return Cursor{.copy = CopyProgress{.heap = HeapProgress{.next_page = page, .storage = std::move(storage)},
+                                       .ceiling_micros = 500}};
+  };
+  Cursor handed_over{.timestamp_micros = 500, .id = Value::Int64(40)};
+  EXPECT_EQ(EarlierCursor(at_page(12), at_page(7)), at_page(7));
+  EXPECT_EQ(EarlierCursor(at_page(7), at_page(12)), at_page(7));
+  EXPECT_EQ(EarlierCursor(at_page(0), at_page(7)), at_page(0));
+  EXPECT_EQ(EarlierCursor(handed_over, at_page(12)), at_page(12));
+  EXPECT_EQ(EarlierCursor(at_page(12), Cursor()), Cursor());
+  // Pages of another storage (a rewrite), or a copy in key order (one started over): no order, so from the start.
+  EXPECT_EQ(EarlierCursor(at_page(7), at_page(3, "20000")), Cursor());
+  Cursor at_key_7{.copy = CopyProgress{.after = {Value::Int64(7)}, .ceiling_micros = 500}};
+  EXPECT_EQ(EarlierCursor(at_page(3), at_key_7), Cursor());
+  EXPECT_EQ(EarlierCursor(at_key_7, at_page(3)), Cursor());
+}
+
 TEST(Rewind, AFileWithoutItsCursorRangeIsRefusedNamingTheRemedy) {
   Watermark watermark = FourStagedFiles();
   watermark.staged_files[1].cursor_before.reset();  // staged by an older sluice

@@ -230,6 +230,56 @@ TEST(WatermarkJson, AFirstCopysProgressRoundTrips) {
   }
 }
 
+TEST(WatermarkJson, AHeapOrderCopysProgressRoundTripsAndIsCheckedField) {
+  Watermark watermark = FullWatermark();
+  int64_t ceiling = *ParseTimestamp("2025-11-28T14:00:00.000000Z");
+  watermark.cursor = Cursor{.copy = CopyProgress{.heap = HeapProgress{.next_page = 1234, .storage = "16391"},
+                                                 .ceiling_micros = ceiling,
+                                                 .started_micros = ceiling + 250000,
+                                                 .max_timestamp_micros = ceiling - 2,
+                                                 .max_id = Value::Int64(48190)}};
+  watermark.staged_files[0].cursor_before =
+      Cursor{.copy = CopyProgress{.heap = HeapProgress{.next_page = 0, .storage = "16391"}, .ceiling_micros = ceiling}};
+  std::string json = WatermarkToJson(watermark);
+  Result<Watermark> parsed = WatermarkFromJson(json, kOrigin);
+  ASSERT_TRUE(parsed.has_value()) << parsed.status().ToString() << "\n" << json;
+  EXPECT_EQ(*parsed, watermark) << json;
+  EXPECT_EQ(WatermarkToJson(*parsed), json);
+  EXPECT_THAT(json, HasSubstr(R"("cursor": {
+    "timestamp": null,
+    "id": null,
+    "copy": {
+      "heap": {
+        "next_page": 1234,
+        "storage": "16391"
+      },
+      "ceiling": "2025-11-28T14:00:00.000000Z",
+      "started_at": "2025-11-28T14:00:00.250000Z",
+      "max_timestamp": "2025-11-28T13:59:59.999998Z",
+      "max_id": 48190
+    }
+  },)"));
+  constexpr std::string_view kCeiling = R"("ceiling": "2025-11-28T14:00:00Z")";
+  for (auto [copy, message] : std::vector<std::pair<std::string, std::string_view>>{
+           {R"("heap": {"next_page": 5, "storage": "1"}, "after": [], )",
+            "cursor.copy.heap: a copy is in primary-key "
+            "order (\"after\") or in page order"},
+           {R"("heap": {"next_page": -1, "storage": "1"}, )", "cursor.copy.heap.next_page: expected an integer >= 0"},
+           {R"("heap": {"next_page": "5", "storage": "1"}, )", "cursor.copy.heap.next_page: expected an integer"},
+           {R"("heap": {"next_page": 5}, )", "cursor.copy.heap.storage: missing"},
+           {R"("heap": {"next_page": 5, "storage": ""}, )", "cursor.copy.heap.storage: empty"},
+           {R"("heap": {"next_page": 5, "storage": "1", "pages": 9}, )", "cursor.copy.heap.pages: unknown field"},
+           {R"("heap": 5, )", "cursor.copy.heap: expected an object"},
+           {"", "cursor.copy.after: missing"},
+       }) {
+    std::string cursor = R"({"timestamp": null, "id": null, "copy": {)" + copy + std::string(kCeiling) + "}}";
+    Result<Watermark> refused = ParseWithCursor(cursor);
+    ASSERT_FALSE(refused.has_value()) << cursor;
+    EXPECT_EQ(refused.error().code(), StatusCode::kDataError) << cursor;
+    EXPECT_THAT(refused.error().message(), HasSubstr(message)) << cursor;
+  }
+}
+
 TEST(WatermarkJson, ALogCursorShapedAsSpecSection8Reads) {
   Result<Watermark> parsed =
       ParseWithCursor(R"({"log": {"file": "binlog.000042", "position": 1234, "gtid": "0-1-987"}})");
