@@ -169,7 +169,7 @@ Status ChunkPlanner::Init() {
       SLUICE_RETURN_IF_ERROR(CheckCustomCeiling());
       break;
   }
-  InitFirstCopy();
+  SLUICE_RETURN_IF_ERROR(InitFirstCopy());
   if (mode_ != Mode::kSingleQuery && spec_.strategy != CdcStrategy::kFullSync && upper_ && upper_->is_null()) {
     phase_ = Phase::kDone;  // empty table (or every cursor value NULL): nothing to read
   }
@@ -182,8 +182,8 @@ Status ChunkPlanner::Init() {
   return Status::Ok();
 }
 
-void ChunkPlanner::InitFirstCopy() {
-  if (!spec_.first_copy && !start_cursor_.copy) return;
+Status ChunkPlanner::InitFirstCopy() {
+  if (!spec_.first_copy && !start_cursor_.copy) return Status::Ok();
   std::optional<CopyProgress> resumed = start_cursor_.copy;
   const Cursor& start = start_cursor_;
   bool first_run = !start.timestamp_micros && start.id.is_null() && !start.log && !start.snapshot;
@@ -194,16 +194,33 @@ void ChunkPlanner::InitFirstCopy() {
     key_usable = key_usable && index && CopyableKeyType(schema.fields[*index].type.id);
   }
   if (!MayCopyFirst(spec_, start) || !first_run || !key_usable) {
-    if (resumed) {
+    if (resumed && !first_run) {
+      // The watermark holds a cursor beside the copy (set by hand): the cursor wins.
+      warnings_.push_back(fmt::format(
+          "table {}: the watermark holds both an unfinished first copy ({}) and a cursor; the copy is given up and "
+          "the run reads on from the cursor: rows the copy had not reached are read only when their {} is past it",
+          spec_.table, ToString(*resumed), spec_.timestamp_column));
+      start_cursor_.copy.reset();
+      cursor_.copy.reset();
+    } else if (resumed && schema.primary_key.empty()) {
+      // Without a key the load appends: reading from the start would load the copied rows twice.
+      return SchemaMismatch(
+          "table {}: the first copy stopped ({}) and cannot resume: the table has no primary key now, and reading "
+          "it again from the start would append the rows already loaded a second time (a table without a primary "
+          "key is appended to). Restore the primary key and run again, or empty the target table and run `sluice "
+          "watermark reset` for this table to copy it anew",
+          spec_.table, ToString(*resumed));
+    } else if (resumed) {
       // The table's key changed under an unfinished copy: read it again in cursor order.
       warnings_.push_back(fmt::format(
-          "table {}: the first copy stopped at {} and cannot resume (the primary key is now ({}); a copy needs "
-          "one of integer or text columns); the table is read again from the start in {} order",
+          "table {}: the first copy stopped ({}) and cannot resume: the primary key is now ({}), which a copy "
+          "cannot page by (it needs integer or text columns); the table is read again from the start in {} order "
+          "(the load merges the rows read twice)",
           spec_.table, ToString(*resumed), fmt::join(schema.primary_key, ", "), spec_.timestamp_column));
       start_cursor_ = Cursor();
       cursor_ = Cursor();
     }
-    return;
+    return Status::Ok();
   }
   if (resumed && resumed->heap && (!heap_ || heap_->storage != resumed->heap->storage)) {
     // Its page numbers no longer say which rows were copied: copy again, in whichever order applies now.
@@ -219,7 +236,7 @@ void ChunkPlanner::InitFirstCopy() {
     cursor_ = Cursor();
   }
   std::optional<int64_t> ceiling = resumed ? std::optional(resumed->ceiling_micros) : ceiling_.timestamp.AsMicros();
-  if (!ceiling) return;  // empty table: nothing to copy, and the cursor stays empty
+  if (!ceiling) return Status::Ok();  // empty table: nothing to copy, and the cursor stays empty
   // A copy continues in the order it began in; a new one reads in heap order where the source can.
   bool heap_order = resumed ? resumed->heap.has_value() : heap_.has_value();
   mode_ = heap_order ? Mode::kHeapOrderCopy : Mode::kKeyOrderCopy;
@@ -236,6 +253,7 @@ void ChunkPlanner::InitFirstCopy() {
   if (heap_order) fresh.heap = HeapProgress{.next_page = 0, .storage = heap_->storage};
   cursor_ = Cursor{.copy = resumed ? std::move(*resumed) : std::move(fresh)};
   start_cursor_ = cursor_;
+  return Status::Ok();
 }
 
 int64_t ChunkPlanner::PagesPerChunk(int64_t rows) const {

@@ -170,7 +170,7 @@ class ChunkPlanner {
   ChunkPlanner() = default;
   Status Init();
   // Sets up a first copy, in heap or key order, when the strategy, cursor and key allow.
-  void InitFirstCopy();
+  Status InitFirstCopy();
   // Pages of the next heap-order chunk: about `rows` rows by the source's estimate.
   int64_t PagesPerChunk(int64_t rows) const;
   // Records the largest cursor value of a copied batch in the copy's progress.

@@ -108,6 +108,8 @@ Result<Cursor> RequestedCursor(const config::TableConfig& table, const state::Wa
                                const WatermarkArgs& args) {
   if (args.timestamp.empty() && args.id.empty()) return InvalidArgument("watermark set needs --timestamp and/or --id");
   Cursor cursor = watermark.cursor;
+  // A position set by hand ends an unfinished first copy: runs read on from it in cursor order.
+  cursor.copy.reset();
   if (!args.timestamp.empty()) {
     SLUICE_RETURN_IF_ERROR(
         CheckCursorPartIsUsed(table, "--timestamp", "cdc_timestamp_column", table.cdc_timestamp_column));
@@ -204,6 +206,11 @@ int Change(const Cli& cli, const WatermarkArgs& args, bool reset) {
   } else {
     Result<Cursor> cursor = RequestedCursor(**table, watermark, args);
     if (!cursor.has_value()) return ReportError(cursor.error());
+    if (watermark.cursor.copy) {
+      std::printf("the unfinished first copy (%s) is given up: rows it had not reached are read only when their "
+                  "cursor column is past the cursor set here\n",
+                  ToString(*watermark.cursor.copy).c_str());
+    }
     watermark.cursor = std::move(*cursor);
   }
   // What earlier runs recorded for the re-read belongs to the old position.

@@ -12,7 +12,8 @@ namespace {
 
 std::string CursorText(const Cursor& cursor) {
   if (cursor.empty()) return "none (first run: everything up to the ceiling)";
-  if (cursor.copy) return fmt::format("first {}", ToString(*cursor.copy));  // "first copy after 42 up to ..."
+  // "first copy in primary-key order after 42 up to ..."
+  if (cursor.copy) return fmt::format("first copy {}", ToString(*cursor.copy));
   std::vector<std::string> parts;
   if (cursor.timestamp_micros) parts.push_back("timestamp " + FormatTimestampIso(*cursor.timestamp_micros));
   if (!cursor.id.is_null()) parts.push_back("id " + cursor.id.ToString());

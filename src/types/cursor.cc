@@ -42,13 +42,13 @@ std::string ToString(const LogPosition& position) {
 
 std::string ToString(const CopyProgress& copy) {
   if (copy.heap) {
-    return fmt::format("copy in heap order from page {} up to {}", copy.heap->next_page,
+    return fmt::format("in heap order from page {} up to {}", copy.heap->next_page,
                        FormatTimestampIso(copy.ceiling_micros));
   }
   std::vector<std::string> values;
   for (const Value& value : copy.after) values.push_back(value.ToString());
   std::string key = values.empty() ? "the start" : values.size() == 1 ? values[0] : fmt::format("({})", fmt::join(values, ", "));
-  return fmt::format("copy after {} up to {}", key, FormatTimestampIso(copy.ceiling_micros));
+  return fmt::format("in primary-key order after {} up to {}", key, FormatTimestampIso(copy.ceiling_micros));
 }
 
 void PrintTo(const Cursor& cursor, std::ostream* out) {

@@ -115,8 +115,8 @@ struct Cursor {
   friend bool operator==(const Cursor&, const Cursor&) = default;
 };
 
-// "copy after 42 up to 2025-11-27T15:30:00.000000Z", "copy after (7, 'b') up to ...",
-// "copy in heap order from page 1234 up to ...".
+// "in primary-key order after 42 up to 2025-11-27T15:30:00.000000Z",
+// "in primary-key order after (7, b) up to ...", "in heap order from page 1234 up to ...".
 std::string ToString(const CopyProgress& copy);
 
 // "binlog.000042:1234 gtid 0-1-987", "binlog.000042:1234", "lsn 0/16B3748".

@@ -163,6 +163,35 @@ TEST(EmbeddedSyncChecks, WatermarkSetWithATimestampAloneSetsTheCursorWholeAndWai
   EXPECT_EQ(reset.exit_code, 75) << reset.err;
 }
 
+// A cursor set by hand during an unfinished first copy ends the copy: the
+// watermark no longer holds both (the next run would not know which to follow).
+TEST(EmbeddedSyncChecks, WatermarkSetDuringAFirstCopyGivesTheCopyUpAndSaysSo) {
+  EmbeddedProject project("set_during_copy");
+  project.Source("CREATE TABLE orders (id INTEGER PRIMARY KEY, updated_at DATETIME NOT NULL, note TEXT)");
+  project.Source("INSERT INTO orders WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50) "
+                 "SELECT i, datetime('2025-01-01', '+' || i || ' seconds'), 'n' || i FROM n");
+  project.WriteConfig(
+      "  orders: {cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id, lookback_seconds: 0}\n",
+      "batch_size: 10");
+  ASSERT_EQ(project.Sync({"--limit", "20"}).value("status", ""), "success");
+  CommandResult copying = project.Sluice({"watermark", "get", "-p", "test", "-t", "orders", "--json"});
+  ASSERT_EQ(copying.exit_code, 0) << copying.err;
+  ASSERT_TRUE(nlohmann::json::parse(copying.out).at("cursor").contains("copy")) << copying.out;
+
+  CommandResult set = project.Sluice(
+      {"watermark", "set", "-p", "test", "-t", "orders", "--timestamp", "2025-01-01T00:00:40Z", "--yes"});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_TRUE(Contains(set.out, "the unfinished first copy (in primary-key order after 20 up to")) << set.out;
+  CommandResult after = project.Sluice({"watermark", "get", "-p", "test", "-t", "orders", "--json"});
+  nlohmann::json cursor = nlohmann::json::parse(after.out).at("cursor");
+  EXPECT_FALSE(cursor.contains("copy") && !cursor.at("copy").is_null()) << after.out;
+  // The next run reads on from the cursor set: rows stamped 00:00:40 and later (ids 40..50), no warning.
+  CommandResult run = project.Sluice({"sync", "-p", "test", "--json-output", "-"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_FALSE(Contains(run.err, "first copy")) << run.err;
+  EXPECT_EQ(nlohmann::json::parse(run.out).at("table_results").at("orders").at("rows_extracted"), 11) << run.out;
+}
+
 TEST(EmbeddedSyncChecks, ACursorAheadOfTheSourceIsWarnedInTheLogAndTheDryRun) {
   EmbeddedProject project("cursor_ahead");
   project.Source(kOrders);

@@ -490,14 +490,47 @@ TEST_P(FirstCopyTest, WithoutAUsablePrimaryKeyTheFirstRunReadsInCursorOrder) {
   EXPECT_EQ(Sorted(run.ids), Range(1, 30));
   EXPECT_TRUE(run.cursor.timestamp_micros.has_value());
   EXPECT_FALSE(run.cursor.copy.has_value());
-  // A copy that cannot resume (the key changed under it) starts over, with a warning.
+  // A copy whose table lost its key cannot resume, and reading again from the
+  // start would append the rows it loaded a second time (no key, no merge): refused.
   Cursor stopped{.copy = CopyProgress{.after = {Value::Int64(10)}, .ceiling_micros = Seconds(10)}};
+  Result<ChunkPlanner> refused = ChunkPlanner::Create(spec, stopped, Ceiling{.timestamp = table.Max("updated_at")});
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), StatusCode::kSchemaMismatch);
+  EXPECT_THAT(refused.error().message(),
+              ::testing::AllOf(::testing::HasSubstr("has no primary key now"),
+                               ::testing::HasSubstr("in primary-key order after 10 up to"),
+                               ::testing::HasSubstr("Restore the primary key")));
+  // A key a copy cannot page by (here a timestamp): the copy starts over in cursor order, with a warning;
+  // the load merges by that key.
+  keyless->primary_key = {"updated_at"};
   Result<ChunkPlanner> planner = ChunkPlanner::Create(spec, stopped, Ceiling{.timestamp = table.Max("updated_at")});
   ASSERT_TRUE(planner.has_value()) << planner.status().ToString();
   EXPECT_FALSE(planner->CopiesInKeyOrder());
   ASSERT_EQ(planner->warnings().size(), 1u);
-  EXPECT_THAT(planner->warnings()[0], ::testing::HasSubstr("cannot resume"));
+  EXPECT_THAT(planner->warnings()[0], ::testing::HasSubstr("cannot resume: the primary key is now (updated_at)"));
   EXPECT_EQ(Sorted(RunSync(table, spec, stopped).ids), Range(1, 30));
+}
+
+TEST_P(FirstCopyTest, ACursorBesideAnUnfinishedCopyWinsAndTheCopyIsGivenUp) {
+  FakeTable table = ShuffledTable(30);
+  TableSpec spec = Spec(table, GetParam(), 100);
+  Cursor both{.timestamp_micros = Seconds(10), .copy = CopyProgress{.after = {Value::Int64(10)},
+                                                                     .ceiling_micros = Seconds(10)}};
+  Result<ChunkPlanner> planner = ChunkPlanner::Create(spec, both, Ceiling{.timestamp = table.Max("updated_at")});
+  ASSERT_TRUE(planner.has_value()) << planner.status().ToString();
+  EXPECT_FALSE(planner->CopiesInKeyOrder());
+  ASSERT_EQ(planner->warnings().size(), 1u);
+  EXPECT_THAT(planner->warnings()[0], ::testing::HasSubstr("holds both an unfinished first copy"));
+  EXPECT_FALSE(planner->cursor().copy.has_value());
+  // The run reads on from the cursor: only the rows stamped after 10 s (ShuffledTable stamps id at
+  // (30 - id) % 17 + 1 s), not the rest of the copy.
+  std::vector<int64_t> later;
+  for (int64_t id = 1; id <= 30; ++id) {
+    if ((30 - id) % 17 + 1 > 10) later.push_back(id);
+  }
+  RunResult run = RunSync(table, spec, both);
+  EXPECT_EQ(Sorted(run.ids), later);
+  EXPECT_FALSE(run.cursor.copy.has_value());
 }
 
 TEST_P(FirstCopyTest, AnEmptyTableCopiesNothingAndKeepsTheCursorEmpty) {
