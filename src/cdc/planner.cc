@@ -9,6 +9,7 @@
 
 #include "cdc/cursor_check.h"
 #include "cdc/lookback.h"
+#include "common/spelling.h"
 #include "types/temporal.h"
 
 namespace sluice::cdc {
@@ -40,7 +41,15 @@ constexpr int64_t kMaxPagesPerChunk = 16384;
 
 // Primary-key types a first copy pages by: values the cursor stores
 // exactly and every source compares as it orders them.
-bool CopyableKeyType(TypeId type) { return IsIntegerType(type) || type == TypeId::kString; }
+// MySQL's BIGINT UNSIGNED (sluice's DECIMAL(20,0)) qualifies: its values fit
+// 64 unsigned bits and are bound as such. Other whole DECIMALs do not: a
+// value past 64 bits is bound as text, which a server may compare as a double.
+bool CopyableKey(const Field& field) {
+  if (IsIntegerType(field.type.id) || field.type.id == TypeId::kString) return true;
+  bool unsigned_bigint = AsciiLower(field.source_type).starts_with("bigint") &&
+                         AsciiLower(field.source_type).find("unsigned") != std::string::npos;
+  return field.type == DataType::Decimal(20, 0) && unsigned_bigint;
+}
 
 std::string Tuple(const std::vector<std::string>& parts) {
   if (parts.size() == 1) return parts[0];
@@ -191,7 +200,7 @@ Status ChunkPlanner::InitFirstCopy() {
   bool key_usable = !schema.primary_key.empty();
   for (const std::string& column : schema.primary_key) {
     auto index = schema.FieldIndex(column);
-    key_usable = key_usable && index && CopyableKeyType(schema.fields[*index].type.id);
+    key_usable = key_usable && index && CopyableKey(schema.fields[*index]);
   }
   if (!MayCopyFirst(spec_, start) || !first_run || !key_usable) {
     if (resumed && !first_run) {

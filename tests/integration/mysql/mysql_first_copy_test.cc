@@ -175,6 +175,36 @@ TEST_P(MySqlFirstCopyTest, ACopyKilledHalfWayResumesUnderItsCeilingAndLosesNothi
   ExpectTargetEqualsSource(project, table);
 }
 
+// A BIGINT UNSIGNED key (sluice's DECIMAL(20,0)) pages the copy by value,
+// across 2^63 and up to 2^64 - 1, resumed run after run by --limit.
+TEST_P(MySqlFirstCopyTest, AnUnsignedBigintKeyIsCopiedInKeyOrderPastTwoToTheSixtyThree) {
+  const std::string table = "fc_unsigned_" + Suffix();
+  client_->Exec("DROP TABLE IF EXISTS " + table);
+  client_->Exec(For("CREATE TABLE {t} (id BIGINT UNSIGNED PRIMARY KEY, updated_at DATETIME(6) NOT NULL, "
+                    "amount DECIMAL(12,2), note VARCHAR(120), INDEX (updated_at, id))",
+                    table));
+  client_->Exec(For("INSERT INTO {t} SELECT IF(seq <= 20, seq, 9223372036854775807 + seq * 1000), "
+                    "NOW(6) - INTERVAL 1 DAY - INTERVAL ((seq * 7) % 40) SECOND, seq / 100, CONCAT('n', seq) "
+                    "FROM seq_1_to_40",
+                    table));
+  client_->Exec(For("INSERT INTO {t} VALUES (18446744073709551615, NOW(6) - INTERVAL 2 DAY, 1, 'max'), "
+                    "(0, NOW(6) - INTERVAL 2 DAY, 2, 'zero')",
+                    table));
+  EmbeddedProject project("mysql_first_copy_unsigned_" + Suffix());
+  project.WriteConfig(fmt::format("  {}: {}\n", table, GetParam()), "batch_size: 5",
+                      "partition_strategy: table", server_.SourceYaml("mysql", "ssl: {mode: disabled}"));
+  CommandResult plan = project.Sluice({"sync", "-p", "test", "--dry-run"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_THAT(plan.out, HasSubstr("first copy in primary-key order id"));
+  for (int run = 0; run < 10; ++run) {
+    nlohmann::json report = project.Sync({"--limit", "7"});
+    ASSERT_EQ(report.value("status", ""), "success") << report.dump(2);
+  }
+  nlohmann::json last = project.Sync();
+  ASSERT_EQ(last.value("status", ""), "success") << last.dump(2);
+  ExpectTargetEqualsSource(project, table);
+}
+
 INSTANTIATE_TEST_SUITE_P(Strategies, MySqlFirstCopyTest,
                          ::testing::Values("{cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id}",
                                            "{cdc_strategy: timestamp_only, cdc_timestamp_column: updated_at}"),
