@@ -52,7 +52,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from duckdb_load import Series  # noqa: E402
-from source_extract import Servers, create_tables, log, run_measured  # noqa: E402
+from source_extract import Servers, create_tables, log, run_measured, write_config  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PREFIX = "e2e_"
@@ -120,33 +120,8 @@ class Project:
         self.table = table
         self.sluice = sluice
         shutil.rmtree(self.directory, ignore_errors=True)
-        os.makedirs(os.path.join(self.directory, "config", "pipelines"))
         os.makedirs(os.path.join(self.directory, "stage"))
-        with open(os.path.join(self.directory, "config", "connections.yml"), "w") as out:
-            out.write(f"""connections:
-  sources:
-    db: {{type: {engine.name}, host: 127.0.0.1, port: {engine.setting('PORT')}, database: {engine.setting('DATABASE')},
-         username: {engine.setting('USER')}, password: '{engine.setting('PASSWORD')}', ssl: {{mode: disabled}}}}
-  targets:
-    dw: {{type: duckdb, path: ./warehouse.duckdb}}
-stores:
-  stage: {{type: local, path: ./stage}}
-""")
-        if strategy == "hybrid":
-            spec = "{cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id, lookback_seconds: 0}"
-        else:
-            spec = "{cdc_strategy: full_sync}"
-        with open(os.path.join(self.directory, "config", "pipelines", "bench.yml"), "w") as out:
-            out.write(f"""pipeline:
-  name: bench
-  source: db
-  target: dw
-  store: stage
-  processing: {{batch_size: 50000}}
-  staging: {{compression: zstd, target_file_mb: 128}}
-tables:
-  {table}: {spec}
-""")
+        write_config(self.directory, engine.servers, engine.name, table, strategy)
 
     def path(self, *parts):
         return os.path.join(self.directory, *parts)

@@ -193,7 +193,16 @@ def create_tables(servers, engines, tables, sizes, scattered=False, prefix=""):
                     servers.psql(f"VACUUM ANALYZE {name}")
 
 
+# The table entry of each strategy the extract benchmarks measure.
+TABLE_YAML = {
+    "id_only": "{cdc_strategy: id_only, cdc_id_column: id}",
+    "full_sync": "{cdc_strategy: full_sync}",
+    "hybrid": "{cdc_strategy: hybrid, cdc_timestamp_column: updated_at, cdc_id_column: id, lookback_seconds: 0}",
+}
+
+
 def write_config(directory, servers, engine, table, strategy):
+    """A project in `directory`: source `engine`, DuckDB target, local stage, `table` with `strategy`."""
     env = servers.env
     prefix = "SLUICE_TEST_MYSQL_" if engine == "mysql" else "SLUICE_TEST_PG_"
     os.makedirs(os.path.join(directory, "config", "pipelines"), exist_ok=True)
@@ -207,7 +216,7 @@ def write_config(directory, servers, engine, table, strategy):
 stores:
   stage: {{type: local, path: ./stage}}
 """)
-    table_yaml = "{cdc_strategy: id_only, cdc_id_column: id}" if strategy == "id_only" else "{cdc_strategy: full_sync}"
+    table_yaml = TABLE_YAML[strategy]
     with open(os.path.join(directory, "config", "pipelines", "bench.yml"), "w") as out:
         out.write(f"""pipeline:
   name: bench
